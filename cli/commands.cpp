@@ -1,0 +1,151 @@
+#include "commands.h"
+
+#include <cstdio>
+#include <fstream>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "compile.h"
+#include "ir/ir_json.h"
+#include "nginx/directive_table.h"
+
+namespace pg::cli {
+
+namespace {
+
+struct ConfigArgs {
+  std::string config;
+  std::optional<Dialect> dialect;
+  std::string output;
+  bool help = false;
+};
+
+// Parses CONFIG [--dialect D] [-o FILE]; prints the problem and returns nullopt on a
+// usage error.
+std::optional<ConfigArgs> parse_config_args(const char* cmd, const std::vector<std::string>& args,
+                                            bool allow_output) {
+  ConfigArgs out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* opt) -> std::optional<std::string> {
+      if (i + 1 >= args.size()) {
+        fmt::print(stderr, "proxyglot {}: {} needs a value\n", cmd, opt);
+        return std::nullopt;
+      }
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      out.help = true;
+    } else if (a == "--dialect" || a.rfind("--dialect=", 0) == 0) {
+      auto v = a == "--dialect" ? value("--dialect") : std::optional<std::string>(a.substr(10));
+      if (!v) return std::nullopt;
+      out.dialect = parse_dialect(*v);
+      if (!out.dialect) {
+        fmt::print(stderr, "proxyglot {}: unknown dialect \"{}\" (nginx, caddy or haproxy)\n", cmd, *v);
+        return std::nullopt;
+      }
+    } else if (allow_output && (a == "-o" || a == "--output")) {
+      auto v = value("-o");
+      if (!v) return std::nullopt;
+      out.output = *v;
+    } else if (!a.empty() && a[0] == '-' && a != "-") {
+      fmt::print(stderr, "proxyglot {}: unknown option \"{}\"\n", cmd, a);
+      return std::nullopt;
+    } else if (out.config.empty()) {
+      out.config = a;
+    } else {
+      fmt::print(stderr, "proxyglot {}: more than one CONFIG given\n", cmd);
+      return std::nullopt;
+    }
+  }
+  if (!out.help && out.config.empty()) {
+    fmt::print(stderr, "proxyglot {}: missing CONFIG (see --help)\n", cmd);
+    return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace
+
+int check(const std::vector<std::string>& args) {
+  auto a = parse_config_args("check", args, false);
+  if (!a) return kUsageError;
+  if (a->help) {
+    std::fputs("usage: proxyglot check CONFIG [--dialect nginx|caddy|haproxy]\n\n"
+               "Reads CONFIG and every file it includes. Prints \"CONFIG: ok\" and exits 0, or\n"
+               "prints FILE:LINE:COL: error|warning: MESSAGE lines on stderr and exits 1 when\n"
+               "there are errors. The dialect comes from the file name, then the content.\n",
+               stdout);
+    return kOk;
+  }
+  CompileResult r = compile_config(a->config, a->dialect);
+  std::fputs(r.diags.to_string().c_str(), stderr);
+  if (!r.config) return kConfigError;
+  fmt::print("{}: ok\n", a->config);
+  return kOk;
+}
+
+int compile(const std::vector<std::string>& args) {
+  auto a = parse_config_args("compile", args, true);
+  if (!a) return kUsageError;
+  if (a->help) {
+    std::fputs("usage: proxyglot compile CONFIG [--dialect nginx|caddy|haproxy] [-o FILE]\n\n"
+               "Prints the IR of CONFIG as canonical JSON (docs/ir.md describes it), or writes\n"
+               "it to FILE. Diagnostics go to stderr; exit 1 when there are errors.\n",
+               stdout);
+    return kOk;
+  }
+  CompileResult r = compile_config(a->config, a->dialect);
+  std::fputs(r.diags.to_string().c_str(), stderr);
+  if (!r.config) return kConfigError;
+  std::string json = ir::to_canonical_json(*r.config);
+  if (a->output.empty()) {
+    std::fputs(json.c_str(), stdout);
+    return kOk;
+  }
+  std::ofstream out(a->output, std::ios::binary | std::ios::trunc);
+  out << json;
+  if (!out) {
+    fmt::print(stderr, "proxyglot compile: cannot write \"{}\"\n", a->output);
+    return kConfigError;
+  }
+  return kOk;
+}
+
+int directives(const std::vector<std::string>& args) {
+  bool markdown = false;
+  std::string dialect = "nginx";
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h") {
+      std::fputs("usage: proxyglot directives [nginx] [--markdown]\n\n"
+                 "Lists the directives the front end supports, their contexts and arguments,\n"
+                 "and the ones it recognises but does not support yet. --markdown prints the\n"
+                 "support matrix of docs/nginx-support.md.\n",
+                 stdout);
+      return kOk;
+    }
+    if (a == "--markdown") markdown = true;
+    else if (a == "nginx") dialect = a;
+    else if (a == "caddy" || a == "haproxy") {
+      fmt::print(stderr, "proxyglot directives: the {} front end is not implemented yet\n", a);
+      return kUsageError;
+    } else {
+      fmt::print(stderr, "proxyglot directives: unknown argument \"{}\"\n", a);
+      return kUsageError;
+    }
+  }
+  if (markdown) {
+    std::fputs(nginx::support_matrix_markdown().c_str(), stdout);
+    return kOk;
+  }
+  for (const auto& s : nginx::directive_table()) {
+    if (s.handler)
+      fmt::print("{:<30} {:<28} {}\n", s.name, nginx::context_names(s.contexts), s.summary);
+    else
+      fmt::print("{:<30} {:<28} {}\n", s.name, "-", "not supported yet");
+  }
+  return kOk;
+}
+
+}  // namespace pg::cli

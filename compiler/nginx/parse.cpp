@@ -1,0 +1,288 @@
+// The nginx front end's only contact with ANTLR: lex and parse with the generated
+// grammar, turn the parse tree into Directives, expand includes, and turn ANTLR's
+// syntax errors into nginx's own messages.
+#include "nginx/parse.h"
+
+#include <glob.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <antlr4-runtime.h>
+#include <fmt/format.h>
+
+#include "NginxLexer.h"
+#include "NginxParser.h"
+#include "read_file.h"
+
+namespace pg::nginx {
+
+SourceLoc report_loc(const Directive& d) {
+  if (d.end_loc.line == 0 || d.end_loc.line == d.loc.line) return d.loc;
+  return d.end_loc;
+}
+
+std::string unescape(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '\\' && i + 1 < raw.size()) {
+      char n = raw[i + 1];
+      switch (n) {
+        case '"': case '\'': case '\\': out += n; ++i; continue;
+        case 't': out += '\t'; ++i; continue;
+        case 'r': out += '\r'; ++i; continue;
+        case 'n': out += '\n'; ++i; continue;
+        default: break;  // nginx keeps the backslash and the character
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+namespace {
+
+using pg_Nginx::NginxLexer;
+using pg_Nginx::NginxParser;
+
+// Deeper nesting than any real configuration; bounds recursion on hostile input.
+constexpr int kMaxBlockDepth = 100;
+constexpr int kMaxIncludeDepth = 16;
+
+// One code point per byte: token offsets are byte offsets, and no byte sequence can
+// make the runtime's UTF-8 decoder throw (it does on invalid UTF-8).
+class ByteStream : public antlr4::ANTLRInputStream {
+ public:
+  ByteStream(std::string_view bytes, const std::string& source) : bytes_(bytes) {
+    _data.resize(bytes.size());
+    for (size_t i = 0; i < bytes.size(); ++i) _data[i] = static_cast<unsigned char>(bytes[i]);
+    p = 0;
+    name = source;
+  }
+  std::string getText(const antlr4::misc::Interval& iv) override {
+    if (iv.a < 0 || iv.b < iv.a || static_cast<size_t>(iv.a) >= bytes_.size()) return {};
+    size_t end = std::min(bytes_.size(), static_cast<size_t>(iv.b) + 1);
+    return std::string(bytes_.substr(static_cast<size_t>(iv.a), end - static_cast<size_t>(iv.a)));
+  }
+
+ private:
+  std::string_view bytes_;
+};
+
+SourceLoc loc_of(const antlr4::Token* t, const std::string& file) {
+  return {file, static_cast<int>(t->getLine()), static_cast<int>(t->getCharPositionInLine()) + 1};
+}
+
+// The line nginx names when the file ends early: the last line of the file.
+SourceLoc eof_loc(std::string_view text, const std::string& file) {
+  int line = 1;
+  for (char c : text) line += c == '\n';
+  return {file, line, 1};
+}
+
+std::string token_char(const antlr4::Token* t) {
+  switch (t->getType()) {
+    case NginxLexer::SEMI: return ";";
+    case NginxLexer::LBRACE: return "{";
+    case NginxLexer::RBRACE: return "}";
+    default: return t->getText().substr(0, 1);
+  }
+}
+
+class SyntaxErrors : public antlr4::BaseErrorListener {
+ public:
+  SyntaxErrors(Diagnostics& diags, const std::string& file, std::string_view text)
+      : diags_(diags), file_(file), text_(text) {}
+
+  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t,
+                   size_t, const std::string&, std::exception_ptr) override {
+    if (!offending) return;
+    SourceLoc loc = loc_of(offending, file_);
+    std::string message;
+    if (offending->getType() == antlr4::Token::EOF) {
+      loc = eof_loc(text_, file_);
+      auto* ctx = static_cast<antlr4::Parser*>(recognizer)->getContext();
+      bool in_directive = dynamic_cast<NginxParser::DirectiveContext*>(ctx) ||
+                          dynamic_cast<NginxParser::WordContext*>(ctx);
+      message = in_directive ? "unexpected end of file, expecting \";\" or \"}\""
+                             : "unexpected end of file, expecting \"}\"";
+    } else {
+      message = fmt::format("unexpected \"{}\"", token_char(offending));
+    }
+    // Recovery can report one problem twice; say it once.
+    if (loc.line == last_line_ && message == last_message_) return;
+    last_line_ = loc.line;
+    last_message_ = message;
+    diags_.error(loc, message);
+  }
+
+ private:
+  Diagnostics& diags_;
+  const std::string& file_;
+  std::string_view text_;
+  int last_line_ = -1;
+  std::string last_message_;
+};
+
+struct Reader {
+  Diagnostics& diags;
+  std::string include_base;
+  int include_depth = 0;
+
+  std::vector<Directive> parse(std::string_view text, const std::string& file);
+  void build(NginxParser::StatementContext* st, std::vector<Directive>& out,
+             const std::string& file, std::string_view text);
+  Arg word(NginxParser::WordContext* w, const std::string& file, std::string_view text);
+  void include(const Directive& d, std::vector<Directive>& out);
+};
+
+Arg Reader::word(NginxParser::WordContext* w, const std::string& file, std::string_view text) {
+  auto* t = w->getStart();
+  std::string raw = t->getText();
+  Arg arg;
+  arg.loc = loc_of(t, file);
+  switch (t->getType()) {
+    case NginxLexer::WORD:
+      arg.value = unescape(raw);
+      break;
+    case NginxLexer::DQ_STRING:
+    case NginxLexer::SQ_STRING:
+      arg.value = unescape(std::string_view(raw).substr(1, raw.size() - 2));
+      arg.quoted = true;
+      break;
+    case NginxLexer::DQ_GLUED:
+    case NginxLexer::SQ_GLUED: {
+      arg.value = unescape(std::string_view(raw).substr(1, raw.size() - 3));
+      arg.quoted = true;
+      // The glued character's position: the string may span lines.
+      SourceLoc at = arg.loc;
+      for (size_t i = 0; i + 1 < raw.size(); ++i) {
+        if (raw[i] == '\n') { ++at.line; at.column = 1; } else { ++at.column; }
+      }
+      diags.error(at, fmt::format("unexpected \"{}\"", raw.back()));
+      break;
+    }
+    default:  // an open string or a lone backslash: the file ended inside a token
+      arg.value = raw;
+      diags.error(eof_loc(text, file), "unexpected end of file, expecting \";\" or \"}\"");
+      break;
+  }
+  return arg;
+}
+
+void Reader::build(NginxParser::StatementContext* st, std::vector<Directive>& out,
+                   const std::string& file, std::string_view text) {
+  if (auto* empty = st->emptyStatement()) {
+    auto* t = empty->getStart();
+    if (t->getType() == NginxLexer::SEMI || t->getType() == NginxLexer::LBRACE)
+      diags.error(loc_of(t, file), fmt::format("unexpected \"{}\"", token_char(t)));
+    if (auto* b = empty->block())
+      for (auto* inner : b->statement()) build(inner, out, file, text);  // recover its content
+    return;
+  }
+  auto* dc = st->directive();
+  if (!dc || dc->word().empty()) return;
+  Directive d;
+  for (auto* w : dc->word()) d.args.push_back(word(w, file, text));
+  d.name = d.args.front().value;
+  d.loc = d.args.front().loc;
+  d.args.erase(d.args.begin());
+  if (auto* b = dc->block()) {
+    d.has_block = true;
+    d.end_loc = loc_of(b->LBRACE()->getSymbol(), file);
+    for (auto* inner : b->statement()) build(inner, d.block, file, text);
+  } else if (auto* semi = dc->SEMI()) {
+    d.end_loc = loc_of(semi->getSymbol(), file);
+  } else {
+    d.end_loc = d.loc;
+  }
+  if (d.name == "include" && !d.has_block) {
+    include(d, out);
+    return;
+  }
+  out.push_back(std::move(d));
+}
+
+void Reader::include(const Directive& d, std::vector<Directive>& out) {
+  SourceLoc at = report_loc(d);
+  if (d.args.size() != 1) {
+    diags.error(at, "invalid number of arguments in \"include\" directive");
+    return;
+  }
+  if (include_depth >= kMaxIncludeDepth) {
+    diags.error(at, fmt::format("include of \"{}\" nested more than {} deep (an include cycle?)",
+                                d.args[0].value, kMaxIncludeDepth));
+    return;
+  }
+  std::filesystem::path p = d.args[0].value;
+  if (p.is_relative()) p = std::filesystem::path(include_base) / p;
+  std::string pattern = p.lexically_normal().string();
+
+  std::vector<std::string> files;
+  if (pattern.find_first_of("*?[") != std::string::npos) {
+    glob_t g{};
+    int rc = ::glob(pattern.c_str(), 0, nullptr, &g);
+    if (rc == 0) {
+      for (size_t i = 0; i < g.gl_pathc; ++i) files.emplace_back(g.gl_pathv[i]);
+    } else if (rc != GLOB_NOMATCH) {
+      diags.error(at, fmt::format("glob() \"{}\" failed", pattern));
+    }
+    ::globfree(&g);  // a glob that matches nothing is fine, as in nginx
+  } else {
+    files.push_back(pattern);
+  }
+  for (const auto& f : files) {
+    std::string content;
+    if (int err = read_file(f, content)) {
+      diags.error(at, fmt::format("open() \"{}\" failed ({}: {})", f, err, std::strerror(err)));
+      continue;
+    }
+    ++include_depth;
+    auto inner = parse(content, f);
+    --include_depth;
+    for (auto& x : inner) out.push_back(std::move(x));
+  }
+}
+
+std::vector<Directive> Reader::parse(std::string_view text, const std::string& file) {
+  ByteStream input(text, file);
+  NginxLexer lexer(&input);
+  lexer.removeErrorListeners();
+  antlr4::CommonTokenStream tokens(&lexer);
+  tokens.fill();
+
+  // Bound the parser's recursion before it starts.
+  int depth = 0;
+  for (auto* t : tokens.getTokens()) {
+    if (t->getType() == NginxLexer::LBRACE && ++depth > kMaxBlockDepth) {
+      diags.error(loc_of(t, file), fmt::format("blocks nested deeper than {} levels", kMaxBlockDepth));
+      return {};
+    }
+    if (t->getType() == NginxLexer::RBRACE && depth > 0) --depth;
+  }
+
+  NginxParser parser(&tokens);
+  parser.removeErrorListeners();
+  SyntaxErrors errors(diags, file, text);
+  parser.addErrorListener(&errors);
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
+  auto* tree = parser.config();
+
+  std::vector<Directive> out;
+  for (auto* st : tree->statement()) build(st, out, file, text);
+  return out;
+}
+
+}  // namespace
+
+std::vector<Directive> parse_text(std::string_view text, const std::string& name,
+                                  const ParseOptions& options, Diagnostics& diags) {
+  Reader reader{diags, options.include_base};
+  return reader.parse(text, name);
+}
+
+}  // namespace pg::nginx

@@ -1,0 +1,37 @@
+// nginx's configuration tokenizer (ngx_conf_read_token in src/core/ngx_conf_file.c),
+// reproduced exactly rather than approximated:
+//  - a word ends at whitespace, ';' or '{'; '}' and '#' end nothing inside a word;
+//  - '#' starts a comment only where a token could start;
+//  - quotes open a string only at the start of a token, and a closing quote must be
+//    followed by whitespace, ';', '{' or ')' (else nginx says: unexpected "x");
+//  - a backslash escapes the next character anywhere;
+//  - "$" followed by "{" keeps the brace inside the word (${var}).
+// The input is fed as one code point per byte, so offsets are byte offsets and any
+// byte sequence (Latin-1 comments, invalid UTF-8) lexes.
+lexer grammar NginxLexer;
+
+SEMI   : ';' ;
+LBRACE : '{' ;
+RBRACE : '}' ;
+
+WS      : [ \t\r\n]+ -> channel(HIDDEN) ;
+COMMENT : '#' ~[\n]* -> channel(HIDDEN) ;
+
+DQ_STRING : '"' ( '\\' . | ~["\\] )* '"' ;
+SQ_STRING : '\'' ( '\\' . | ~['\\] )* '\'' ;
+
+// A closed string glued to the next character: the lowering reports nginx's error.
+DQ_GLUED : DQ_STRING ~[ \t\r\n;{)] ;
+SQ_GLUED : SQ_STRING ~[ \t\r\n;{)] ;
+
+// A string still open at end of file (a closed one is always one character longer).
+DQ_OPEN : '"' ( '\\' . | ~["\\] )* '\\'? ;
+SQ_OPEN : '\'' ( '\\' . | ~['\\] )* '\\'? ;
+
+WORD : WORD_START WORD_CHAR* '\\'? ;
+
+fragment WORD_START : '\\' . | '$' '{'* | ~[ \t\r\n;{}#"'\\$] ;
+fragment WORD_CHAR  : '\\' . | '$' '{'* | ~[ \t\r\n;{\\$] ;
+
+// Only a lone backslash at end of file gets here; keep the lexer total.
+STRAY : . ;
