@@ -14,8 +14,8 @@ SEMI   : ';' ;
 LBRACE : '{' ;
 RBRACE : '}' ;
 
-WS      : [ \t\r\n]+ -> channel(HIDDEN) ;
-COMMENT : '#' ~[\n]* -> channel(HIDDEN) ;
+WS      : [ \t\r\n]+ -> skip ;
+COMMENT : '#' ~[\n]* -> skip ;
 
 DQ_STRING : '"' ( '\\' . | ~["\\] )* '"' ;
 SQ_STRING : '\'' ( '\\' . | ~['\\] )* '\'' ;

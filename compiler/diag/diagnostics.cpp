@@ -6,7 +6,7 @@ namespace pg {
 
 std::string format_diagnostic(const Diagnostic& d) {
   const char* sev = d.severity == Severity::error ? "error" : "warning";
-  return fmt::format("{}:{}:{}: {}: {}", d.loc.file, d.loc.line, d.loc.column, sev, d.message);
+  return fmt::format("{}:{}:{}: {}: {}", d.loc.file.view(), d.loc.line, d.loc.column, sev, d.message);
 }
 
 void Diagnostics::error(const SourceLoc& loc, std::string message) {

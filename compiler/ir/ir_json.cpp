@@ -15,7 +15,7 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const Source
     v = boost::json::string();
     return;
   }
-  v = boost::json::string(loc.file + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column));
+  v = boost::json::string(loc.file.str() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column));
 }
 
 SourceLoc tag_invoke(boost::json::value_to_tag<SourceLoc>, const boost::json::value& v) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -61,16 +62,15 @@ class Builder {
   ir::ProxyAction proxy_action(const ProxyPass& pp, const LocationNode& node, const Settings& eff,
                                std::vector<ir::HeaderOp>& request_headers);
   std::string pool_for(const ProxyPass& pp);
-  bool is_upstream(const std::string& name) const {
-    return std::any_of(http_.upstreams.begin(), http_.upstreams.end(),
-                       [&](const UpstreamNode& u) { return u.pool.name == name; });
-  }
+  bool is_upstream(const std::string& name) const { return upstream_names_.count(name) > 0; }
 
   Lowerer& l_;
   HttpScope& http_;
   Diagnostics& diags_;
   ir::Config* config_ = nullptr;
   std::unordered_map<const LocationNode*, Settings> eff_;
+  std::unordered_set<std::string> upstream_names_;
+  std::unordered_set<std::string> implicit_pools_;
   std::map<std::pair<std::string, int>, int> listener_index_;
   std::map<int, bool> explicit_default_;
 };
@@ -86,8 +86,7 @@ void Builder::effective(const std::vector<LocationNode>& level, const Settings& 
 std::string Builder::pool_for(const ProxyPass& pp) {
   if (is_upstream(pp.target)) return pp.target;
   auto& pools = config_->pools;
-  for (const auto& p : pools)
-    if (p.implicit && p.name == pp.target) return p.name;
+  if (!implicit_pools_.insert(pp.target).second) return pp.target;
   // A proxy_pass to an address is a pool of one server with nginx's server defaults.
   ir::Pool pool;
   pool.loc = pp.loc;
@@ -332,6 +331,7 @@ void Builder::build_server(ir::Config& c, const ServerNode& s, int index) {
 
 void Builder::build(ir::Config& c) {
   config_ = &c;
+  for (const auto& u : http_.upstreams) upstream_names_.insert(u.pool.name);
   for (auto& u : http_.upstreams) {
     auto policy = u.pool.balancing.policy;
     if (policy == ir::Balance::ip_hash || policy == ir::Balance::hash || policy == ir::Balance::random) {

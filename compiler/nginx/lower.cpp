@@ -40,7 +40,7 @@ bool is_http_fragment(const std::vector<Directive>& ds) {
 
 }  // namespace
 
-std::optional<ir::Config> lower(const std::vector<Directive>& directives, const std::string& file,
+std::optional<ir::Config> lower(std::vector<Directive> directives, const std::string& file,
                                 Diagnostics& diags) {
   Lowerer l(diags, file);
   collect_names(directives, l.names());
@@ -56,6 +56,7 @@ std::optional<ir::Config> lower(const std::vector<Directive>& directives, const 
     if (l.http().present && !l.events_seen)
       diags.error(SourceLoc{file, 1, 1}, "no \"events\" section in configuration");
   }
+  directives = {};
   if (diags.has_errors()) return std::nullopt;
   ir::Config c = l.build();
   if (diags.has_errors()) return std::nullopt;
@@ -68,10 +69,10 @@ std::optional<ir::Config> compile_text(std::string_view text, const std::string&
   if (options.include_base.empty()) options.include_base = ".";
   auto directives = parse_text(text, name, options, diags);
   if (diags.has_errors()) {
-    lower(directives, name, diags);
+    lower(std::move(directives), name, diags);
     return std::nullopt;
   }
-  return lower(directives, name, diags);
+  return lower(std::move(directives), name, diags);
 }
 
 }  // namespace pg::nginx

@@ -11,8 +11,10 @@
 
 namespace pg::nginx {
 
-// Lowers parsed directives. Returns the IR unless errors were reported.
-std::optional<ir::Config> lower(const std::vector<Directive>& directives, const std::string& file,
+// Lowers parsed directives (consumed: they are freed before the IR is built, which
+// keeps peak memory down on large configurations). Returns the IR unless errors were
+// reported.
+std::optional<ir::Config> lower(std::vector<Directive> directives, const std::string& file,
                                 Diagnostics& diags);
 
 // Parses and lowers `text`, read from `name` (includes resolve against its directory).

@@ -72,12 +72,12 @@ class ByteStream : public antlr4::ANTLRInputStream {
   std::string_view bytes_;
 };
 
-SourceLoc loc_of(const antlr4::Token* t, const std::string& file) {
+SourceLoc loc_of(const antlr4::Token* t, FileName file) {
   return {file, static_cast<int>(t->getLine()), static_cast<int>(t->getCharPositionInLine()) + 1};
 }
 
 // The line nginx names when the file ends early: the last line of the file.
-SourceLoc eof_loc(std::string_view text, const std::string& file) {
+SourceLoc eof_loc(std::string_view text, FileName file) {
   int line = 1;
   for (char c : text) line += c == '\n';
   return {file, line, 1};
@@ -94,7 +94,7 @@ std::string token_char(const antlr4::Token* t) {
 
 class SyntaxErrors : public antlr4::BaseErrorListener {
  public:
-  SyntaxErrors(Diagnostics& diags, const std::string& file, std::string_view text)
+  SyntaxErrors(Diagnostics& diags, FileName file, std::string_view text)
       : diags_(diags), file_(file), text_(text) {}
 
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t,
@@ -105,8 +105,7 @@ class SyntaxErrors : public antlr4::BaseErrorListener {
     if (offending->getType() == antlr4::Token::EOF) {
       loc = eof_loc(text_, file_);
       auto* ctx = static_cast<antlr4::Parser*>(recognizer)->getContext();
-      bool in_directive = dynamic_cast<NginxParser::DirectiveContext*>(ctx) ||
-                          dynamic_cast<NginxParser::WordContext*>(ctx);
+      bool in_directive = ctx && ctx->getRuleIndex() == NginxParser::RuleDirective;
       message = in_directive ? "unexpected end of file, expecting \";\" or \"}\""
                              : "unexpected end of file, expecting \"}\"";
     } else {
@@ -121,7 +120,7 @@ class SyntaxErrors : public antlr4::BaseErrorListener {
 
  private:
   Diagnostics& diags_;
-  const std::string& file_;
+  FileName file_;
   std::string_view text_;
   int last_line_ = -1;
   std::string last_message_;
@@ -133,14 +132,87 @@ struct Reader {
   int include_depth = 0;
 
   std::vector<Directive> parse(std::string_view text, const std::string& file);
-  void build(NginxParser::StatementContext* st, std::vector<Directive>& out,
-             const std::string& file, std::string_view text);
-  Arg word(NginxParser::WordContext* w, const std::string& file, std::string_view text);
+  Arg word(const antlr4::Token* t, FileName file, std::string_view text);
   void include(const Directive& d, std::vector<Directive>& out);
 };
 
-Arg Reader::word(NginxParser::WordContext* w, const std::string& file, std::string_view text) {
-  auto* t = w->getStart();
+// Builds Directives from the parser's events as it parses: no parse tree is kept,
+// which halves the time and memory a large configuration takes.
+class TreeBuilder : public antlr4::tree::ParseTreeListener {
+ public:
+  TreeBuilder(Reader& reader, FileName file, std::string_view text)
+      : reader_(reader), file_(file), text_(text) {}
+
+  std::vector<Directive> take() { return std::move(root_); }
+
+  void enterEveryRule(antlr4::ParserRuleContext* ctx) override {
+    size_t rule = ctx->getRuleIndex();
+    if (rule == NginxParser::RuleDirective) stack_.push_back(Open{});
+    else if (rule == NginxParser::RuleEmptyStatement) stack_.push_back(Open{{}, true, false});
+  }
+
+  void exitEveryRule(antlr4::ParserRuleContext* ctx) override {
+    size_t rule = ctx->getRuleIndex();
+    if (rule != NginxParser::RuleDirective && rule != NginxParser::RuleEmptyStatement) return;
+    if (stack_.empty()) return;
+    Open open = std::move(stack_.back());
+    stack_.pop_back();
+    std::vector<Directive>& parent = stack_.empty() ? root_ : stack_.back().d.block;
+    if (open.empty) {  // keep what a stray block held: more errors get reported
+      for (auto& d : open.d.block) parent.push_back(std::move(d));
+      return;
+    }
+    Directive& d = open.d;
+    if (d.args.empty()) return;
+    d.name = d.args.front().value;
+    d.loc = d.args.front().loc;
+    d.args.erase(d.args.begin());
+    if (d.end_loc.line == 0) d.end_loc = d.loc;
+    if (d.name == "include" && !d.has_block) {
+      reader_.include(d, parent);
+      return;
+    }
+    parent.push_back(std::move(d));
+  }
+
+  void visitTerminal(antlr4::tree::TerminalNode* node) override {
+    if (stack_.empty()) return;
+    Open& top = stack_.back();
+    const antlr4::Token* t = node->getSymbol();
+    size_t type = t->getType();
+    if (top.empty) {
+      if (!top.reported && (type == NginxLexer::SEMI || type == NginxLexer::LBRACE)) {
+        reader_.diags.error(loc_of(t, file_), fmt::format("unexpected \"{}\"", token_char(t)));
+        top.reported = true;
+      }
+      return;
+    }
+    if (type == NginxLexer::SEMI) {
+      top.d.end_loc = loc_of(t, file_);
+    } else if (type == NginxLexer::LBRACE) {
+      top.d.has_block = true;
+      top.d.end_loc = loc_of(t, file_);
+    } else if (type != NginxLexer::RBRACE && !top.d.has_block) {
+      top.d.args.push_back(reader_.word(t, file_, text_));
+    }
+  }
+
+  void visitErrorNode(antlr4::tree::ErrorNode*) override {}
+
+ private:
+  struct Open {
+    Directive d;
+    bool empty = false;     // an emptyStatement: ';' or '{' with no directive name
+    bool reported = false;
+  };
+  Reader& reader_;
+  FileName file_;
+  std::string_view text_;
+  std::vector<Open> stack_;
+  std::vector<Directive> root_;
+};
+
+Arg Reader::word(const antlr4::Token* t, FileName file, std::string_view text) {
   std::string raw = t->getText();
   Arg arg;
   arg.loc = loc_of(t, file);
@@ -171,39 +243,6 @@ Arg Reader::word(NginxParser::WordContext* w, const std::string& file, std::stri
       break;
   }
   return arg;
-}
-
-void Reader::build(NginxParser::StatementContext* st, std::vector<Directive>& out,
-                   const std::string& file, std::string_view text) {
-  if (auto* empty = st->emptyStatement()) {
-    auto* t = empty->getStart();
-    if (t->getType() == NginxLexer::SEMI || t->getType() == NginxLexer::LBRACE)
-      diags.error(loc_of(t, file), fmt::format("unexpected \"{}\"", token_char(t)));
-    if (auto* b = empty->block())
-      for (auto* inner : b->statement()) build(inner, out, file, text);  // recover its content
-    return;
-  }
-  auto* dc = st->directive();
-  if (!dc || dc->word().empty()) return;
-  Directive d;
-  for (auto* w : dc->word()) d.args.push_back(word(w, file, text));
-  d.name = d.args.front().value;
-  d.loc = d.args.front().loc;
-  d.args.erase(d.args.begin());
-  if (auto* b = dc->block()) {
-    d.has_block = true;
-    d.end_loc = loc_of(b->LBRACE()->getSymbol(), file);
-    for (auto* inner : b->statement()) build(inner, d.block, file, text);
-  } else if (auto* semi = dc->SEMI()) {
-    d.end_loc = loc_of(semi->getSymbol(), file);
-  } else {
-    d.end_loc = d.loc;
-  }
-  if (d.name == "include" && !d.has_block) {
-    include(d, out);
-    return;
-  }
-  out.push_back(std::move(d));
 }
 
 void Reader::include(const Directive& d, std::vector<Directive>& out) {
@@ -247,8 +286,9 @@ void Reader::include(const Directive& d, std::vector<Directive>& out) {
   }
 }
 
-std::vector<Directive> Reader::parse(std::string_view text, const std::string& file) {
-  ByteStream input(text, file);
+std::vector<Directive> Reader::parse(std::string_view text, const std::string& path) {
+  FileName file(path);
+  ByteStream input(text, path);
   NginxLexer lexer(&input);
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);
@@ -270,11 +310,11 @@ std::vector<Directive> Reader::parse(std::string_view text, const std::string& f
   parser.addErrorListener(&errors);
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
       antlr4::atn::PredictionMode::SLL);
-  auto* tree = parser.config();
-
-  std::vector<Directive> out;
-  for (auto* st : tree->statement()) build(st, out, file, text);
-  return out;
+  TreeBuilder builder(*this, file, text);
+  parser.setBuildParseTree(false);
+  parser.addParseListener(&builder);
+  parser.config();
+  return builder.take();
 }
 
 }  // namespace
