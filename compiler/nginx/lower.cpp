@@ -57,7 +57,8 @@ std::optional<ir::Config> lower(std::vector<Directive> directives, const std::st
       diags.error(SourceLoc{file, 1, 1}, "no \"events\" section in configuration");
   }
   directives = {};
-  if (diags.has_errors()) return std::nullopt;
+  // Build even after errors: what only the whole configuration shows (duplicate
+  // default servers, missing certificates) is reported in the same run.
   ir::Config c = l.build();
   if (diags.has_errors()) return std::nullopt;
   return c;

@@ -1,0 +1,145 @@
+#include "ir/route_select.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <stdexcept>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+namespace pg::ir {
+
+struct RouteSelector::Regex {
+  pcre2_code* code = nullptr;
+  pcre2_match_data* data = nullptr;
+  ~Regex() {
+    if (data) pcre2_match_data_free(data);
+    if (code) pcre2_code_free(code);
+  }
+  bool match(const std::string& subject) const {
+    return pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0, data,
+                       nullptr) >= 0;
+  }
+};
+
+namespace {
+
+bool iequals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+const std::string* header(const RequestView& r, const std::string& name) {
+  for (const auto& [n, v] : r.headers)
+    if (iequals(n, name)) return &v;
+  return nullptr;
+}
+
+void collect(const Matcher& m, std::vector<const Predicate*>& out) {
+  if (m.predicate) out.push_back(&*m.predicate);
+  for (const auto& c : m.children) collect(c, out);
+}
+
+std::string key(const std::string& pattern, bool caseless) { return (caseless ? "i:" : "s:") + pattern; }
+
+}  // namespace
+
+RouteSelector::RouteSelector(const VirtualHost& vhost) : vhost_(vhost) {
+  std::vector<const Predicate*> preds;
+  for (const auto& r : vhost.routes) collect(r.match, preds);
+  for (const auto* p : preds) {
+    if (p->kind != PredKind::path_regex && p->kind != PredKind::header_regex) continue;
+    auto k = key(p->value, p->case_insensitive);
+    if (regexes_.count(k)) continue;
+    int err = 0;
+    PCRE2_SIZE off = 0;
+    auto re = std::make_unique<Regex>();
+    re->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(p->value.data()), p->value.size(),
+                             p->case_insensitive ? PCRE2_CASELESS : 0, &err, &off, nullptr);
+    if (!re->code) throw std::runtime_error("invalid regex in IR: " + p->value);
+    re->data = pcre2_match_data_create_from_pattern(re->code, nullptr);
+    regexes_.emplace(std::move(k), std::move(re));
+  }
+}
+
+RouteSelector::~RouteSelector() = default;
+
+const RouteSelector::Regex& RouteSelector::regex(const std::string& pattern, bool caseless) const {
+  return *regexes_.at(key(pattern, caseless));
+}
+
+bool RouteSelector::matches(const Matcher& m, const RequestView& r) const {
+  switch (m.op) {
+    case MatchOp::all:
+      return std::all_of(m.children.begin(), m.children.end(), [&](const Matcher& c) { return matches(c, r); });
+    case MatchOp::any:
+      return std::any_of(m.children.begin(), m.children.end(), [&](const Matcher& c) { return matches(c, r); });
+    case MatchOp::not_:
+      return !m.children.empty() && !matches(m.children.front(), r);
+    case MatchOp::predicate:
+      break;
+  }
+  if (!m.predicate) return false;
+  const Predicate& p = *m.predicate;
+  auto eq = [&](const std::string& a, const std::string& b) { return p.case_insensitive ? iequals(a, b) : a == b; };
+  switch (p.kind) {
+    case PredKind::path_exact: return eq(r.path, p.value);
+    case PredKind::path_prefix:
+      return r.path.size() >= p.value.size() && eq(r.path.substr(0, p.value.size()), p.value);
+    case PredKind::path_regex: return regex(p.value, p.case_insensitive).match(r.path);
+    case PredKind::host: return iequals(r.host, p.value);
+    case PredKind::header_present: return header(r, p.name) != nullptr;
+    case PredKind::header_exact: {
+      const std::string* v = header(r, p.name);
+      return v && eq(*v, p.value);
+    }
+    case PredKind::header_regex: {
+      const std::string* v = header(r, p.name);
+      return v && regex(p.value, p.case_insensitive).match(*v);
+    }
+    case PredKind::method: return r.method == p.value;
+    case PredKind::query: return r.query == p.value;
+    case PredKind::client_cidr: return cidr_contains(p.value, r.client_address);
+    case PredKind::scheme: return r.scheme == p.value;
+    case PredKind::upgrade: {
+      const std::string* v = header(r, "upgrade");
+      return v && iequals(*v, p.value);
+    }
+  }
+  return false;
+}
+
+int RouteSelector::select(const RequestView& request) const {
+  for (size_t i = 0; i < vhost_.routes.size(); ++i) {
+    const Route& route = vhost_.routes[i];
+    if (matches(route.match, request)) return route.internal ? -1 : static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool cidr_contains(const std::string& cidr, const std::string& address) {
+  if (cidr == "all") return true;
+  std::string net = cidr;
+  int bits = -1;
+  if (auto slash = cidr.find('/'); slash != std::string::npos) {
+    net = cidr.substr(0, slash);
+    bits = std::atoi(cidr.c_str() + slash + 1);
+  }
+  unsigned char a[16], b[16];
+  size_t len = 0;
+  if (inet_pton(AF_INET, net.c_str(), a) == 1 && inet_pton(AF_INET, address.c_str(), b) == 1) len = 4;
+  else if (inet_pton(AF_INET6, net.c_str(), a) == 1 && inet_pton(AF_INET6, address.c_str(), b) == 1) len = 16;
+  else return false;
+  if (bits < 0) bits = static_cast<int>(len * 8);
+  for (size_t i = 0; i < len && bits > 0; ++i, bits -= 8) {
+    unsigned mask = bits >= 8 ? 0xffu : (0xffu << (8 - bits)) & 0xffu;
+    if ((a[i] & mask) != (b[i] & mask)) return false;
+  }
+  return true;
+}
+
+}  // namespace pg::ir

@@ -1,0 +1,51 @@
+// Evaluating the IR's ordered routes for a request: which route answers it. This is
+// the one definition of the matcher semantics; the conformance-free unit tests use it
+// to show nginx's precedence rules, and the runtime's router is built on it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "ir/ir.h"
+
+namespace pg::ir {
+
+struct RequestView {
+  std::string method = "GET";
+  std::string path = "/";   // normalised, without the query
+  std::string query;        // without '?'
+  std::string host;         // lower-case, without port
+  std::string scheme = "http";
+  std::string client_address = "127.0.0.1";
+  std::vector<std::pair<std::string, std::string>> headers;  // names as sent
+};
+
+class RouteSelector {
+ public:
+  // Compiles every regex in `vhost`'s routes once. Throws std::runtime_error on a
+  // regex PCRE2 rejects (front ends validate regexes, so this is a bug).
+  explicit RouteSelector(const VirtualHost& vhost);
+  ~RouteSelector();
+  RouteSelector(const RouteSelector&) = delete;
+  RouteSelector& operator=(const RouteSelector&) = delete;
+
+  // Index into vhost.routes of the first route that matches and is not internal,
+  // or -1 (the virtual host's fallback answers).
+  int select(const RequestView& request) const;
+  bool matches(const Matcher& m, const RequestView& request) const;
+
+ private:
+  struct Regex;
+  const Regex& regex(const std::string& pattern, bool caseless) const;
+
+  const VirtualHost& vhost_;
+  std::unordered_map<std::string, std::unique_ptr<Regex>> regexes_;
+};
+
+// CIDR ("10.0.0.0/8", "::1", "all") containment of an address.
+bool cidr_contains(const std::string& cidr, const std::string& address);
+
+}  // namespace pg::ir
