@@ -9,7 +9,10 @@ namespace pg {
 
 int read_file(const std::string& path, std::string& out) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return EISDIR;
+  auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(status)) return EISDIR;
+  // Devices and pipes (/dev/zero, a FIFO) would never end: a configuration is a file.
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) return EINVAL;
   errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) return errno ? errno : ENOENT;

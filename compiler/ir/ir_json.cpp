@@ -106,7 +106,11 @@ std::string to_canonical_json(const Config& config) {
 }
 
 Config config_from_json(std::string_view json) {
-  boost::json::value v = boost::json::parse(json);
+  // Configurations are bytes: a value may hold bytes that are not UTF-8 (a Latin-1
+  // header value), which the canonical form carries through unchanged.
+  boost::json::parse_options options;
+  options.allow_invalid_utf8 = true;
+  boost::json::value v = boost::json::parse(json, {}, options);
   auto result = boost::json::try_value_to<Config>(v);
   if (!result) throw std::runtime_error("invalid IR JSON: " + result.error().message());
   return *result;

@@ -48,3 +48,18 @@ TEST(IrJson, RejectsMalformedInput) {
 
 }  // namespace
 }  // namespace pg::test
+
+namespace pg::test {
+namespace {
+
+// Configurations are bytes: a Latin-1 value survives the JSON round trip (found by
+// the fuzzer).
+TEST(IrJson, NonUtf8BytesRoundTrip) {
+  auto c = http("server { location / { return 200 \"caf\xe9\"; } }");
+  std::string json = ir::to_canonical_json(c);
+  EXPECT_EQ(ir::to_canonical_json(ir::config_from_json(json)), json);
+  EXPECT_NE(json.find("caf\xe9"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pg::test
