@@ -5,7 +5,7 @@
 set -euo pipefail
 
 BIN=${1:-build/proxyglot}
-RUNS=5
+RUNS=20
 ROOT=$(cd "$(dirname "$0")/.." && pwd)   # docs/ and the generator live here, whatever the cwd
 
 # Fail early: without the binary there is nothing to compare.

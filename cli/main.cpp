@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <mimalloc.h>
+
 #include "commands.h"
 
 namespace {
@@ -27,6 +29,13 @@ constexpr const char* kUsage =
     "Run 'proxyglot COMMAND --help' for a command's options.\n";
 
 }  // namespace
+
+// 2 MiB pages: a large configuration otherwise spends a fifth of `check` in page
+// faults. Set before any static initialiser allocates; MIMALLOC_LARGE_OS_PAGES=0 in
+// the environment still turns it off.
+__attribute__((constructor(101))) static void use_large_pages() {
+  if (!std::getenv("MIMALLOC_LARGE_OS_PAGES")) mi_option_set_enabled(mi_option_large_os_pages, true);
+}
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);

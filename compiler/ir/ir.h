@@ -89,13 +89,14 @@ BOOST_DEFINE_ENUM_CLASS(MapMatch, exact, wildcard_prefix, wildcard_suffix, regex
 struct MapEntry {
   SourceLoc loc;
   MapMatch match = MapMatch::exact;
-  std::string pattern;  // for wildcards, the name without its '*' part and dots kept
+  std::string pattern;  // exact text, regex, or the wildcard with its '*' ("*.example.com")
   Template value;
 };
 BOOST_DESCRIBE_STRUCT(MapEntry, (), (loc, match, pattern, value))
 
-// Lookup order (nginx's): exact (case-insensitive when `hostnames`), longest wildcard
-// prefix, longest wildcard suffix, regexes in order, then `default_value`.
+// Lookup order (nginx's): exact strings (compared ignoring case), longest wildcard
+// prefix, longest wildcard suffix (wildcards only with `hostnames`), regexes in file
+// order, then `default_value` (empty when not given).
 struct Map {
   SourceLoc loc;
   std::string name;

@@ -55,8 +55,8 @@ class Builder {
   void build(ir::Config& c);
 
  private:
-  void build_server(ir::Config& c, const ServerNode& s, int index);
-  void effective(const std::vector<LocationNode>& level, const Settings& parent);
+  void build_server(ir::Config& c, ServerNode& s, int index);
+  void effective(std::vector<LocationNode>& level, const Settings& parent);
   ir::Route route_for(const LocationNode* node, const Settings& eff, const SourceLoc& loc,
                       const std::string& name);
   ir::ProxyAction proxy_action(const ProxyPass& pp, const LocationNode& node, const Settings& eff,
@@ -68,18 +68,18 @@ class Builder {
   HttpScope& http_;
   Diagnostics& diags_;
   ir::Config* config_ = nullptr;
-  std::unordered_map<const LocationNode*, Settings> eff_;
   std::unordered_set<std::string> upstream_names_;
   std::unordered_set<std::string> implicit_pools_;
   std::map<std::pair<std::string, int>, int> listener_index_;
   std::map<int, bool> explicit_default_;
 };
 
-void Builder::effective(const std::vector<LocationNode>& level, const Settings& parent) {
-  for (const auto& n : level) {
-    Settings s = merge(n.settings, parent);
-    effective(n.children, s);
-    eff_.emplace(&n, std::move(s));
+// Each location's settings become its effective ones (its own, else inherited):
+// nothing needs the unmerged values once lowering is done.
+void Builder::effective(std::vector<LocationNode>& level, const Settings& parent) {
+  for (auto& n : level) {
+    n.settings = merge(n.settings, parent);
+    effective(n.children, n.settings);
   }
 }
 
@@ -116,7 +116,7 @@ ir::ProxyAction Builder::proxy_action(const ProxyPass& pp, const LocationNode& n
   if (pp.has_uri) {
     auto uri = l_.tmpl(pp.uri, pp.loc);
     if (uri) a.uri = std::move(*uri);
-    if (pp.dynamic) {
+    if (pp.dynamic_uri) {  // nginx: with variables, the URI part is the whole URI
       a.uri_mode = ir::UriMode::replace;
     } else {
       a.uri_mode = ir::UriMode::replace_prefix;
@@ -229,7 +229,7 @@ ir::Route Builder::route_for(const LocationNode* node, const Settings& eff, cons
   return r;
 }
 
-void Builder::build_server(ir::Config& c, const ServerNode& s, int index) {
+void Builder::build_server(ir::Config& c, ServerNode& s, int index) {
   Settings eff = merge(s.settings, http_.settings);
   ir::VirtualHost vh;
   vh.loc = s.loc;
@@ -300,12 +300,14 @@ void Builder::build_server(ir::Config& c, const ServerNode& s, int index) {
   if (eff.real_ip_recursive) vh.real_ip.recursive = *eff.real_ip_recursive;
 
   effective(s.locations, eff);
-  for (const auto& entry : order_locations(s.locations)) {
+  auto ordered = order_locations(s.locations);
+  vh.routes.reserve(ordered.size());
+  for (auto& entry : ordered) {
     const LocationNode& n = *entry.node;
-    const Settings& le = eff_.at(&n);
+    const Settings& le = n.settings;
     if (entry.auto_redirect) {
       ir::Route r = route_for(nullptr, le, n.loc, n.label + " (redirect to add its trailing slash)");
-      r.match = entry.match;
+      r.match = std::move(entry.match);
       r.action.kind = ir::ActionKind::redirect;
       ir::Template to = literal(n.path);
       to.parts.push_back({ir::Var::query_mark, ""});
@@ -315,12 +317,12 @@ void Builder::build_server(ir::Config& c, const ServerNode& s, int index) {
       continue;
     }
     ir::Route r = route_for(&n, le, n.loc, n.label);
-    r.match = entry.match;
+    r.match = std::move(entry.match);
     vh.routes.push_back(std::move(r));
   }
   for (const auto& n : s.locations) {
     if (n.kind != LocKind::named) continue;
-    ir::Route r = route_for(&n, eff_.at(&n), n.loc, "location " + n.path);
+    ir::Route r = route_for(&n, n.settings, n.loc, "location " + n.path);
     r.match = match_all({});
     vh.named_routes.push_back(std::move(r));
   }

@@ -1,4 +1,6 @@
 // main, events and http-level directives, logging, real IP and map.
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "nginx/handlers.h"
@@ -157,6 +159,8 @@ void map(Lowerer& l, const Directive& d) {
   const std::string& result = d.args[1].value;
   if (result.size() < 2 || result[0] != '$') return l.arg_error(d, 1, fmt::format("invalid variable name \"{}\"", result));
   m.name = result.substr(1);
+  // Variable names are case-insensitive: templates refer to the lower-cased name.
+  for (auto& c : m.name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const auto& e : d.block) {
     if (e.has_block) { l.error(e, "unexpected \"{\" in map"); continue; }
     if (e.name == "hostnames" && e.args.empty()) { m.hostnames = true; continue; }

@@ -45,7 +45,8 @@ bool parse_pass_url(Lowerer& l, const Directive& d, bool grpc, ProxyPass& pp) {
       pp.uri = rest.substr(slash);
     }
   }
-  pp.dynamic = has_variables(url);
+  pp.dynamic = has_variables(pp.target);
+  pp.dynamic_uri = has_variables(url);
   if (pp.target.empty()) {
     l.arg_error(d, 0, fmt::format("no host in \"{}\" of the \"{}\" directive", url, d.name));
     return false;
@@ -67,11 +68,11 @@ void pass(Lowerer& l, const Directive& d, bool grpc) {
   ProxyPass pp;
   if (!parse_pass_url(l, d, grpc, pp)) return;
   bool regexy = loc.kind == LocKind::regex || loc.kind == LocKind::regex_i || loc.kind == LocKind::named;
-  if (pp.has_uri && !pp.dynamic && regexy)
+  if (pp.has_uri && !pp.dynamic_uri && regexy)
     return l.error(d, "\"proxy_pass\" cannot have URI part in location given by regular expression, "
                       "or inside named location, or inside \"if\" statement, or inside \"limit_except\" block");
   // Validate variables now, where the directive is.
-  if (pp.dynamic && !l.tmpl(d, 0)) return;
+  if (pp.dynamic_uri && !l.tmpl(d, 0)) return;
   // nginx answers a request for the name without its final '/' with a 301 to it.
   if (!regexy && !loc.path.empty() && loc.path.back() == '/') loc.auto_redirect = true;
   loc.proxy = std::move(pp);

@@ -73,7 +73,8 @@ struct ProxyPass {
   std::string target;           // upstream name or host[:port], possibly with variables
   bool has_uri = false;
   std::string uri;              // the URI part, variables allowed
-  bool dynamic = false;         // variables in the URL
+  bool dynamic = false;         // variables in the target: resolved per request
+  bool dynamic_uri = false;     // variables anywhere: the URI part replaces the whole URI
 };
 
 enum class LocKind { prefix, exact, noregex, regex, regex_i, named };

@@ -24,6 +24,7 @@ SourceLoc report_loc(const Directive& d) {
 }
 
 std::string unescape(std::string_view raw) {
+  if (raw.find('\\') == std::string_view::npos) return std::string(raw);
   std::string out;
   out.reserve(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {
@@ -212,8 +213,23 @@ class TreeBuilder : public antlr4::tree::ParseTreeListener {
   std::vector<Directive> root_;
 };
 
+// A token's text without the whitespace the lexer folded into it. Whitespace escaped
+// by a backslash (an odd run of them before it) belongs to the word.
+std::string_view token_text(const antlr4::Token* t, std::string_view text) {
+  // Offsets are byte offsets (one code point per byte): slice the text, no copy.
+  std::string_view raw = text.substr(t->getStartIndex(), t->getStopIndex() - t->getStartIndex() + 1);
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!raw.empty() && space(raw.back())) {
+    size_t slashes = 0;
+    for (size_t i = raw.size() - 1; i > 0 && raw[i - 1] == '\\'; --i) ++slashes;
+    if (slashes % 2 == 1) break;
+    raw.remove_suffix(1);
+  }
+  return raw;
+}
+
 Arg Reader::word(const antlr4::Token* t, FileName file, std::string_view text) {
-  std::string raw = t->getText();
+  std::string_view raw = token_text(t, text);
   Arg arg;
   arg.loc = loc_of(t, file);
   switch (t->getType()) {
@@ -222,12 +238,12 @@ Arg Reader::word(const antlr4::Token* t, FileName file, std::string_view text) {
       break;
     case NginxLexer::DQ_STRING:
     case NginxLexer::SQ_STRING:
-      arg.value = unescape(std::string_view(raw).substr(1, raw.size() - 2));
+      arg.value = unescape(raw.substr(1, raw.size() - 2));
       arg.quoted = true;
       break;
     case NginxLexer::DQ_GLUED:
     case NginxLexer::SQ_GLUED: {
-      arg.value = unescape(std::string_view(raw).substr(1, raw.size() - 3));
+      arg.value = unescape(raw.substr(1, raw.size() - 3));
       arg.quoted = true;
       // The glued character's position: the string may span lines.
       SourceLoc at = arg.loc;
@@ -238,7 +254,7 @@ Arg Reader::word(const antlr4::Token* t, FileName file, std::string_view text) {
       break;
     }
     default:  // an open string or a lone backslash: the file ended inside a token
-      arg.value = raw;
+      arg.value = std::string(raw);
       diags.error(eof_loc(text, file), "unexpected end of file, expecting \";\" or \"}\"");
       break;
   }

@@ -11,21 +11,21 @@ ir::Matcher match_predicate(ir::PredKind kind, std::string value, bool case_inse
   return m;
 }
 
-ir::Matcher match_all(std::vector<ir::Matcher> children) {
+namespace {
+
+// all/any of one matcher is that matcher.
+ir::Matcher group(ir::MatchOp op, std::vector<ir::Matcher> children) {
   if (children.size() == 1) return std::move(children.front());
   ir::Matcher m;
-  m.op = ir::MatchOp::all;
+  m.op = op;
   m.children = std::move(children);
   return m;
 }
 
-ir::Matcher match_any(std::vector<ir::Matcher> children) {
-  if (children.size() == 1) return std::move(children.front());
-  ir::Matcher m;
-  m.op = ir::MatchOp::any;
-  m.children = std::move(children);
-  return m;
-}
+}  // namespace
+
+ir::Matcher match_all(std::vector<ir::Matcher> children) { return group(ir::MatchOp::all, std::move(children)); }
+ir::Matcher match_any(std::vector<ir::Matcher> children) { return group(ir::MatchOp::any, std::move(children)); }
 
 ir::Matcher match_not(ir::Matcher child) {
   ir::Matcher m;

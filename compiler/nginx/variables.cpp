@@ -49,7 +49,7 @@ bool is_known_unsupported(const std::string& name) {
   static const std::set<std::string> names = {
       "binary_remote_addr", "request_body", "request_body_file", "request_id",
       "request_completion", "request_filename", "document_root", "realpath_root", "https",
-      "pipe", "limit_rate", "nginx_version", "pid", "content_length", "sent_http_",
+      "pipe", "limit_rate", "nginx_version", "pid",
       "tcpinfo_rtt", "connection_requests", "connection_time", "proxy_port", "upstream_cache_status",
       "upstream_connect_time", "upstream_header_time", "upstream_bytes_received",
       "upstream_bytes_sent", "upstream_response_length", "realip_remote_addr",
