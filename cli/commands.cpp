@@ -8,7 +8,7 @@
 
 #include "compile.h"
 #include "ir/ir_json.h"
-#include "nginx/directive_table.h"
+#include "front_ends.h"
 
 namespace pg::cli {
 
@@ -115,36 +115,31 @@ int compile(const std::vector<std::string>& args) {
 
 int directives(const std::vector<std::string>& args) {
   bool markdown = false;
-  std::string dialect = "nginx";
+  Dialect dialect = Dialect::nginx;
   for (const auto& a : args) {
     if (a == "--help" || a == "-h") {
-      std::fputs("usage: proxyglot directives [nginx] [--markdown]\n\n"
-                 "Lists the directives the front end supports, their contexts and arguments,\n"
+      std::fputs("usage: proxyglot directives [nginx|caddy|haproxy] [--markdown]\n\n"
+                 "Lists the directives a front end supports, their contexts and arguments,\n"
                  "and the ones it recognises but does not support yet. --markdown prints the\n"
-                 "support matrix of docs/nginx-support.md.\n",
+                 "support matrix of docs/DIALECT-support.md.\n",
                  stdout);
       return kOk;
     }
-    if (a == "--markdown") markdown = true;
-    else if (a == "nginx") dialect = a;
-    else if (a == "caddy" || a == "haproxy") {
-      fmt::print(stderr, "proxyglot directives: the {} front end is not implemented yet\n", a);
-      return kUsageError;
+    if (a == "--markdown") {
+      markdown = true;
+    } else if (auto d = parse_dialect(a)) {
+      dialect = *d;
     } else {
       fmt::print(stderr, "proxyglot directives: unknown argument \"{}\"\n", a);
       return kUsageError;
     }
   }
-  if (markdown) {
-    std::fputs(nginx::support_matrix_markdown().c_str(), stdout);
-    return kOk;
+  const FrontEnd& fe = front_end(dialect);
+  if (!fe.implemented) {
+    fmt::print(stderr, "proxyglot directives: the {} front end is not implemented yet\n", dialect_name(dialect));
+    return kUsageError;
   }
-  for (const auto& s : nginx::directive_table()) {
-    if (s.handler)
-      fmt::print("{:<30} {:<28} {}\n", s.name, nginx::context_names(s.contexts), s.summary);
-    else
-      fmt::print("{:<30} {:<28} {}\n", s.name, "-", "not supported yet");
-  }
+  std::fputs((markdown ? fe.support_matrix_markdown() : fe.directive_listing()).c_str(), stdout);
   return kOk;
 }
 

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "nginx/lower.h"
+#include "front_ends.h"
 #include "read_file.h"
 
 namespace pg {
@@ -24,16 +24,7 @@ CompileResult compile_config(const std::string& path, std::optional<Dialect> dia
     return r;
   }
   try {
-    switch (*r.dialect) {
-      case Dialect::nginx:
-        r.config = nginx::compile_text(text, path, r.diags);
-        break;
-      case Dialect::caddy:
-      case Dialect::haproxy:
-        r.diags.error(SourceLoc{path, 1, 1},
-                      fmt::format("the {} front end is not implemented yet", dialect_name(*r.dialect)));
-        break;
-    }
+    r.config = front_end(*r.dialect).compile_text(text, path, r.diags);
   } catch (const std::exception& e) {
     // A bug, not a user error: still a diagnostic, never a crash.
     r.diags.error(SourceLoc{path, 0, 0}, fmt::format("internal error: {}", e.what()));

@@ -14,6 +14,7 @@
 
 #include "NginxLexer.h"
 #include "NginxParser.h"
+#include "antlr/byte_stream.h"
 #include "read_file.h"
 
 namespace pg::nginx {
@@ -53,25 +54,7 @@ using pg_Nginx::NginxParser;
 constexpr int kMaxBlockDepth = 100;
 constexpr int kMaxIncludeDepth = 16;
 
-// One code point per byte: token offsets are byte offsets, and no byte sequence can
-// make the runtime's UTF-8 decoder throw (it does on invalid UTF-8).
-class ByteStream : public antlr4::ANTLRInputStream {
- public:
-  ByteStream(std::string_view bytes, const std::string& source) : bytes_(bytes) {
-    _data.resize(bytes.size());
-    for (size_t i = 0; i < bytes.size(); ++i) _data[i] = static_cast<unsigned char>(bytes[i]);
-    p = 0;
-    name = source;
-  }
-  std::string getText(const antlr4::misc::Interval& iv) override {
-    if (iv.a < 0 || iv.b < iv.a || static_cast<size_t>(iv.a) >= bytes_.size()) return {};
-    size_t end = std::min(bytes_.size(), static_cast<size_t>(iv.b) + 1);
-    return std::string(bytes_.substr(static_cast<size_t>(iv.a), end - static_cast<size_t>(iv.a)));
-  }
-
- private:
-  std::string_view bytes_;
-};
+using antlr::ByteStream;
 
 SourceLoc loc_of(const antlr4::Token* t, FileName file) {
   return {file, static_cast<int>(t->getLine()), static_cast<int>(t->getCharPositionInLine()) + 1};
