@@ -1,5 +1,5 @@
-// Every corpus configuration (tests/corpus/nginx) and the seed example compile to
-// their golden IR. PROXYGLOT_UPDATE_GOLDENS=1 rewrites the goldens; review the diff.
+// Every corpus configuration (tests/corpus/<dialect>) and every seed example compile
+// to their golden IR. PROXYGLOT_UPDATE_GOLDENS=1 rewrites the goldens; review the diff.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "compile.h"
+#include "front_ends.h"
 #include "ir/ir_json.h"
 #include "support/nginx_fixture.h"
 
@@ -52,13 +53,32 @@ void check_golden(const std::string& config, const fs::path& golden) {
          << "\n  want: " << lb;
 }
 
-std::vector<std::string> corpus() {
+// Corpus files by dialect: tests/corpus/<dialect>/*.<extension>.
+const std::vector<std::pair<std::string, std::string>>& corpus_kinds() {
+  static const std::vector<std::pair<std::string, std::string>> kinds = {
+      {"nginx", ".conf"}, {"caddy", ".Caddyfile"}, {"haproxy", ".cfg"}};
+  return kinds;
+}
+
+std::vector<std::string> corpus(const std::string& only = "") {
   InRepoRoot root;
   std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator("tests/corpus/nginx"))
-    if (e.path().extension() == ".conf") out.push_back(e.path().string());
+  for (const auto& [dialect, ext] : corpus_kinds()) {
+    if (!only.empty() && only != dialect) continue;
+    fs::path dir = fs::path("tests/corpus") / dialect;
+    if (!fs::exists(dir)) continue;
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().extension() == ext) out.push_back(e.path().string());
+  }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+std::string test_name(const std::string& path) {
+  fs::path p(path);
+  std::string n = p.parent_path().filename().string() + "_" + p.stem().string();
+  std::replace_if(n.begin(), n.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
+  return n;
 }
 
 class Corpus : public ::testing::TestWithParam<std::string> {};
@@ -69,21 +89,40 @@ TEST_P(Corpus, MatchesGolden) {
   check_golden(conf.string(), fs::path(conf).replace_extension(".json"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Nginx, Corpus, ::testing::ValuesIn(corpus()), [](const auto& info) {
-  std::string n = fs::path(info.param).stem().string();
-  std::replace_if(n.begin(), n.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
-  return n;
-});
+INSTANTIATE_TEST_SUITE_P(All, Corpus, ::testing::ValuesIn(corpus()),
+                         [](const auto& info) { return test_name(info.param); });
 
-TEST(Corpus, HasAtLeast25Configs) { EXPECT_GE(corpus().size(), 25u); }
+TEST(Corpus, HasAtLeast25NginxConfigs) { EXPECT_GE(corpus("nginx").size(), 25u); }
 
-TEST(Seed, NginxExampleMatchesGolden) {
+// The guide's examples (../shared/examples/seed), each against its golden
+// tests/corpus/<dialect>/seed-<name>.json.
+std::vector<std::string> seeds() {
   InRepoRoot root;
-  check_golden("../shared/examples/seed/nginx.conf", "tests/corpus/nginx/seed-nginx.json");
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator("../shared/examples/seed")) out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
+class Seed : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Seed, MatchesGolden) {
+  InRepoRoot root;
+  fs::path seed = GetParam();
+  std::string text = slurp(seed);
+  auto dialect = detect_dialect(seed.string(), text);
+  ASSERT_TRUE(dialect) << seed;
+  if (!front_end(*dialect).implemented)
+    GTEST_SKIP() << "the " << dialect_name(*dialect) << " front end is not implemented yet";
+  check_golden(seed.string(), fs::path("tests/corpus") / std::string(dialect_name(*dialect)) /
+                                  ("seed-" + seed.stem().string() + ".json"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Shared, Seed, ::testing::ValuesIn(seeds()),
+                         [](const auto& info) { return test_name(info.param); });
+
 // What the guide's example says, read back from the IR.
-TEST(Seed, NginxExampleMeansWhatTheGuideSays) {
+TEST(SeedNginx, MeansWhatTheGuideSays) {
   InRepoRoot root;
   CompileResult r = compile_config("../shared/examples/seed/nginx.conf", std::nullopt);
   ASSERT_TRUE(r.config) << r.diags.to_string();
