@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "compile.h"
+#include "ir/equivalence.h"
 #include "ir/ir_json.h"
 #include "front_ends.h"
 
@@ -111,6 +112,53 @@ int compile(const std::vector<std::string>& args) {
     return kConfigError;
   }
   return kOk;
+}
+
+int diff(const std::vector<std::string>& args) {
+  std::vector<std::string> files;
+  std::optional<Dialect> dialect_a, dialect_b;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      std::fputs("usage: proxyglot diff A B [--dialect-a D] [--dialect-b D]\n\n"
+                 "Compares what two configurations do, in any two dialects. Exits 0 when their\n"
+                 "IRs are equivalent, 1 when they differ (each difference on stdout, with the\n"
+                 "source line on both sides) or when either has errors. Names of pools and\n"
+                 "servers, source locations, the order of independent declarations and the\n"
+                 "units values were written in do not count; docs/cli.md says what does.\n",
+                 stdout);
+      return kOk;
+    }
+    if (a == "--dialect-a" || a == "--dialect-b") {
+      if (i + 1 >= args.size() || !parse_dialect(args[i + 1])) {
+        fmt::print(stderr, "proxyglot diff: {} needs nginx, caddy or haproxy\n", a);
+        return kUsageError;
+      }
+      (a == "--dialect-a" ? dialect_a : dialect_b) = parse_dialect(args[++i]);
+    } else if (!a.empty() && a[0] == '-') {
+      fmt::print(stderr, "proxyglot diff: unknown option \"{}\"\n", a);
+      return kUsageError;
+    } else {
+      files.push_back(a);
+    }
+  }
+  if (files.size() != 2) {
+    fmt::print(stderr, "proxyglot diff: needs two configurations, A and B (see --help)\n");
+    return kUsageError;
+  }
+  CompileResult a = compile_config(files[0], dialect_a);
+  CompileResult b = compile_config(files[1], dialect_b);
+  std::fputs(a.diags.to_string().c_str(), stderr);
+  std::fputs(b.diags.to_string().c_str(), stderr);
+  if (!a.config || !b.config) return kConfigError;
+  auto differences = ir::compare(*a.config, *b.config);
+  if (differences.empty()) {
+    fmt::print("{} and {} are equivalent\n", files[0], files[1]);
+    return kOk;
+  }
+  std::fputs(ir::format_differences(differences).c_str(), stdout);
+  fmt::print("{} difference{}\n", differences.size(), differences.size() == 1 ? "" : "s");
+  return kConfigError;
 }
 
 int directives(const std::vector<std::string>& args) {

@@ -14,5 +14,6 @@ inline constexpr int kUsageError = 2;
 int check(const std::vector<std::string>& args);
 int compile(const std::vector<std::string>& args);
 int directives(const std::vector<std::string>& args);
+int diff(const std::vector<std::string>& args);
 
 }  // namespace pg::cli

@@ -20,6 +20,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  check CONFIG        report problems; prints \"CONFIG: ok\" when there are none\n"
     "  compile CONFIG      print the IR as canonical JSON\n"
+    "  diff A B            compare what two configurations do (any two dialects)\n"
     "  directives [DIALECT] list the directives a front end supports\n"
     "\n"
     "options:\n"
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   if (cmd == "check") rc = pg::cli::check(args);
   else if (cmd == "compile") rc = pg::cli::compile(args);
   else if (cmd == "directives") rc = pg::cli::directives(args);
+  else if (cmd == "diff") rc = pg::cli::diff(args);
   if (rc >= 0) {
     // The work is done and written: skip tearing down the parser runtime's static
     // caches and the IR, which took a tenth of a large `check`.

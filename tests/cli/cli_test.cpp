@@ -62,7 +62,7 @@ TEST_F(Cli, VersionAndHelp) {
   auto h = run("--help");
   EXPECT_EQ(h.exit_code, 0);
   EXPECT_NE(h.out.find("check CONFIG"), std::string::npos);
-  for (const char* cmd : {"check", "compile", "directives"}) {
+  for (const char* cmd : {"check", "compile", "diff", "directives"}) {
     auto c = run(std::string(cmd) + " --help");
     EXPECT_EQ(c.exit_code, 0) << cmd;
     EXPECT_NE(c.out.find(std::string("usage: proxyglot ") + cmd), std::string::npos) << cmd;
@@ -140,6 +140,28 @@ TEST_F(Cli, DirectivesListingAndSupportMatrixDoc) {
   // docs/nginx-support.md is generated from the same table: it must not drift.
   EXPECT_EQ(md.out, slurp(fs::path(PROXYGLOT_SOURCE_DIR) / "docs" / "nginx-support.md"))
       << "regenerate: build/proxyglot directives nginx --markdown > docs/nginx-support.md";
+}
+
+TEST_F(Cli, DiffExitCodesAndOutput) {
+  auto a = write("a.conf", kGood);
+  auto same = write("same.conf", "events {}\nhttp {\n  server {\n    listen 8080;\n    location / {\n"
+                                 "      proxy_pass http://127.0.0.1:9000;\n    }\n  }\n}\n");
+  auto r = run("diff " + a.string() + " " + same.string());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, a.string() + " and " + same.string() + " are equivalent\n");
+  auto other = write("b.conf", "events {}\nhttp { server { listen 8080; location / { proxy_pass http://127.0.0.1:9001; } } }\n");
+  auto d = run("diff " + a.string() + " " + other.string());
+  EXPECT_EQ(d.exit_code, 1);
+  EXPECT_NE(d.out.find(a.string() + ":2: virtual host (any name) on 0.0.0.0:8080: route path_prefix(/): "
+                       "action.proxy.pool.servers.127.0.0.1:9000 only in A"),
+            std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("2 differences\n"), std::string::npos) << d.out;
+  auto bad = write("bad.conf", "events {}\nhttp { nope; }\n");
+  auto e = run("diff " + a.string() + " " + bad.string());
+  EXPECT_EQ(e.exit_code, 1);
+  EXPECT_NE(e.err.find("unknown directive \"nope\""), std::string::npos);
+  EXPECT_EQ(run("diff " + a.string()).exit_code, 2);
+  EXPECT_EQ(run("diff --dialect-a apache " + a.string() + " " + a.string()).exit_code, 2);
 }
 
 TEST_F(Cli, SeedExampleChecks) {

@@ -1,0 +1,402 @@
+#include "ir/equivalence.h"
+
+#include <algorithm>
+#include <map>
+
+#include <boost/describe/enum_to_string.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "ir/ir_json_conversions.h"
+
+namespace pg::ir {
+
+namespace {
+
+namespace json = boost::json;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// Keys that say where or how something was written, not what it does.
+bool ignored_key(std::string_view k) {
+  return k == "loc" || k == "implicit" || k == "authority" || k == "access_logs" || k == "name";
+}
+
+std::string listener_key(const Listener& l) {
+  bool v6 = l.address.find(':') != std::string::npos && l.address.rfind("unix:", 0) != 0;
+  return v6 ? fmt::format("[{}]:{}", l.address, l.port) : fmt::format("{}:{}", l.address, l.port);
+}
+
+std::string vhost_key(const Config& c, const VirtualHost& vh) {
+  std::vector<std::string> names, listeners;
+  for (const auto& n : vh.names) names.push_back(n.value);
+  for (int i : vh.listeners)
+    if (i >= 0 && static_cast<size_t>(i) < c.listeners.size()) listeners.push_back(listener_key(c.listeners[static_cast<size_t>(i)]));
+  std::sort(names.begin(), names.end());
+  std::sort(listeners.begin(), listeners.end());
+  return fmt::format("{} on {}", names.empty() ? "(any name)" : fmt::format("{}", fmt::join(names, " ")),
+                     fmt::join(listeners, " "));
+}
+
+std::string server_key(const UpstreamServer& s) {
+  return s.port ? fmt::format("{}:{}", s.address, s.port) : s.address;
+}
+
+std::string render(const Template& t) {
+  std::string out;
+  for (const auto& p : t.parts) {
+    if (p.var == Var::literal) { out += p.value; continue; }
+    out += fmt::format("${{{}{}}}", boost::describe::enum_to_string(p.var, "?"), p.value.empty() ? "" : ":" + p.value);
+  }
+  return out;
+}
+
+std::string render(const Matcher& m) {
+  switch (m.op) {
+    case MatchOp::predicate: {
+      if (!m.predicate) return "?";
+      const auto& p = *m.predicate;
+      std::string kind = boost::describe::enum_to_string(p.kind, "?");
+      return fmt::format("{}({}{}{})", kind, p.name.empty() ? "" : p.name + ", ", p.value,
+                         p.case_insensitive ? ", ci" : "");
+    }
+    case MatchOp::not_: return "not " + (m.children.empty() ? std::string("?") : render(m.children[0]));
+    case MatchOp::all:
+    case MatchOp::any: {
+      if (m.children.empty()) return m.op == MatchOp::all ? "always" : "never";
+      std::vector<std::string> parts;
+      for (const auto& c : m.children) parts.push_back(render(c));
+      return fmt::format("{}({})", m.op == MatchOp::all ? "all" : "any", fmt::join(parts, ", "));
+    }
+  }
+  return "?";
+}
+
+// JSON with its noise removed; templates and matchers become their text so that a
+// difference reads as one line.
+json::value clean(json::value v) {
+  if (v.is_object()) {
+    auto& o = v.as_object();
+    if (o.size() == 1 && o.contains("parts"))
+      return json::string(render(json::value_to<Template>(v)));
+    if (o.contains("op") && o.contains("children") && o.contains("predicate"))
+      return json::string(render(json::value_to<Matcher>(v)));
+    json::object out;
+    for (auto& kv : o)
+      if (!ignored_key(kv.key())) out[kv.key()] = clean(kv.value());
+    return out;
+  }
+  if (v.is_array())
+    for (auto& e : v.as_array()) e = clean(e);
+  return v;
+}
+
+// One side's IR reshaped so that equal behaviour gives equal JSON, with where each
+// keyed element came from.
+class Normalized {
+ public:
+  explicit Normalized(const Config& c) : c_(c) {
+    for (const auto& p : c.pools) pools_[p.name] = &p;
+    json::object listeners;
+    for (const auto& l : c.listeners) {
+      json::object o;
+      o["tls"] = l.tls;
+      o["http2"] = l.http2;
+      if (l.default_virtual_host && static_cast<size_t>(*l.default_virtual_host) < c.virtual_hosts.size())
+        o["default_virtual_host"] = vhost_key(c, c.virtual_hosts[static_cast<size_t>(*l.default_virtual_host)]);
+      locs_["listeners/" + listener_key(l)] = l.loc;
+      listeners[listener_key(l)] = std::move(o);
+    }
+    root_["listeners"] = std::move(listeners);
+    json::object vhosts;
+    for (const auto& vh : c.virtual_hosts) {
+      std::string key = vhost_key(c, vh);
+      while (vhosts.contains(key)) key += "'";  // two alike: keep both
+      vhosts[key] = vhost(vh, "virtual_hosts/" + key);
+    }
+    root_["virtual_hosts"] = std::move(vhosts);
+    json::object maps;
+    for (const auto& m : c.maps) {
+      locs_["maps/" + m.name] = m.loc;
+      maps[m.name] = clean(json::value_from(m));
+    }
+    root_["maps"] = std::move(maps);
+  }
+
+  const json::object& root() const { return root_; }
+  const Config& config() const { return c_; }
+
+  // The location of the deepest keyed element on `path`.
+  SourceLoc loc(const std::string& path) const {
+    std::string p = path;
+    while (true) {
+      if (auto it = locs_.find(p); it != locs_.end()) return it->second;
+      size_t slash = p.rfind('/');
+      if (slash == std::string::npos) return c_.loc;
+      p.resize(slash);
+    }
+  }
+
+ private:
+  json::value vhost(const VirtualHost& vh, const std::string& path) {
+    locs_[path] = vh.loc;
+    json::object o = json::value_from(vh).as_object();
+    o.erase("listeners");  // the key says them
+    o.erase("names");
+    json::array routes;
+    for (size_t i = 0; i < vh.routes.size(); ++i)
+      routes.push_back(route(vh.routes[i], fmt::format("{}/routes/{}", path, i)));
+    o["routes"] = std::move(routes);
+    json::object named;
+    for (const auto& r : vh.named_routes) named[r.name] = route(r, path + "/named_routes/" + r.name);
+    o["named_routes"] = std::move(named);
+    o["fallback"] = route(vh.fallback, path + "/fallback");
+    return clean(std::move(o));
+  }
+
+  json::value route(const Route& r, const std::string& path) {
+    locs_[path] = r.loc;
+    json::object o = json::value_from(r).as_object();
+    // Operations on different fields are independent: key them by field name.
+    auto keyed = [&](const std::vector<HeaderOp>& ops) {
+      json::object out;
+      for (const auto& op : ops) {
+        std::string text = boost::describe::enum_to_string(op.op, "?");
+        if (op.op != HeaderOpKind::remove) text += " " + render(op.value);
+        if (!op.always) text += " (success statuses only)";
+        std::string key = lower(op.name);
+        if (!out.contains(key)) out[key] = json::array{};
+        out[key].as_array().push_back(json::string(text));
+      }
+      return out;
+    };
+    o["request_headers"] = keyed(r.request_headers);
+    o["response_headers"] = keyed(r.response_headers);
+    if (r.action.proxy && !r.action.proxy->pool.empty()) {
+      auto& proxy = o["action"].as_object()["proxy"].as_object();
+      auto it = pools_.find(r.action.proxy->pool);
+      proxy["pool"] = it == pools_.end() ? json::value(nullptr) : pool(*it->second, path + "/action/proxy/pool");
+    }
+    return clean(std::move(o));
+  }
+
+  json::value pool(const Pool& p, const std::string& path) {
+    locs_[path] = p.loc;
+    json::object o = json::value_from(p).as_object();
+    json::object servers;
+    for (const auto& s : p.servers) {
+      locs_[path + "/servers/" + server_key(s)] = s.loc;
+      json::object v = clean(json::value_from(s)).as_object();
+      v.erase("address");
+      v.erase("port");
+      servers[server_key(s)] = std::move(v);
+    }
+    o["servers"] = std::move(servers);
+    return clean(std::move(o));
+  }
+
+  const Config& c_;
+  json::object root_;
+  std::map<std::string, const Pool*> pools_;
+  std::map<std::string, SourceLoc> locs_;
+};
+
+// A value for a difference line; an element present on one side only is named by
+// what matches it (a route's matcher), not dumped whole.
+std::string show(const json::value& v) {
+  if (v.is_string()) return fmt::format("\"{}\"", std::string(v.as_string()));
+  if (v.is_object()) {
+    const auto& o = v.as_object();
+    if (auto it = o.find("match"); it != o.end() && it->value().is_string())
+      return fmt::format("route matching {}", std::string(it->value().as_string()));
+    return "{...}";
+  }
+  std::string s = json::serialize(v);
+  return s.size() > 160 ? s.substr(0, 157) + "..." : s;
+}
+
+// Walks both normalised sides together. `pa`/`pb` are each side's path (they differ
+// once routes are aligned), `subject` the readable name of where we are.
+struct Differ {
+  const Normalized& a;
+  const Normalized& b;
+  std::vector<Difference> out;
+
+  void add(const std::string& pa, const std::string& pb, const std::string& subject, std::string av,
+           std::string bv) {
+    out.push_back({a.loc(pa), b.loc(pb), subject, std::move(av), std::move(bv)});
+  }
+
+  static std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "/" + std::string(key);
+  }
+  static std::string field(const std::string& subject, std::string_view key) {
+    if (subject.empty()) return std::string(key);
+    return subject.back() == ':' ? subject + " " + std::string(key) : subject + "." + std::string(key);
+  }
+
+  void walk(const json::value& x, const json::value& y, const std::string& pa, const std::string& pb,
+            const std::string& subject) {
+    if (x.is_object() && y.is_object()) {
+      const auto& ox = x.as_object();
+      const auto& oy = y.as_object();
+      // A different kind of action: the rest of it says nothing more.
+      if (auto kx = ox.find("kind"), ky = oy.find("kind"); kx != ox.end() && ky != oy.end() && kx->value() != ky->value()) {
+        add(join(pa, "kind"), join(pb, "kind"), field(subject, "kind"), show(kx->value()), show(ky->value()));
+        return;
+      }
+      for (const auto& kv : ox) {
+        std::string sub = top_subject(pa, subject, kv.key());
+        if (auto it = oy.find(kv.key()); it != oy.end()) {
+          if (kv.key() == "routes" && kv.value().is_array() && it->value().is_array())
+            routes(kv.value().as_array(), it->value().as_array(), join(pa, "routes"), join(pb, "routes"), subject);
+          else
+            walk(kv.value(), it->value(), join(pa, kv.key()), join(pb, kv.key()), sub);
+        } else {
+          add(join(pa, kv.key()), pb, sub, show(kv.value()), "");
+        }
+      }
+      for (const auto& kv : oy)
+        if (!ox.contains(kv.key())) add(pa, join(pb, kv.key()), top_subject(pb, subject, kv.key()), "", show(kv.value()));
+      return;
+    }
+    if (x.is_array() && y.is_array()) {
+      const auto& ax = x.as_array();
+      const auto& ay = y.as_array();
+      size_t n = std::min(ax.size(), ay.size());
+      for (size_t i = 0; i < n; ++i)
+        walk(ax[i], ay[i], fmt::format("{}/{}", pa, i), fmt::format("{}/{}", pb, i), fmt::format("{}[{}]", subject, i));
+      for (size_t i = n; i < ax.size(); ++i) add(fmt::format("{}/{}", pa, i), pb, fmt::format("{}[{}]", subject, i), show(ax[i]), "");
+      for (size_t i = n; i < ay.size(); ++i) add(pa, fmt::format("{}/{}", pb, i), fmt::format("{}[{}]", subject, i), "", show(ay[i]));
+      return;
+    }
+    if (x != y) add(pa, pb, subject, show(x), show(y));
+  }
+
+  // Names for the top levels: "virtual host K:", "listener K:", "map $m:".
+  static std::string top_subject(const std::string& path, const std::string& subject, std::string_view key) {
+    if (path == "virtual_hosts") return fmt::format("virtual host {}:", std::string(key));
+    if (path == "listeners") return fmt::format("listener {}:", std::string(key));
+    if (path == "maps") return fmt::format("map ${}:", std::string(key));
+    if (path.empty()) return "";
+    return field(subject, key);
+  }
+
+  static std::string match_of(const json::value& route) {
+    if (route.is_object())
+      if (auto it = route.as_object().find("match"); it != route.as_object().end() && it->value().is_string())
+        return std::string(it->value().as_string());
+    return "?";
+  }
+
+  static std::string kind_of(const json::value& route) {
+    if (route.is_object())
+      if (auto a = route.as_object().find("action"); a != route.as_object().end() && a->value().is_object())
+        if (auto k = a->value().as_object().find("kind"); k != a->value().as_object().end())
+          return json::serialize(k->value());
+    return "?";
+  }
+
+  // Longest-common-subsequence alignment of two key lists: pairs (i, j), with -1 for
+  // an element that has no partner.
+  static std::vector<std::pair<int, int>> align(const std::vector<std::string>& x, const std::vector<std::string>& y) {
+    size_t n = x.size(), m = y.size();
+    std::vector<std::vector<int>> lcs(n + 1, std::vector<int>(m + 1, 0));
+    for (size_t i = n; i-- > 0;)
+      for (size_t j = m; j-- > 0;)
+        lcs[i][j] = x[i] == y[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    std::vector<std::pair<int, int>> out;
+    size_t i = 0, j = 0;
+    while (i < n || j < m) {
+      if (i < n && j < m && x[i] == y[j]) out.emplace_back(static_cast<int>(i++), static_cast<int>(j++));
+      else if (j >= m || (i < n && lcs[i + 1][j] >= lcs[i][j + 1])) out.emplace_back(static_cast<int>(i++), -1);
+      else out.emplace_back(-1, static_cast<int>(j++));
+    }
+    return out;
+  }
+
+  // Routes are first-match: aligned by their matchers, then what is left between two
+  // aligned routes by their kind of action, so that one inserted route reads as one
+  // difference and a route whose matcher changed is compared with its counterpart.
+  void routes(const json::array& x, const json::array& y, const std::string& pa, const std::string& pb,
+              const std::string& subject) {
+    std::vector<std::string> mx, my;
+    for (const auto& r : x) mx.push_back(match_of(r));
+    for (const auto& r : y) my.push_back(match_of(r));
+    auto pair = [&](size_t ia, size_t jb) {
+      std::string ra = fmt::format("{}/{}", pa, ia), rb = fmt::format("{}/{}", pb, jb);
+      if (mx[ia] != my[jb]) add(join(ra, "match"), join(rb, "match"), subject + " route", mx[ia], my[jb]);
+      json::value cx = x[ia], cy = y[jb];
+      cx.as_object().erase("match");
+      cy.as_object().erase("match");
+      if (kind_of(cx) != kind_of(cy)) {  // upstream request headers only matter when proxying
+        cx.as_object().erase("request_headers");
+        cy.as_object().erase("request_headers");
+      }
+      walk(cx, cy, ra, rb, fmt::format("{} route {}:", subject, mx[ia]));
+    };
+    auto one_sided = [&](int ia, int jb) {
+      // Named by its matcher, valued by what it does.
+      auto action = [](const json::value& r) {
+        std::string k = kind_of(r);
+        return k.size() > 1 && k.front() == '"' ? k.substr(1, k.size() - 2) : k;
+      };
+      if (ia >= 0)
+        add(fmt::format("{}/{}", pa, ia), pb, fmt::format("{} route {}", subject, mx[static_cast<size_t>(ia)]),
+            action(x[static_cast<size_t>(ia)]), "");
+      else
+        add(pa, fmt::format("{}/{}", pb, jb), fmt::format("{} route {}", subject, my[static_cast<size_t>(jb)]), "",
+            action(y[static_cast<size_t>(jb)]));
+    };
+    std::vector<int> gap_a, gap_b;
+    auto flush_gap = [&] {
+      std::vector<std::string> kx, ky;
+      for (int i : gap_a) kx.push_back(kind_of(x[static_cast<size_t>(i)]));
+      for (int j : gap_b) ky.push_back(kind_of(y[static_cast<size_t>(j)]));
+      for (auto [gi, gj] : align(kx, ky)) {
+        if (gi >= 0 && gj >= 0) pair(static_cast<size_t>(gap_a[static_cast<size_t>(gi)]), static_cast<size_t>(gap_b[static_cast<size_t>(gj)]));
+        else one_sided(gi >= 0 ? gap_a[static_cast<size_t>(gi)] : -1, gj >= 0 ? gap_b[static_cast<size_t>(gj)] : -1);
+      }
+      gap_a.clear();
+      gap_b.clear();
+    };
+    for (auto [i, j] : align(mx, my)) {
+      if (i >= 0 && j >= 0) {
+        flush_gap();
+        pair(static_cast<size_t>(i), static_cast<size_t>(j));
+      } else if (i >= 0) {
+        gap_a.push_back(i);
+      } else {
+        gap_b.push_back(j);
+      }
+    }
+    flush_gap();
+  }
+};
+
+}  // namespace
+
+std::vector<Difference> compare(const Config& a, const Config& b) {
+  Normalized na(a), nb(b);
+  Differ d{na, nb, {}};
+  d.walk(na.root(), nb.root(), "", "", "");
+  return std::move(d.out);
+}
+
+std::string format_differences(const std::vector<Difference>& diffs) {
+  std::string out;
+  for (const auto& d : diffs) {
+    auto where = [](const SourceLoc& l) {
+      return l.line ? fmt::format("{}:{}", l.file.view(), l.line) : fmt::format("{}", l.file.view());
+    };
+    if (d.b_value.empty()) out += fmt::format("{}: {} only in A: {}\n", where(d.a), d.what, d.a_value);
+    else if (d.a_value.empty()) out += fmt::format("{}: {} only in B: {}\n", where(d.b), d.what, d.b_value);
+    else out += fmt::format("{}: {} {} vs {}: {}\n", where(d.a), d.what, d.a_value, where(d.b), d.b_value);
+  }
+  return out;
+}
+
+}  // namespace pg::ir

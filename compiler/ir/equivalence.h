@@ -1,0 +1,31 @@
+// Whether two IRs do the same thing: the equivalence `proxyglot diff` reports, and
+// translation and the conformance suite rely on.
+//
+// Ignored: source locations, the names of pools (a route's pool is compared by its
+// content) and of routes, the order of servers in a pool, of listeners, of virtual
+// hosts and of header operations on different fields, pools no route uses, the
+// source dialect, globals (process settings) and logging. Everything else - route
+// order included, since the first match wins - must be equal.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ir/ir.h"
+
+namespace pg::ir {
+
+struct Difference {
+  SourceLoc a;          // the nearest located element on each side
+  SourceLoc b;
+  std::string what;     // "virtual host example.com on 0.0.0.0:80, route 2: action.proxy.timeouts.read_ms"
+  std::string a_value;  // empty when the element exists only in B
+  std::string b_value;  // empty when the element exists only in A
+};
+
+std::vector<Difference> compare(const Config& a, const Config& b);
+
+// One line per difference: "A:12: WHAT VALUE vs B:9: VALUE", or "A:12: WHAT only in A".
+std::string format_differences(const std::vector<Difference>& diffs);
+
+}  // namespace pg::ir
