@@ -275,7 +275,8 @@ void Builder::build_server(ir::Config& c, ServerNode& s, int index) {
 
   if (eff.ssl_certificates || any_tls) {
     ir::TlsSettings tls;
-    tls.protocols = eff.ssl_protocols.value_or(std::vector<std::string>{"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"});
+    // nginx 1.22's default; 1.23.4 added TLSv1.3 to it (docs/nginx.md).
+    tls.protocols = eff.ssl_protocols.value_or(std::vector<std::string>{"TLSv1", "TLSv1.1", "TLSv1.2"});
     const auto certs = eff.ssl_certificates.value_or(std::vector<std::string>{});
     const auto keys = eff.ssl_certificate_keys.value_or(std::vector<std::string>{});
     if (any_tls && certs.empty()) {
