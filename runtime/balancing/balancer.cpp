@@ -1,0 +1,246 @@
+#include "balancing/balancer.h"
+
+#include <arpa/inet.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+
+namespace pg::runtime {
+
+namespace {
+
+// nginx gives up on a hash and falls back to round robin after this many re-picks.
+constexpr int kMaxHashTries = 20;
+
+uint32_t crc32_of(std::string_view s, uint32_t crc = 0) {
+  return static_cast<uint32_t>(::crc32(crc, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size())));
+}
+
+// The peer a weight offset falls on, walking peers in order (nginx's hash walk).
+size_t by_weight(const std::vector<Peer>& peers, uint32_t w) {
+  size_t p = 0;
+  while (p + 1 < peers.size() && w >= static_cast<uint32_t>(peers[p].weight)) {
+    w -= static_cast<uint32_t>(peers[p].weight);
+    ++p;
+  }
+  return p;
+}
+
+// The server's name as nginx hashes it for consistent hashing: host, NUL, port.
+std::string ketama_base(const ir::UpstreamServer& s) {
+  std::string host = s.address;
+  if (host.rfind("unix:", 0) == 0) return host.substr(5) + std::string(1, '\0');
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return host + std::string(1, '\0') + (s.port ? std::to_string(s.port) : "");
+}
+
+}  // namespace
+
+Balancer::Balancer(const ir::Pool& pool, Clock clock, Random random)
+    : pool_(pool), balancing_(pool.balancing), peers_(pool), clock_(std::move(clock)), random_(std::move(random)) {
+  if (balancing_.policy == ir::Balance::hash && balancing_.consistent) {
+    auto& primary = peers_.primary();
+    for (size_t i = 0; i < primary.size(); ++i) {
+      uint32_t base = crc32_of(ketama_base(pool.servers[primary[i].server]));
+      uint32_t prev = 0;
+      for (int j = 0; j < primary[i].weight * 160; ++j) {
+        unsigned char bytes[4] = {static_cast<unsigned char>(prev), static_cast<unsigned char>(prev >> 8),
+                                  static_cast<unsigned char>(prev >> 16), static_cast<unsigned char>(prev >> 24)};
+        uint32_t h = static_cast<uint32_t>(::crc32(base, bytes, 4));
+        ring_.push_back({h, i});
+        prev = h;
+      }
+    }
+    std::stable_sort(ring_.begin(), ring_.end(), [](const Point& a, const Point& b) { return a.hash < b.hash; });
+    // Equal points: the first one keeps the spot.
+    ring_.erase(std::unique(ring_.begin(), ring_.end(), [](const Point& a, const Point& b) { return a.hash == b.hash; }),
+                ring_.end());
+  }
+}
+
+Attempt Balancer::start() const {
+  Attempt a;
+  a.tried_primary.assign(peers_.primary().size(), false);
+  a.tried_backup.assign(peers_.backup().size(), false);
+  if (balancing_.policy == ir::Balance::ip_hash) a.hash = 89;  // nginx's seed
+  return a;
+}
+
+std::optional<size_t> Balancer::round_robin(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now) {
+  std::optional<size_t> best;
+  int total = 0;
+  for (size_t i = 0; i < peers.size(); ++i) {
+    Peer& p = peers[i];
+    if (tried[i] || !Peers::available(p, now)) continue;
+    p.current_weight += p.effective_weight;
+    total += p.effective_weight;
+    if (p.effective_weight < p.weight) p.effective_weight++;
+    if (!best || p.current_weight > peers[*best].current_weight) best = i;
+  }
+  if (best) peers[*best].current_weight -= total;
+  return best;
+}
+
+std::optional<size_t> Balancer::least_conn(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now) {
+  std::optional<size_t> best;
+  bool many = false;
+  for (size_t i = 0; i < peers.size(); ++i) {
+    const Peer& p = peers[i];
+    if (tried[i] || !Peers::available(p, now)) continue;
+    // conns/weight compared without division.
+    if (!best || int64_t{p.conns} * peers[*best].weight < int64_t{peers[*best].conns} * p.weight) {
+      best = i;
+      many = false;
+    } else if (int64_t{p.conns} * peers[*best].weight == int64_t{peers[*best].conns} * p.weight) {
+      many = true;
+    }
+  }
+  if (!best || !many) return best;
+  // Ties: smooth weighted round robin among the equally loaded.
+  const Peer ref = peers[*best];
+  std::optional<size_t> pick;
+  int total = 0;
+  for (size_t i = *best; i < peers.size(); ++i) {
+    Peer& p = peers[i];
+    if (tried[i] || !Peers::available(p, now)) continue;
+    if (int64_t{p.conns} * ref.weight != int64_t{ref.conns} * p.weight) continue;
+    p.current_weight += p.effective_weight;
+    total += p.effective_weight;
+    if (p.effective_weight < p.weight) p.effective_weight++;
+    if (!pick || p.current_weight > peers[*pick].current_weight) pick = i;
+  }
+  peers[*pick].current_weight -= total;
+  return pick;
+}
+
+std::optional<size_t> Balancer::ip_hash(const PickInput& in, Attempt& a, int64_t now) {
+  auto& peers = peers_.primary();
+  if (peers.size() <= 1 || a.tries > kMaxHashTries) return round_robin(peers, a.tried_primary, now);
+  // IPv4 hashes its first three octets (a /24 sticks together), IPv6 the whole address.
+  unsigned char addr[16] = {};
+  size_t len = 3;
+  in_addr v4{};
+  in6_addr v6{};
+  if (inet_pton(AF_INET, in.client_address.c_str(), &v4) == 1) {
+    std::memcpy(addr, &v4, 4);
+  } else if (inet_pton(AF_INET6, in.client_address.c_str(), &v6) == 1) {
+    std::memcpy(addr, &v6, 16);
+    len = 16;
+  }
+  uint32_t total = static_cast<uint32_t>(peers_.total_weight(false));
+  uint32_t hash = a.hash;
+  for (;;) {
+    for (size_t i = 0; i < len; ++i) hash = (hash * 113 + addr[i]) % 6271;
+    size_t p = by_weight(peers, hash % total);
+    if (!a.tried_primary[p] && Peers::available(peers[p], now)) {
+      a.hash = hash;
+      return p;
+    }
+    if (++a.tries > kMaxHashTries) return round_robin(peers, a.tried_primary, now);
+  }
+}
+
+std::optional<size_t> Balancer::hash(const PickInput& in, Attempt& a, int64_t now) {
+  auto& peers = peers_.primary();
+  if (peers.size() <= 1 || a.tries > kMaxHashTries) return round_robin(peers, a.tried_primary, now);
+  uint32_t total = static_cast<uint32_t>(peers_.total_weight(false));
+  for (;;) {
+    // Compatible with Cache::Memcached, as nginx's is: ((crc32([REHASH] KEY) >> 16) & 0x7fff)
+    // added to the previous hash.
+    std::string input = a.rehash > 0 ? std::to_string(a.rehash) + in.key : in.key;
+    a.hash += (crc32_of(input) >> 16) & 0x7fff;
+    a.rehash++;
+    size_t p = by_weight(peers, a.hash % total);
+    if (!a.tried_primary[p] && Peers::available(peers[p], now)) return p;
+    if (++a.tries > kMaxHashTries) return round_robin(peers, a.tried_primary, now);
+  }
+}
+
+std::optional<size_t> Balancer::consistent_hash(const PickInput& in, Attempt& a, int64_t now) {
+  auto& peers = peers_.primary();
+  if (ring_.empty() || a.tries > kMaxHashTries) return round_robin(peers, a.tried_primary, now);
+  if (a.rehash == 0) {  // the first point at or after the key's hash
+    uint32_t h = crc32_of(in.key);
+    a.hash = static_cast<uint32_t>(std::lower_bound(ring_.begin(), ring_.end(), h,
+                                                    [](const Point& p, uint32_t v) { return p.hash < v; }) -
+                                   ring_.begin());
+    a.rehash = 1;
+  }
+  for (;;) {
+    size_t p = ring_[a.hash % ring_.size()].peer;
+    if (!a.tried_primary[p] && Peers::available(peers[p], now)) {
+      if (peers[p].effective_weight < peers[p].weight) peers[p].effective_weight++;
+      return p;
+    }
+    a.hash++;
+    if (++a.tries > kMaxHashTries) return round_robin(peers, a.tried_primary, now);
+  }
+}
+
+std::optional<size_t> Balancer::random(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now) {
+  uint32_t total = 0;
+  for (const auto& p : peers) total += static_cast<uint32_t>(p.weight);
+  if (total == 0) return std::nullopt;
+  std::optional<size_t> prev;
+  for (int tries = 0; tries <= kMaxHashTries; ++tries) {
+    size_t p = by_weight(peers, random_() % total);
+    if (tried[p] || !Peers::available(peers[p], now) || (prev && *prev == p)) continue;
+    if (balancing_.choices < 2) return p;
+    if (!prev) {
+      prev = p;
+      continue;
+    }
+    // Two draws: the one with fewer connections per weight wins (ties: the first).
+    const Peer& a = peers[*prev];
+    const Peer& b = peers[p];
+    return int64_t{b.conns} * a.weight < int64_t{a.conns} * b.weight ? p : *prev;
+  }
+  if (prev) return prev;
+  return round_robin(peers, tried, now);
+}
+
+std::optional<size_t> Balancer::first(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now) {
+  for (size_t i = 0; i < peers.size(); ++i)
+    if (!tried[i] && Peers::available(peers[i], now)) return i;
+  return std::nullopt;
+}
+
+std::optional<size_t> Balancer::by_policy(ir::Balance policy, const PickInput& in, Attempt& a, bool backup,
+                                          int64_t now) {
+  auto& peers = backup ? peers_.backup() : peers_.primary();
+  auto& tried = backup ? a.tried_backup : a.tried_primary;
+  if (peers.empty()) return std::nullopt;
+  switch (policy) {
+    case ir::Balance::least_conn: return least_conn(peers, tried, now);
+    case ir::Balance::ip_hash: return backup ? round_robin(peers, tried, now) : ip_hash(in, a, now);
+    case ir::Balance::hash:
+      if (backup) return round_robin(peers, tried, now);
+      return balancing_.consistent ? consistent_hash(in, a, now) : hash(in, a, now);
+    case ir::Balance::random: return random(peers, tried, now);
+    case ir::Balance::first: return first(peers, tried, now);
+    case ir::Balance::round_robin: break;
+  }
+  return round_robin(peers, tried, now);
+}
+
+std::optional<Pick> Balancer::pick(const PickInput& in, Attempt& attempt) {
+  int64_t now = clock_();
+  for (bool backup : {false, true}) {
+    auto p = by_policy(balancing_.policy, in, attempt, backup, now);
+    if (!p) continue;
+    auto& peers = backup ? peers_.backup() : peers_.primary();
+    (backup ? attempt.tried_backup : attempt.tried_primary)[*p] = true;
+    Peers::chosen(peers[*p], now);
+    return Pick{peers[*p].server, backup, *p};
+  }
+  return std::nullopt;
+}
+
+void Balancer::finish(const Pick& pick, bool failed) {
+  auto& peers = pick.backup ? peers_.backup() : peers_.primary();
+  if (pick.peer < peers.size()) Peers::finished(peers[pick.peer], failed, clock_());
+}
+
+}  // namespace pg::runtime

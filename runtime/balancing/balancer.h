@@ -1,0 +1,70 @@
+// Choosing a server of a pool for one attempt, as the IR's balancing policy says,
+// with nginx's algorithms (they are what the other two products' configurations are
+// compared against): smooth weighted round robin, weighted least connections,
+// ip_hash, hash and consistent (ketama) hash on a key, random and random two.
+// Backups are used only when no primary is available.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "balancing/peers.h"
+#include "ir/ir.h"
+
+namespace pg::runtime {
+
+struct PickInput {
+  std::string client_address;  // textual IPv4/IPv6, for ip_hash
+  std::string key;             // the evaluated balancing key, for hash
+};
+
+struct Pick {
+  size_t server = 0;   // index into ir::Pool::servers
+  bool backup = false;
+  size_t peer = 0;     // index into Peers::primary() or backup()
+};
+
+class Balancer {
+ public:
+  using Clock = std::function<int64_t()>;      // milliseconds
+  using Random = std::function<uint32_t()>;    // uniform 32-bit
+
+  Balancer(const ir::Pool& pool, Clock clock, Random random);
+
+  // A new request's attempt state.
+  Attempt start() const;
+  // The next server to try, or nullopt when none is available (the caller answers
+  // with its "no server" status). Marks the peer tried and counts its connection.
+  std::optional<Pick> pick(const PickInput& in, Attempt& attempt);
+  // The attempt on `pick` ended; `failed` feeds passive health.
+  void finish(const Pick& pick, bool failed);
+
+  Peers& peers() { return peers_; }
+
+ private:
+  std::optional<size_t> round_robin(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now);
+  std::optional<size_t> least_conn(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now);
+  std::optional<size_t> ip_hash(const PickInput& in, Attempt& a, int64_t now);
+  std::optional<size_t> hash(const PickInput& in, Attempt& a, int64_t now);
+  std::optional<size_t> consistent_hash(const PickInput& in, Attempt& a, int64_t now);
+  std::optional<size_t> random(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now);
+  std::optional<size_t> first(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now);
+  std::optional<size_t> by_policy(ir::Balance policy, const PickInput& in, Attempt& a, bool backup, int64_t now);
+
+  struct Point {
+    uint32_t hash;
+    size_t peer;
+  };
+
+  const ir::Pool& pool_;
+  ir::Balancing balancing_;
+  Peers peers_;
+  Clock clock_;
+  Random random_;
+  std::vector<Point> ring_;  // consistent hash points, sorted
+};
+
+}  // namespace pg::runtime

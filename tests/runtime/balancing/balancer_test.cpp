@@ -1,0 +1,244 @@
+// The balancers, with an injected clock and random source: nginx's sequences and the
+// properties each policy promises.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <set>
+
+#include "balancing/balancer.h"
+
+namespace pg::runtime {
+namespace {
+
+ir::Pool pool(std::vector<std::pair<int, bool>> weights_backup, ir::Balance policy = ir::Balance::round_robin) {
+  ir::Pool p;
+  p.name = "p";
+  for (size_t i = 0; i < weights_backup.size(); ++i) {
+    ir::UpstreamServer s;
+    s.address = "10.0.0." + std::to_string(i + 1);
+    s.port = 8000;
+    s.weight = weights_backup[i].first;
+    s.backup = weights_backup[i].second;
+    p.servers.push_back(s);
+  }
+  p.balancing.policy = policy;
+  return p;
+}
+
+struct Fixture {
+  int64_t now = 1000000;
+  std::mt19937 rng{42};
+  ir::Pool pool_;
+  Balancer b;
+  explicit Fixture(ir::Pool p)
+      : pool_(std::move(p)), b(pool_, [this] { return now; }, [this] { return static_cast<uint32_t>(rng()); }) {}
+
+  // Picks for a fresh request and finishes it at once.
+  std::optional<size_t> once(const PickInput& in = {}, bool failed = false) {
+    Attempt a = b.start();
+    auto p = b.pick(in, a);
+    if (!p) return std::nullopt;
+    b.finish(*p, failed);
+    return p->server;
+  }
+  std::string sequence(int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) {
+      auto s = once();
+      out += s ? static_cast<char>('a' + *s) : '-';
+    }
+    return out;
+  }
+};
+
+TEST(RoundRobin, SmoothWeightedSequenceAsNginx) {
+  Fixture f(pool({{3, false}, {1, false}}));
+  EXPECT_EQ(f.sequence(8), "aabaaaba");
+  Fixture g(pool({{5, false}, {1, false}, {1, false}}));
+  EXPECT_EQ(g.sequence(7), "aabacaa");  // nginx's own example
+}
+
+TEST(RoundRobin, DownServersAreSkipped) {
+  auto p = pool({{1, false}, {1, false}, {1, false}});
+  p.servers[1].down = true;
+  Fixture f(p);
+  EXPECT_EQ(f.sequence(4), "acac");
+}
+
+TEST(Backup, OnlyWhenEveryPrimaryIsUnavailable) {
+  Fixture f(pool({{1, false}, {1, false}, {1, true}}));
+  EXPECT_EQ(f.sequence(4), "abab");
+  f.once({}, true);  // a fails (max_fails=1): out for 10 s
+  f.once({}, true);  // b fails
+  EXPECT_EQ(f.sequence(3), "ccc");
+  f.now += 10001;  // the window has passed: primaries are probed again
+  std::string back = f.sequence(4);  // their weights recover step by step, as in nginx
+  EXPECT_EQ(back.find('c'), std::string::npos) << back;
+  EXPECT_NE(back.find('a'), std::string::npos) << back;
+  EXPECT_NE(back.find('b'), std::string::npos) << back;
+}
+
+TEST(PassiveHealth, MaxFailsWithinTheWindow) {
+  auto p = pool({{1, false}, {1, false}});
+  p.servers[0].max_fails = 2;
+  p.servers[0].fail_timeout_ms = 5000;
+  Fixture f(p);
+  Attempt a = f.b.start();
+  auto first = f.b.pick({}, a);
+  ASSERT_EQ(first->server, 0u);
+  f.b.finish(*first, true);  // one failure: still in
+  EXPECT_TRUE(Peers::available(f.b.peers().primary()[0], f.now));
+  Attempt c = f.b.start();
+  auto second = f.b.pick({}, c);
+  ASSERT_EQ(second->server, 1u);
+  f.b.finish(*second, false);
+  Attempt d = f.b.start();
+  auto third = f.b.pick({}, d);
+  ASSERT_EQ(third->server, 0u);
+  f.b.finish(*third, true);  // second failure within 5 s: out
+  EXPECT_FALSE(Peers::available(f.b.peers().primary()[0], f.now));
+  EXPECT_EQ(f.sequence(3), "bbb");
+  f.now += 5001;
+  EXPECT_TRUE(Peers::available(f.b.peers().primary()[0], f.now));
+  // The probe succeeds: failures are forgiven.
+  f.sequence(4);
+  EXPECT_EQ(f.b.peers().primary()[0].fails, 0);
+}
+
+TEST(Attempts, RetryNeverRepeatsAServer) {
+  Fixture f(pool({{1, false}, {1, false}, {1, false}}));
+  Attempt a = f.b.start();
+  std::set<size_t> seen;
+  for (int i = 0; i < 3; ++i) {
+    auto p = f.b.pick({}, a);
+    ASSERT_TRUE(p);
+    EXPECT_TRUE(seen.insert(p->server).second);
+    f.b.finish(*p, true);
+  }
+  EXPECT_FALSE(f.b.pick({}, a));  // every server tried: the caller answers 502/503
+}
+
+TEST(MaxConns, FullServersAreSkipped) {
+  auto p = pool({{1, false}, {1, false}});
+  p.servers[0].max_conns = 1;
+  p.servers[1].max_conns = 1;
+  Fixture f(p);
+  Attempt a = f.b.start(), b = f.b.start(), c = f.b.start();
+  auto x = f.b.pick({}, a);
+  auto y = f.b.pick({}, b);
+  ASSERT_TRUE(x && y);
+  EXPECT_NE(x->server, y->server);
+  EXPECT_FALSE(f.b.pick({}, c));
+  f.b.finish(*x, false);
+  EXPECT_TRUE(f.b.pick({}, c));
+}
+
+TEST(LeastConn, FewestConnectionsPerWeight) {
+  Fixture f(pool({{1, false}, {1, false}, {2, false}}, ir::Balance::least_conn));
+  Attempt a1 = f.b.start(), a2 = f.b.start(), a3 = f.b.start(), a4 = f.b.start();
+  // All idle: ties go by weighted round robin, which starts with the heaviest.
+  EXPECT_EQ(f.b.pick({}, a1)->server, 2u);
+  auto p2 = f.b.pick({}, a2);  // c has 1/2, a and b 0/1
+  EXPECT_NE(p2->server, 2u);
+  auto p3 = f.b.pick({}, a3);
+  EXPECT_NE(p3->server, 2u);
+  EXPECT_NE(p3->server, p2->server);
+  // Now a=1/1, b=1/1, c=1/2: c has the fewest per weight.
+  EXPECT_EQ(f.b.pick({}, a4)->server, 2u);
+}
+
+TEST(IpHash, SameSlash24SameServer) {
+  Fixture f(pool({{1, false}, {1, false}, {1, false}}, ir::Balance::ip_hash));
+  std::map<std::string, size_t> by_net;
+  std::set<size_t> used;
+  for (int net = 0; net < 60; ++net) {
+    std::string prefix = "192.168." + std::to_string(net) + ".";
+    auto s1 = f.once({prefix + "1", ""});
+    auto s2 = f.once({prefix + "200", ""});
+    ASSERT_TRUE(s1 && s2);
+    EXPECT_EQ(*s1, *s2) << prefix;
+    used.insert(*s1);
+  }
+  EXPECT_EQ(used.size(), 3u);
+  auto v6a = f.once({"2001:db8::1", ""});
+  auto v6b = f.once({"2001:db8::1", ""});
+  EXPECT_EQ(v6a, v6b);
+}
+
+TEST(IpHash, MovesOnWhenItsServerIsDown) {
+  auto p = pool({{1, false}, {1, false}, {1, false}}, ir::Balance::ip_hash);
+  Fixture f(p);
+  auto home = f.once({"10.1.2.3", ""});
+  ASSERT_TRUE(home);
+  f.b.peers().primary()[*home].down = true;
+  auto moved = f.once({"10.1.2.3", ""});
+  ASSERT_TRUE(moved);
+  EXPECT_NE(*moved, *home);
+  EXPECT_EQ(f.once({"10.1.2.3", ""}), moved);  // and sticks there
+}
+
+TEST(Hash, SameKeySameServerAndEvenSpread) {
+  Fixture f(pool({{1, false}, {1, false}, {1, false}, {1, false}}, ir::Balance::hash));
+  std::map<size_t, int> count;
+  for (int i = 0; i < 400; ++i) {
+    std::string key = "/item/" + std::to_string(i);
+    auto s = f.once({"", key});
+    ASSERT_TRUE(s);
+    EXPECT_EQ(f.once({"", key}), s);
+    count[*s]++;
+  }
+  ASSERT_EQ(count.size(), 4u);
+  for (auto [server, n] : count) EXPECT_GT(n, 50) << server;
+}
+
+TEST(ConsistentHash, RemovingAServerMovesOnlyItsKeys) {
+  auto p = pool({{1, false}, {1, false}, {1, false}, {1, false}}, ir::Balance::hash);
+  p.balancing.consistent = true;
+  Fixture before(p);
+  Fixture after(p);
+  after.b.peers().primary()[2].down = true;
+  int kept = 0, moved_from_removed = 0;
+  for (int i = 0; i < 500; ++i) {
+    std::string key = "user-" + std::to_string(i);
+    auto s1 = before.once({"", key});
+    auto s2 = after.once({"", key});
+    ASSERT_TRUE(s1 && s2);
+    if (*s1 == 2) {
+      EXPECT_NE(*s2, 2u);
+      ++moved_from_removed;
+    } else {
+      EXPECT_EQ(*s1, *s2) << key;  // ketama: other keys stay where they were
+      ++kept;
+    }
+  }
+  EXPECT_GT(moved_from_removed, 50);
+  EXPECT_GT(kept, 300);
+}
+
+TEST(Random, FollowsWeights) {
+  Fixture f(pool({{3, false}, {1, false}}, ir::Balance::random));
+  int a = 0;
+  for (int i = 0; i < 4000; ++i) a += f.once() == 0u;
+  EXPECT_NEAR(a / 4000.0, 0.75, 0.05);
+}
+
+TEST(Random, TwoChoicesPreferTheLessLoaded) {
+  auto p = pool({{1, false}, {1, false}}, ir::Balance::random);
+  p.balancing.choices = 2;
+  Fixture f(p);
+  f.b.peers().primary()[0].conns = 10;  // a is busy
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(f.once(), 1u);
+}
+
+TEST(First, AlwaysTheFirstAvailable) {
+  auto p = pool({{1, false}, {1, false}, {1, false}}, ir::Balance::first);
+  p.servers[0].max_conns = 1;
+  Fixture f(p);
+  Attempt a = f.b.start(), b = f.b.start();
+  EXPECT_EQ(f.b.pick({}, a)->server, 0u);
+  EXPECT_EQ(f.b.pick({}, b)->server, 1u);  // the first is full
+}
+
+}  // namespace
+}  // namespace pg::runtime
