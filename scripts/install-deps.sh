@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   antlr4 libantlr4-runtime-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libnghttp2-dev libfmt-dev libpcre2-dev libmimalloc-dev
+  libssl-dev libnghttp2-dev libfmt-dev libpcre2-dev libmimalloc-dev zlib1g-dev
   libgtest-dev googletest
   # fuzzing (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev
