@@ -10,18 +10,9 @@
 #include <vector>
 
 #include "ir/ir.h"
+#include "ir/request_view.h"
 
 namespace pg::ir {
-
-struct RequestView {
-  std::string method = "GET";
-  std::string path = "/";   // normalised, without the query
-  std::string query;        // without '?'
-  std::string host;         // lower-case, without port
-  std::string scheme = "http";
-  std::string client_address = "127.0.0.1";
-  std::vector<std::pair<std::string, std::string>> headers;  // names as sent
-};
 
 class RouteSelector {
  public:

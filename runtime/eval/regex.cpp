@@ -1,0 +1,67 @@
+#include "eval/regex.h"
+
+#include <stdexcept>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+namespace pg::runtime {
+
+struct Regex::Impl {
+  pcre2_code* code = nullptr;
+  ~Impl() {
+    if (code) pcre2_code_free(code);
+  }
+};
+
+Regex::Regex(const std::string& pattern, bool caseless) : impl_(std::make_unique<Impl>()) {
+  int err = 0;
+  PCRE2_SIZE offset = 0;
+  impl_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                              caseless ? PCRE2_CASELESS : 0, &err, &offset, nullptr);
+  if (!impl_->code) throw std::runtime_error("invalid regex: " + pattern);
+}
+
+Regex::~Regex() = default;
+Regex::Regex(Regex&&) noexcept = default;
+Regex& Regex::operator=(Regex&&) noexcept = default;
+
+bool Regex::matches(const std::string& subject) const {
+  pcre2_match_data* md = pcre2_match_data_create_from_pattern(impl_->code, nullptr);
+  int rc = pcre2_match(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0, md, nullptr);
+  pcre2_match_data_free(md);
+  return rc >= 0;
+}
+
+bool Regex::match(const std::string& subject, std::vector<std::string>& captures,
+                  std::map<std::string, std::string>& named) const {
+  pcre2_match_data* md = pcre2_match_data_create_from_pattern(impl_->code, nullptr);
+  int rc = pcre2_match(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0, md, nullptr);
+  if (rc < 0) {
+    pcre2_match_data_free(md);
+    return false;
+  }
+  PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
+  uint32_t pairs = pcre2_get_ovector_count(md);
+  captures.clear();
+  for (uint32_t i = 0; i < pairs; ++i) {
+    if (ov[2 * i] == PCRE2_UNSET) captures.emplace_back();
+    else captures.push_back(subject.substr(ov[2 * i], ov[2 * i + 1] - ov[2 * i]));
+  }
+  named.clear();
+  uint32_t count = 0, entry = 0;
+  PCRE2_SPTR table = nullptr;
+  pcre2_pattern_info(impl_->code, PCRE2_INFO_NAMECOUNT, &count);
+  pcre2_pattern_info(impl_->code, PCRE2_INFO_NAMEENTRYSIZE, &entry);
+  pcre2_pattern_info(impl_->code, PCRE2_INFO_NAMETABLE, &table);
+  for (uint32_t i = 0; i < count; ++i) {
+    const unsigned char* e = table + i * entry;
+    uint32_t group = (static_cast<uint32_t>(e[0]) << 8) | e[1];
+    std::string name(reinterpret_cast<const char*>(e + 2));
+    if (group < captures.size()) named[name] = captures[group];
+  }
+  pcre2_match_data_free(md);
+  return true;
+}
+
+}  // namespace pg::runtime

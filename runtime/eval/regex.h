@@ -1,0 +1,31 @@
+// A compiled PCRE2 regex with its captures: the runtime's one way to run the IR's
+// regexes (nginx and HAProxy regexes are PCRE).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pg::runtime {
+
+class Regex {
+ public:
+  // Throws std::runtime_error when PCRE2 rejects the pattern (front ends validate
+  // patterns, so this is a bug, caught while loading a configuration).
+  Regex(const std::string& pattern, bool caseless);
+  ~Regex();
+  Regex(Regex&&) noexcept;
+  Regex& operator=(Regex&&) noexcept;
+
+  bool matches(const std::string& subject) const;
+  // On a match, fills $0..$n and the named groups.
+  bool match(const std::string& subject, std::vector<std::string>& captures,
+             std::map<std::string, std::string>& named) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pg::runtime
