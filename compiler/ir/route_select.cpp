@@ -7,23 +7,8 @@
 #include <cstring>
 #include <stdexcept>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 
 namespace pg::ir {
-
-struct RouteSelector::Regex {
-  pcre2_code* code = nullptr;
-  pcre2_match_data* data = nullptr;
-  ~Regex() {
-    if (data) pcre2_match_data_free(data);
-    if (code) pcre2_code_free(code);
-  }
-  bool match(const std::string& subject) const {
-    return pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0, data,
-                       nullptr) >= 0;
-  }
-};
 
 namespace {
 
@@ -55,20 +40,14 @@ RouteSelector::RouteSelector(const VirtualHost& vhost) : vhost_(vhost) {
     if (p->kind != PredKind::path_regex && p->kind != PredKind::header_regex) continue;
     auto k = key(p->value, p->case_insensitive);
     if (regexes_.count(k)) continue;
-    int err = 0;
-    PCRE2_SIZE off = 0;
-    auto re = std::make_unique<Regex>();
-    re->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(p->value.data()), p->value.size(),
-                             p->case_insensitive ? PCRE2_CASELESS : 0, &err, &off, nullptr);
-    if (!re->code) throw std::runtime_error("invalid regex in IR: " + p->value);
-    re->data = pcre2_match_data_create_from_pattern(re->code, nullptr);
+    auto re = std::make_unique<Regex>(p->value, p->case_insensitive);
     regexes_.emplace(std::move(k), std::move(re));
   }
 }
 
 RouteSelector::~RouteSelector() = default;
 
-const RouteSelector::Regex& RouteSelector::regex(const std::string& pattern, bool caseless) const {
+const Regex& RouteSelector::regex(const std::string& pattern, bool caseless) const {
   return *regexes_.at(key(pattern, caseless));
 }
 
@@ -90,7 +69,7 @@ bool RouteSelector::matches(const Matcher& m, const RequestView& r) const {
     case PredKind::path_exact: return eq(r.path, p.value);
     case PredKind::path_prefix:
       return r.path.size() >= p.value.size() && eq(r.path.substr(0, p.value.size()), p.value);
-    case PredKind::path_regex: return regex(p.value, p.case_insensitive).match(r.path);
+    case PredKind::path_regex: return regex(p.value, p.case_insensitive).matches(r.path);
     case PredKind::host: return iequals(r.host, p.value);
     case PredKind::header_present: return header(r, p.name) != nullptr;
     case PredKind::header_exact: {
@@ -99,7 +78,7 @@ bool RouteSelector::matches(const Matcher& m, const RequestView& r) const {
     }
     case PredKind::header_regex: {
       const std::string* v = header(r, p.name);
-      return v && regex(p.value, p.case_insensitive).match(*v);
+      return v && regex(p.value, p.case_insensitive).matches(*v);
     }
     case PredKind::method: return r.method == p.value;
     case PredKind::query: return r.query == p.value;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ir/ir.h"
+#include "ir/regex.h"
 #include "ir/request_view.h"
 
 namespace pg::ir {
@@ -29,7 +30,6 @@ class RouteSelector {
   bool matches(const Matcher& m, const RequestView& request) const;
 
  private:
-  struct Regex;
   const Regex& regex(const std::string& pattern, bool caseless) const;
 
   const VirtualHost& vhost_;

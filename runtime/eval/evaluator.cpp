@@ -34,7 +34,7 @@ struct Evaluator::MapTable {
   std::map<std::string, const ir::Template*> exact;
   std::vector<std::pair<std::string, const ir::Template*>> prefix_wildcards;  // ".example.com"
   std::vector<std::pair<std::string, const ir::Template*>> suffix_wildcards;  // "www.example."
-  std::vector<std::pair<Regex, const ir::Template*>> regexes;
+  std::vector<std::pair<ir::Regex, const ir::Template*>> regexes;
 
   explicit MapTable(const ir::Map& m) : map(&m) {
     for (const auto& e : m.entries) {
@@ -45,7 +45,7 @@ struct Evaluator::MapTable {
           suffix_wildcards.emplace_back(lower(e.pattern.substr(0, e.pattern.size() - 1)), &e.value);
           break;
         case ir::MapMatch::regex:
-        case ir::MapMatch::regex_i: regexes.emplace_back(Regex(e.pattern, e.match == ir::MapMatch::regex_i), &e.value); break;
+        case ir::MapMatch::regex_i: regexes.emplace_back(ir::Regex(e.pattern, e.match == ir::MapMatch::regex_i), &e.value); break;
       }
     }
   }

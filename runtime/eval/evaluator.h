@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/regex.h"
+#include "ir/regex.h"
 #include "ir/ir.h"
 #include "ir/request_view.h"
 

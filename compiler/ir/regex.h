@@ -1,4 +1,4 @@
-// A compiled PCRE2 regex with its captures: the runtime's one way to run the IR's
+// A compiled PCRE2 regex with its captures: the one way to run the IR's
 // regexes (nginx and HAProxy regexes are PCRE).
 #pragma once
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace pg::runtime {
+namespace pg::ir {
 
 class Regex {
  public:
@@ -28,4 +28,4 @@ class Regex {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace pg::runtime
+}  // namespace pg::ir

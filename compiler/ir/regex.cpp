@@ -1,11 +1,11 @@
-#include "eval/regex.h"
+#include "ir/regex.h"
 
 #include <stdexcept>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-namespace pg::runtime {
+namespace pg::ir {
 
 struct Regex::Impl {
   pcre2_code* code = nullptr;
@@ -64,4 +64,4 @@ bool Regex::match(const std::string& subject, std::vector<std::string>& captures
   return true;
 }
 
-}  // namespace pg::runtime
+}  // namespace pg::ir
