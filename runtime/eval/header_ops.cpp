@@ -1,0 +1,62 @@
+#include "eval/header_ops.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace pg::runtime {
+
+namespace {
+
+bool iequals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool success_or_redirect(int status) {
+  switch (status) {
+    case 200: case 201: case 204: case 206: case 301: case 302: case 303: case 304: case 307: case 308:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void remove_header(HeaderList& headers, const std::string& name) {
+  headers.erase(std::remove_if(headers.begin(), headers.end(), [&](const auto& h) { return iequals(h.first, name); }),
+                headers.end());
+}
+
+void apply_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers, const Evaluator& eval,
+                      ir::RequestView& request) {
+  for (const auto& op : ops) {
+    switch (op.op) {
+      case ir::HeaderOpKind::remove:
+        remove_header(headers, op.name);
+        break;
+      case ir::HeaderOpKind::set: {
+        std::string value = eval.eval(op.value, request);
+        remove_header(headers, op.name);
+        if (!value.empty()) headers.emplace_back(op.name, std::move(value));
+        break;
+      }
+      case ir::HeaderOpKind::add: {
+        std::string value = eval.eval(op.value, request);
+        if (!value.empty()) headers.emplace_back(op.name, std::move(value));
+        break;
+      }
+    }
+  }
+}
+
+void apply_response_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers, int status,
+                               const Evaluator& eval, ir::RequestView& request) {
+  std::vector<ir::HeaderOp> applicable;
+  for (const auto& op : ops)
+    if (op.always || success_or_redirect(status)) applicable.push_back(op);
+  apply_header_ops(applicable, headers, eval, request);
+}
+
+}  // namespace pg::runtime
