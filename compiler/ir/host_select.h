@@ -1,0 +1,33 @@
+// Which virtual host answers a request that arrived on a listener: the names of the
+// hosts bound to that listener, in nginx's order (exact, longest "*." wildcard,
+// longest ".*" wildcard, regexes in configuration order), else the listener's default.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/ir.h"
+#include "ir/regex.h"
+
+namespace pg::ir {
+
+class HostSelector {
+ public:
+  explicit HostSelector(const Config& config);
+  ~HostSelector();
+
+  // Index into config.virtual_hosts, or -1 when the listener has none. `host` is the
+  // Host header as sent (any case, with or without port, "" when absent).
+  int select(int listener, const std::string& host) const;
+
+  // "Example.COM:8080." -> "example.com"
+  static std::string normalize_host(const std::string& host);
+
+ private:
+  struct Regexes;
+  const Config& config_;
+  std::unique_ptr<Regexes> regexes_;  // compiled regex names, per virtual host
+};
+
+}  // namespace pg::ir
