@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "ir/equivalence.h"
 #include "ir/ir_json.h"
 #include "front_ends.h"
+#include "server/server.h"
 
 namespace pg::cli {
 
@@ -159,6 +161,88 @@ int diff(const std::vector<std::string>& args) {
   std::fputs(ir::format_differences(differences).c_str(), stdout);
   fmt::print("{} difference{}\n", differences.size(), differences.size() == 1 ? "" : "s");
   return kConfigError;
+}
+
+int run(const std::vector<std::string>& args) {
+  std::vector<std::string> rest;
+  runtime::RunOptions options;
+  std::optional<Dialect> dialect;
+  std::string config;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= args.size()) return std::nullopt;
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      std::fputs("usage: proxyglot run CONFIG [--dialect D] [--threads N] [--bind FROM=TO]...\n\n"
+                 "Serves CONFIG on the bundled runtime in the foreground, logging to stderr.\n"
+                 "Prints \"listening on ADDRESS (configured CONFIGURED)\" for each listener once\n"
+                 "bound. --bind 0.0.0.0:80=127.0.0.1:0 serves a configured listener elsewhere\n"
+                 "(port 0: any free port; tests use it). SIGTERM or SIGINT: stop accepting,\n"
+                 "finish requests in flight (at most --shutdown-timeout ms, default 10000),\n"
+                 "exit 0. Not yet: TLS, HTTP/2, unix sockets, WebSocket, upstream keepalive\n"
+                 "(see docs/runtime.md).\n",
+                 stdout);
+      return kOk;
+    }
+    if (a == "--dialect") {
+      auto v = value();
+      if (!v || !parse_dialect(*v)) return fmt::print(stderr, "proxyglot run: --dialect needs nginx, caddy or haproxy\n"), kUsageError;
+      dialect = parse_dialect(*v);
+    } else if (a == "--threads") {
+      auto v = value();
+      if (!v || v->empty() || v->find_first_not_of("0123456789") != std::string::npos || std::stoi(*v) < 1)
+        return fmt::print(stderr, "proxyglot run: --threads needs a positive number\n"), kUsageError;
+      options.threads = std::stoi(*v);
+    } else if (a == "--shutdown-timeout") {
+      auto v = value();
+      if (!v || v->empty() || v->find_first_not_of("0123456789") != std::string::npos)
+        return fmt::print(stderr, "proxyglot run: --shutdown-timeout needs milliseconds\n"), kUsageError;
+      options.shutdown_timeout_ms = std::stoll(*v);
+    } else if (a == "--bind") {
+      auto v = value();
+      size_t eq = v ? v->find('=') : std::string::npos;
+      if (eq == std::string::npos)
+        return fmt::print(stderr, "proxyglot run: --bind needs FROM=TO, as 0.0.0.0:80=127.0.0.1:0\n"), kUsageError;
+      options.binds[v->substr(0, eq)] = v->substr(eq + 1);
+    } else if (!a.empty() && a[0] == '-') {
+      return fmt::print(stderr, "proxyglot run: unknown option \"{}\"\n", a), kUsageError;
+    } else if (config.empty()) {
+      config = a;
+    } else {
+      return fmt::print(stderr, "proxyglot run: more than one CONFIG given\n"), kUsageError;
+    }
+  }
+  if (config.empty()) return fmt::print(stderr, "proxyglot run: missing CONFIG (see --help)\n"), kUsageError;
+
+  CompileResult r = compile_config(config, dialect);
+  std::fputs(r.diags.to_string().c_str(), stderr);
+  if (!r.config) return kConfigError;
+
+  // Signals go to this thread only: block them before any worker starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  try {
+    auto snapshot = std::make_shared<const runtime::Snapshot>(std::move(*r.config));
+    runtime::Server server(snapshot, options);
+    for (const auto& b : server.bind()) fmt::print("listening on {} (configured {})\n", b.bound, b.configured);
+    std::fflush(stdout);
+    server.start();
+    int sig = 0;
+    sigwait(&signals, &sig);
+    fmt::print(stderr, "proxyglot: {} received, finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server.stop();
+    server.wait();
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "proxyglot run: {}\n", e.what());
+    return kConfigError;
+  }
+  return kOk;
 }
 
 int directives(const std::vector<std::string>& args) {

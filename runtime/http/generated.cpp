@@ -1,0 +1,21 @@
+#include "http/generated.h"
+
+#include <boost/beast/http/status.hpp>
+#include <fmt/format.h>
+
+namespace pg::runtime {
+
+std::string reason_phrase(int status) {
+  auto r = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
+  return std::string(r.data(), r.size());
+}
+
+std::string status_page(int status) {
+  std::string title = fmt::format("{} {}", status, reason_phrase(status));
+  return fmt::format(
+      "<html>\r\n<head><title>{0}</title></head>\r\n<body>\r\n<center><h1>{0}</h1></center>\r\n"
+      "<hr><center>proxyglot</center>\r\n</body>\r\n</html>\r\n",
+      title);
+}
+
+}  // namespace pg::runtime

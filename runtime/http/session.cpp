@@ -1,0 +1,277 @@
+#include "http/session.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+
+#include "eval/header_ops.h"
+#include "http/generated.h"
+#include "http/upstream_exchange.h"
+#include "http/uri.h"
+#include "ir/route_select.h"
+
+namespace pg::runtime {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+// nginx: large_client_header_buffers 4 8k, client_header_timeout 60s.
+constexpr uint32_t kHeaderLimit = 32 * 1024;
+constexpr auto kHeaderTimeout = std::chrono::seconds(60);
+// nginx gives up with a 500 after ten internal redirections.
+constexpr int kMaxReselections = 10;
+
+struct Reply {
+  int status = 200;
+  HeaderList headers;
+  std::string body;
+  std::string content_type = "text/html";
+};
+
+std::string header_value(const http::request_header<>& req, std::string_view name) {
+  auto it = req.find(name);
+  return it == req.end() ? std::string() : std::string(it->value());
+}
+
+// The client's request, as matchers and templates read it.
+std::optional<ir::RequestView> view_of(const http::request_header<>& req, const tcp::socket& socket,
+                                       const Snapshot& snap, int listener) {
+  auto target = parse_target(std::string_view(req.target().data(), req.target().size()));
+  if (!target) return std::nullopt;
+  ir::RequestView v;
+  v.method = std::string(req.method_string());
+  v.path = target->path;
+  v.query = target->query;
+  v.request_uri = std::string(req.target());
+  v.protocol = req.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
+  v.host = ir::HostSelector::normalize_host(header_value(req, "host"));
+  v.scheme = snap.config().listeners[static_cast<size_t>(listener)].tls ? "https" : "http";
+  boost::system::error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  auto local = socket.local_endpoint(ec);
+  v.client_address = remote.address().to_string();
+  v.client_port = std::to_string(remote.port());
+  v.server_address = local.address().to_string();
+  v.server_port = std::to_string(local.port());
+  for (const auto& f : req) v.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  return v;
+}
+
+Reply status_reply(int status) {
+  Reply r;
+  r.status = status;
+  if (status >= 300 && status != 304 && status != 444) r.body = status_page(status);
+  return r;
+}
+
+// A relative Location becomes absolute, as nginx's absolute_redirect does.
+std::string absolute(const std::string& location, const ir::RequestView& v) {
+  if (location.empty() || location.front() != '/') return location;
+  std::string host = !v.host.empty() ? v.host : v.server_name;
+  bool default_port = (v.scheme == "http" && v.server_port == "80") || (v.scheme == "https" && v.server_port == "443");
+  return fmt::format("{}://{}{}{}", v.scheme, host, default_port ? "" : ":" + v.server_port, location);
+}
+
+Reply redirect_reply(int status, const std::string& location, const ir::RequestView& v) {
+  Reply r = status_reply(status);
+  r.headers.emplace_back("Location", absolute(location, v));
+  return r;
+}
+
+bool access_allowed(const ir::Route& route, const std::string& client) {
+  for (const auto& rule : route.access)
+    if (ir::cidr_contains(rule.cidr, client)) return rule.allow;
+  return true;
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::shared_ptr<const Snapshot> snapshot,
+                                       WorkerContext& worker) {
+  beast::tcp_stream client(std::move(socket));
+  beast::flat_buffer buffer;
+  const Snapshot& snap = *snapshot;
+  worker.opened();
+  struct Closed {
+    WorkerContext& w;
+    beast::tcp_stream* s;
+    ~Closed() {
+      w.busy(s);
+      w.closed();
+    }
+  } closed{worker, &client};
+
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(kHeaderLimit);
+    parser.body_limit(boost::none);  // set once the route is known
+    client.expires_after(kHeaderTimeout);
+    if (worker.stopping()) co_return;
+    worker.idle(&client);
+    auto [ec, n] = co_await http::async_read_header(client, buffer, parser, kAwait);
+    worker.busy(&client);
+    (void)n;
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+        ec == beast::error::timeout || ec == asio::error::operation_aborted)
+      co_return;
+    auto send_and_close = [&](int status) -> asio::awaitable<void> {
+      http::response<http::string_body> res{static_cast<http::status>(status), 11};
+      res.set(http::field::server, "proxyglot");
+      res.set(http::field::content_type, "text/html");
+      res.set(http::field::connection, "close");
+      res.body() = status_page(status);
+      res.prepare_payload();
+      client.expires_after(std::chrono::seconds(10));
+      co_await http::async_write(client, res, kAwait);
+      beast::error_code ignored;
+      client.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    };
+    if (ec) {  // malformed, too large, smuggling attempts Beast refuses: 400 and close
+      std::fprintf(stderr, "proxyglot: bad request from client: %s\n", ec.message().c_str());
+      co_await send_and_close(400);
+      co_return;
+    }
+    const http::request_header<>& req = parser.get();
+
+    auto view_opt = view_of(req, client.socket(), snap, listener);
+    if (!view_opt) {
+      co_await send_and_close(400);
+      co_return;
+    }
+    ir::RequestView view = std::move(*view_opt);
+    int vh_index = snap.hosts().select(listener, header_value(req, "host"));
+    if (vh_index < 0) {
+      co_await send_and_close(404);
+      co_return;
+    }
+    const ir::VirtualHost& vhost = snap.config().virtual_hosts[static_cast<size_t>(vh_index)];
+    const VirtualHostPlan& plan = snap.plan(static_cast<size_t>(vh_index));
+    view.server_name = vhost.names.empty() ? "" : vhost.names.front().value;
+
+    // Rewrites and route selection.
+    std::optional<Reply> reply;
+    const ir::Route* route = nullptr;
+    auto server_rw = plan.rewrites->run(view, snap.evaluator());
+    if (server_rw.kind == RewriteResult::Kind::respond) {
+      reply = status_reply(server_rw.status);
+      if (server_rw.has_body) reply->body = server_rw.body, reply->content_type = vhost.fallback.default_type;
+    } else if (server_rw.kind == RewriteResult::Kind::redirect) {
+      reply = redirect_reply(server_rw.status, server_rw.location, view);
+    }
+    for (int cycle = 0; !reply && cycle <= kMaxReselections; ++cycle) {
+      if (cycle == kMaxReselections) {
+        std::fprintf(stderr, "proxyglot: rewrite or internal redirection cycle for %s\n", view.path.c_str());
+        reply = status_reply(500);
+        break;
+      }
+      int idx = plan.routes->select(view);
+      route = idx >= 0 ? &vhost.routes[static_cast<size_t>(idx)] : &vhost.fallback;
+      const RewriteProgram& rw = idx >= 0 ? *plan.route_rewrites[static_cast<size_t>(idx)] : *plan.fallback_rewrites;
+      if (!access_allowed(*route, view.client_address)) {
+        reply = status_reply(403);
+        break;
+      }
+      auto result = rw.run(view, snap.evaluator());
+      if (result.kind == RewriteResult::Kind::reselect) continue;
+      if (result.kind == RewriteResult::Kind::respond) {
+        reply = status_reply(result.status);
+        if (result.has_body) reply->body = result.body, reply->content_type = route->default_type;
+      } else if (result.kind == RewriteResult::Kind::redirect) {
+        reply = redirect_reply(result.status, result.location, view);
+      }
+      break;
+    }
+
+    // The body: limited by the route, read whole (nginx buffers request bodies).
+    std::string body;
+    int64_t limit = route ? route->limits.max_body_bytes : 1024 * 1024;
+    if (!reply && parser.content_length() && limit > 0 && *parser.content_length() > static_cast<uint64_t>(limit)) {
+      co_await send_and_close(413);
+      co_return;
+    }
+    if (!parser.is_done()) {
+      parser.body_limit(limit > 0 ? boost::optional<uint64_t>(static_cast<uint64_t>(limit)) : boost::none);
+      client.expires_after(kHeaderTimeout);
+      auto [bec, bn] = co_await http::async_read(client, buffer, parser, kAwait);
+      (void)bn;
+      if (bec == http::error::body_limit) {
+        co_await send_and_close(413);
+        co_return;
+      }
+      if (bec) {
+        co_await send_and_close(400);
+        co_return;
+      }
+    }
+    body = std::move(parser.get().body());
+
+    const bool keep_alive = parser.keep_alive() && !worker.stopping();
+    if (!reply && route) {
+      switch (route->action.kind) {
+        case ir::ActionKind::respond: {
+          reply = status_reply(route->action.respond->status);
+          if (route->action.respond->body) {
+            reply->body = snap.evaluator().eval(*route->action.respond->body, view);
+            reply->content_type = route->default_type;
+          }
+          break;
+        }
+        case ir::ActionKind::redirect:
+          reply = redirect_reply(route->action.redirect->status,
+                                 snap.evaluator().eval(route->action.redirect->location, view), view);
+          break;
+        case ir::ActionKind::static_files:
+          reply = status_reply(404);
+          break;
+        case ir::ActionKind::proxy: {
+          ExchangeResult ex = co_await exchange(client, req, std::move(body), keep_alive, *route, view, snap, worker);
+          if (ex.responded) {
+            std::fprintf(stderr, "%s \"%s %s\" %d (upstream %s)\n", view.client_address.c_str(), view.method.c_str(),
+                         view.request_uri.c_str(), ex.status, ex.upstream.c_str());
+            if (!ex.keep_alive) co_return;
+            continue;
+          }
+          reply = status_reply(ex.status);
+          break;
+        }
+      }
+    }
+    if (!reply) reply = status_reply(500);
+
+    if (reply->status == 444) co_return;  // nginx: close without a response
+    http::response<http::string_body> res{static_cast<http::status>(reply->status), req.version()};
+    res.set(http::field::server, "proxyglot");
+    if (!reply->body.empty() || reply->status >= 300) res.set(http::field::content_type, reply->content_type);
+    for (const auto& [k, v] : reply->headers) res.insert(k, v);
+    if (route) {
+      HeaderList extra;
+      apply_response_header_ops(route->response_headers, extra, reply->status, snap.evaluator(), view);
+      for (const auto& [k, v] : extra) res.insert(k, v);
+    }
+    res.body() = std::move(reply->body);
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    client.expires_after(std::chrono::seconds(60));
+    auto [wec, wn] = co_await http::async_write(client, res, kAwait);
+    (void)wn;
+    std::fprintf(stderr, "%s \"%s %s\" %d\n", view.client_address.c_str(), view.method.c_str(),
+                 view.request_uri.c_str(), reply->status);
+    if (wec || !keep_alive) {
+      beast::error_code ignored;
+      client.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      co_return;
+    }
+  }
+}
+
+}  // namespace pg::runtime

@@ -1,0 +1,21 @@
+// One client connection: HTTP/1.1 requests read with limits, the virtual host and
+// route selected, rewrites run, and the route's action carried out (a generated
+// response, a redirect, or a proxied exchange), keep-alive until the client or the
+// shutdown ends it. Never throws: a bad request or a dead backend is an HTTP error
+// and a log line.
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "server/snapshot.h"
+#include "server/worker_context.h"
+
+namespace pg::runtime {
+
+boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket, int listener,
+                                              std::shared_ptr<const Snapshot> snapshot, WorkerContext& worker);
+
+}  // namespace pg::runtime

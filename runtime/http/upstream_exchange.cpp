@@ -1,0 +1,238 @@
+#include "http/upstream_exchange.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+
+#include "eval/header_ops.h"
+#include "http/uri.h"
+
+namespace pg::runtime {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Hop-by-hop fields (RFC 9110 7.6.1): never forwarded, in either direction.
+HeaderList end_to_end(const std::vector<std::pair<std::string, std::string>>& in) {
+  std::vector<std::string> named;  // listed in Connection
+  for (const auto& [k, v] : in) {
+    if (!iequals(k, "connection")) continue;
+    size_t i = 0;
+    while (i < v.size()) {
+      size_t comma = v.find(',', i);
+      if (comma == std::string::npos) comma = v.size();
+      std::string token = v.substr(i, comma - i);
+      token.erase(0, token.find_first_not_of(" \t"));
+      token.erase(token.find_last_not_of(" \t") + 1);
+      if (!token.empty()) named.push_back(token);
+      i = comma + 1;
+    }
+  }
+  static const char* hop[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
+                              "upgrade"};
+  HeaderList out;
+  for (const auto& [k, v] : in) {
+    bool drop = std::any_of(std::begin(hop), std::end(hop), [&](const char* h) { return iequals(k, h); }) ||
+                std::any_of(named.begin(), named.end(), [&](const std::string& n) { return iequals(k, n); });
+    if (!drop) out.emplace_back(k, v);
+  }
+  return out;
+}
+
+// The URI the upstream gets (nginx's rules for proxy_pass with and without a URI).
+std::string upstream_target(const ir::ProxyAction& a, ir::RequestView& v, const Evaluator& eval, bool rewritten) {
+  auto with_query = [&](std::string path) { return v.query.empty() ? path : path + "?" + v.query; };
+  switch (a.uri_mode) {
+    case ir::UriMode::replace:
+      return eval.eval(a.uri, v);
+    case ir::UriMode::replace_prefix: {
+      std::string rest = v.path.compare(0, a.prefix.size(), a.prefix) == 0 ? v.path.substr(a.prefix.size()) : "";
+      return with_query(escape_path(eval.eval(a.uri, v) + rest));
+    }
+    case ir::UriMode::unchanged:
+      break;
+  }
+  // Unchanged: as the client sent it, unless a rewrite changed it.
+  return rewritten ? with_query(escape_path(v.path)) : v.request_uri;
+}
+
+}  // namespace
+
+asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::request_header<>& req,
+                                         std::string body, bool keep_alive, const ir::Route& route,
+                                         ir::RequestView& view, const Snapshot& snap, WorkerContext& worker) {
+  ExchangeResult out;
+  const ir::ProxyAction& a = *route.action.proxy;
+  const ir::Pool* pool = nullptr;
+  if (a.dynamic_target) {
+    std::string target = snap.evaluator().eval(*a.dynamic_target, view);
+    pool = snap.pool(target);
+    view.upstream_host = target;
+    if (!pool) {
+      std::fprintf(stderr, "proxyglot: proxy target \"%s\" names no pool; resolving host names per request is not "
+                   "supported yet\n", target.c_str());
+      co_return out;
+    }
+  } else {
+    pool = snap.pool(a.pool);
+    view.upstream_host = a.authority;
+  }
+  if (!pool) co_return out;
+
+  // The request the upstream gets.
+  const bool rewritten = view.request_uri != (view.query.empty() ? view.path : view.path + "?" + view.query);
+  http::request<http::string_body> up;
+  up.method_string(req.method_string());
+  up.target(upstream_target(a, view, snap.evaluator(), rewritten));
+  up.version(a.protocol == ir::UpstreamProtocol::http1_0 ? 10 : 11);
+  HeaderList headers = end_to_end(view.headers);
+  apply_header_ops(route.request_headers, headers, snap.evaluator(), view);
+  for (const auto& [k, v] : headers) up.insert(k, v);
+  up.body() = std::move(body);
+  if (!up.body().empty() || req.count(http::field::content_length) || req.count(http::field::transfer_encoding))
+    up.prepare_payload();
+
+  Balancer& balancer = worker.balancer(*pool);
+  Attempt attempt = balancer.start();
+  PickInput in{view.client_address, snap.evaluator().eval(pool->balancing.key, view)};
+  const bool retry_errors = std::find(a.retry.on.begin(), a.retry.on.end(), ir::RetryOn::error) != a.retry.on.end();
+  const bool retry_timeouts = std::find(a.retry.on.begin(), a.retry.on.end(), ir::RetryOn::timeout) != a.retry.on.end();
+  auto executor = co_await asio::this_coro::executor;
+  int tries = 0;
+
+  for (;;) {
+    auto pick = balancer.pick(in, attempt);
+    if (!pick) co_return out;  // nothing (left) to try: out.status says why
+    ++tries;
+    const ir::UpstreamServer& server = pool->servers[pick->server];
+    out.upstream = fmt::format("{}:{}", server.address, server.port);
+    beast::tcp_stream upstream(executor);
+    tcp::resolver resolver(executor);
+    auto [rec, endpoints] = co_await resolver.async_resolve(server.address, std::to_string(server.port), kAwait);
+    boost::system::error_code cec = rec;
+    if (!cec) {
+      upstream.expires_after(std::chrono::milliseconds(a.timeouts.connect_ms));
+      auto [ec, ep] = co_await upstream.async_connect(endpoints, kAwait);
+      (void)ep;
+      cec = ec;
+    }
+    if (cec) {
+      // Nothing was sent: the next server may try, as the retry policy says.
+      balancer.finish(*pick, true);
+      bool timed_out = cec == beast::error::timeout;
+      std::fprintf(stderr, "proxyglot: connect to %s failed: %s\n", out.upstream.c_str(), cec.message().c_str());
+      out.status = timed_out ? 504 : 502;
+      bool allowed = timed_out ? retry_timeouts : retry_errors;
+      if (allowed && (a.retry.max_tries == 0 || tries < a.retry.max_tries)) continue;
+      co_return out;
+    }
+
+    upstream.expires_after(std::chrono::milliseconds(a.timeouts.send_ms));
+    auto [wec, wn] = co_await http::async_write(upstream, up, kAwait);
+    (void)wn;
+    beast::flat_buffer ubuf;
+    http::response_parser<http::buffer_body> p;
+    p.body_limit(boost::none);
+    if (req.method() == http::verb::head) p.skip(true);
+    boost::system::error_code hec = wec;
+    if (!hec) {
+      upstream.expires_after(std::chrono::milliseconds(a.timeouts.read_ms));
+      auto [ec, n] = co_await http::async_read_header(upstream, ubuf, p, kAwait);
+      (void)n;
+      hec = ec;
+    }
+    if (hec) {
+      balancer.finish(*pick, true);
+      out.status = hec == beast::error::timeout ? 504 : 502;
+      std::fprintf(stderr, "proxyglot: upstream %s: %s\n", out.upstream.c_str(), hec.message().c_str());
+      co_return out;
+    }
+
+    // The client's response: the upstream's status and end-to-end fields, our own
+    // Server, the route's response header operations, and a framing we can keep.
+    auto& upres = p.get();
+    http::response<http::buffer_body> res{upres.result(), req.version()};
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (const auto& f : upres) fields.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    HeaderList passed = end_to_end(fields);
+    remove_header(passed, "server");
+    remove_header(passed, "date");
+    apply_response_header_ops(route.response_headers, passed, static_cast<int>(upres.result_int()),
+                              snap.evaluator(), view);
+    res.set(http::field::server, "proxyglot");
+    for (const auto& [k, v] : passed) res.insert(k, v);
+    bool client_keep = keep_alive && (upres.has_content_length() || req.version() == 11 || p.is_done());
+    if (!upres.has_content_length() && !p.is_done() && req.method() != http::verb::head) {
+      if (req.version() == 11) res.chunked(true);
+      else client_keep = false;  // HTTP/1.0: the end of the body is the end of the connection
+    }
+    res.keep_alive(client_keep);
+    http::response_serializer<http::buffer_body> sr{res};
+    if (req.method() == http::verb::head) sr.split(true);
+
+    char buf[16 * 1024];
+    bool ok = true;
+    client.expires_after(std::chrono::seconds(60));
+    auto [hw, hwn] = co_await http::async_write_header(client, sr, kAwait);
+    (void)hwn;
+    if (hw) ok = false;
+    while (ok && !p.is_done() && req.method() != http::verb::head) {
+      p.get().body().data = buf;
+      p.get().body().size = sizeof(buf);
+      upstream.expires_after(std::chrono::milliseconds(a.timeouts.read_ms));
+      auto [rec2, rn] = co_await http::async_read(upstream, ubuf, p, kAwait);
+      (void)rn;
+      if (rec2 == http::error::need_buffer) rec2 = {};
+      if (rec2) {  // the backend closed mid-body or went silent: nothing better to do than close
+        std::fprintf(stderr, "proxyglot: upstream %s broke off the body: %s\n", out.upstream.c_str(), rec2.message().c_str());
+        balancer.finish(*pick, true);
+        out.responded = true;
+        out.status = static_cast<int>(upres.result_int());
+        out.keep_alive = false;
+        co_return out;
+      }
+      res.body().data = buf;
+      res.body().size = sizeof(buf) - p.get().body().size;
+      res.body().more = !p.is_done();
+      client.expires_after(std::chrono::seconds(60));
+      auto [cw, cwn] = co_await http::async_write(client, sr, kAwait);
+      (void)cwn;
+      if (cw == http::error::need_buffer) cw = {};
+      if (cw) ok = false;
+    }
+    if (ok && !sr.is_done()) {
+      res.body().data = nullptr;
+      res.body().size = 0;
+      res.body().more = false;
+      auto [fw, fwn] = co_await http::async_write(client, sr, kAwait);
+      (void)fwn;
+      if (fw && fw != http::error::need_buffer) ok = false;
+    }
+    balancer.finish(*pick, false);
+    out.responded = true;
+    out.status = static_cast<int>(upres.result_int());
+    out.keep_alive = ok && client_keep;
+    co_return out;
+  }
+}
+
+}  // namespace pg::runtime

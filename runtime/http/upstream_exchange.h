@@ -1,0 +1,33 @@
+// One proxied exchange: a server picked by the pool's balancer, the request sent with
+// the route's URI and header rules, the response streamed back to the client through
+// a fixed buffer. Retries on the next server when connecting fails, as the route's
+// retry policy allows.
+#pragma once
+
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+
+#include "ir/ir.h"
+#include "ir/request_view.h"
+#include "server/snapshot.h"
+#include "server/worker_context.h"
+
+namespace pg::runtime {
+
+struct ExchangeResult {
+  bool responded = false;  // a response (the upstream's) went to the client
+  int status = 502;        // the status sent, or the one the caller should send
+  bool keep_alive = false;
+  std::string upstream;    // "host:port" that answered
+};
+
+boost::asio::awaitable<ExchangeResult> exchange(boost::beast::tcp_stream& client,
+                                               const boost::beast::http::request_header<>& request,
+                                               std::string body, bool keep_alive, const ir::Route& route,
+                                               ir::RequestView& view, const Snapshot& snapshot,
+                                               WorkerContext& worker);
+
+}  // namespace pg::runtime

@@ -1,0 +1,169 @@
+#include "server/server.h"
+
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include "http/session.h"
+#include "server/worker_context.h"
+
+namespace pg::runtime {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+struct Server::Worker {
+  asio::io_context io{1};
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  std::vector<int> listener_of;  // per acceptor
+  std::unique_ptr<WorkerContext> context;
+  std::thread thread;
+};
+
+namespace {
+
+std::string endpoint_text(const tcp::endpoint& e) {
+  return e.address().is_v6() ? fmt::format("[{}]:{}", e.address().to_string(), e.port())
+                             : fmt::format("{}:{}", e.address().to_string(), e.port());
+}
+
+tcp::endpoint parse_endpoint(const std::string& text) {
+  std::string host = text, port = "0";
+  if (!text.empty() && text.front() == '[') {
+    size_t close = text.find(']');
+    host = text.substr(1, close - 1);
+    if (close + 1 < text.size() && text[close + 1] == ':') port = text.substr(close + 2);
+  } else if (auto colon = text.rfind(':'); colon != std::string::npos) {
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(host, ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot bind \"{}\": not an IP address", text));
+  return tcp::endpoint(addr, static_cast<unsigned short>(std::stoi(port)));
+}
+
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, int listener, std::shared_ptr<const Snapshot> snap,
+                                  WorkerContext& ctx) {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      continue;  // EMFILE and friends: keep serving the connections we have
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    asio::co_spawn(acceptor.get_executor(), serve_connection(std::move(socket), listener, snap, ctx), asio::detached);
+  }
+}
+
+}  // namespace
+
+Server::Server(std::shared_ptr<const Snapshot> snapshot, RunOptions options)
+    : snapshot_(std::move(snapshot)), options_(std::move(options)) {
+  int n = options_.threads;
+  if (n <= 0 && snapshot_->config().globals.worker_threads) n = *snapshot_->config().globals.worker_threads;
+  if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < n; ++i) {
+    auto w = std::make_unique<Worker>();
+    w->context = std::make_unique<WorkerContext>(i, stopping_);
+    workers_.push_back(std::move(w));
+  }
+}
+
+Server::~Server() {
+  stop();
+  for (auto& w : workers_)
+    if (w->thread.joinable()) w->thread.join();
+}
+
+std::vector<BoundListener> Server::bind() {
+  std::vector<BoundListener> out;
+  const auto& listeners = snapshot_->config().listeners;
+  for (size_t li = 0; li < listeners.size(); ++li) {
+    const auto& l = listeners[li];
+    std::string configured = l.address.find(':') != std::string::npos && l.address.rfind("unix:", 0) != 0
+                                 ? fmt::format("[{}]:{}", l.address, l.port)
+                                 : fmt::format("{}:{}", l.address, l.port);
+    if (l.address.rfind("unix:", 0) == 0)
+      throw std::runtime_error(fmt::format("listener {}: unix sockets are not supported by the runtime yet", configured));
+    if (l.tls) throw std::runtime_error(fmt::format("listener {}: TLS is not supported by the runtime yet", configured));
+    if (l.http2)
+      throw std::runtime_error(fmt::format("listener {}: HTTP/2 is not supported by the runtime yet", configured));
+    auto it = options_.binds.find(configured);
+    tcp::endpoint ep = parse_endpoint(it != options_.binds.end() ? it->second : configured);
+    // Every worker binds the same port; with port 0 the first one picks it.
+    for (auto& w : workers_) {
+      auto acceptor = std::make_unique<tcp::acceptor>(w->io);
+      boost::system::error_code ec;
+      acceptor->open(ep.protocol(), ec);
+      if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+      if (!ec) {
+        int one = 1;
+        ::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+        if (ep.address().is_v6()) acceptor->set_option(asio::ip::v6_only(true), ec);
+      }
+      if (!ec) acceptor->bind(ep, ec);
+      if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+      if (ec) throw std::runtime_error(fmt::format("cannot listen on {}: {}", endpoint_text(ep), ec.message()));
+      ep = acceptor->local_endpoint();
+      w->acceptors.push_back(std::move(acceptor));
+      w->listener_of.push_back(static_cast<int>(li));
+    }
+    out.push_back({static_cast<int>(li), configured, endpoint_text(ep)});
+  }
+  return out;
+}
+
+void Server::start() {
+  for (auto& w : workers_) {
+    for (size_t i = 0; i < w->acceptors.size(); ++i)
+      asio::co_spawn(w->io, accept_loop(*w->acceptors[i], w->listener_of[i], snapshot_, *w->context), asio::detached);
+    w->thread = std::thread([&io = w->io] { io.run(); });
+  }
+}
+
+void Server::wait() {
+  for (auto& w : workers_)
+    if (w->thread.joinable()) w->thread.join();
+}
+
+namespace {
+
+// After a stop: wait for the connections still serving a request, closing idle ones
+// as they become idle, then stop the worker; the deadline stops it regardless.
+asio::awaitable<void> drain(asio::io_context& io, WorkerContext& ctx, int64_t timeout_ms) {
+  asio::steady_timer tick(io);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (ctx.active() > 0 && std::chrono::steady_clock::now() < deadline) {
+    ctx.close_idle();
+    tick.expires_after(std::chrono::milliseconds(20));
+    co_await tick.async_wait(asio::use_awaitable);
+  }
+  io.stop();
+}
+
+}  // namespace
+
+void Server::stop() {
+  if (stopping_.exchange(true)) return;
+  for (auto& w : workers_) {
+    asio::post(w->io, [&w = *w, timeout = options_.shutdown_timeout_ms] {
+      boost::system::error_code ignored;
+      for (auto& a : w.acceptors) a->close(ignored);
+      w.context->close_idle();
+      asio::co_spawn(w.io, drain(w.io, *w.context, timeout), asio::detached);
+    });
+  }
+}
+
+}  // namespace pg::runtime

@@ -1,0 +1,25 @@
+#include "server/snapshot.h"
+
+namespace pg::runtime {
+
+Snapshot::Snapshot(ir::Config config) : config_(std::move(config)) {
+  evaluator_ = std::make_unique<Evaluator>(config_);
+  hosts_ = std::make_unique<ir::HostSelector>(config_);
+  for (const auto& vh : config_.virtual_hosts) {
+    VirtualHostPlan p;
+    p.routes = std::make_unique<ir::RouteSelector>(vh);
+    p.rewrites = std::make_unique<RewriteProgram>(vh.rewrites);
+    for (const auto& r : vh.routes) p.route_rewrites.push_back(std::make_unique<RewriteProgram>(r.rewrites));
+    for (const auto& r : vh.named_routes) p.named_rewrites.push_back(std::make_unique<RewriteProgram>(r.rewrites));
+    p.fallback_rewrites = std::make_unique<RewriteProgram>(vh.fallback.rewrites);
+    plans_.push_back(std::move(p));
+  }
+}
+
+const ir::Pool* Snapshot::pool(const std::string& name) const {
+  for (const auto& p : config_.pools)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+}  // namespace pg::runtime

@@ -1,0 +1,42 @@
+// One loaded configuration, immutable and shared by every worker thread: the IR and
+// what is precompiled from it (host and route selectors, rewrite programs, template
+// evaluator). Reloading swaps the whole snapshot.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "eval/evaluator.h"
+#include "eval/rewrite_program.h"
+#include "ir/host_select.h"
+#include "ir/ir.h"
+#include "ir/route_select.h"
+
+namespace pg::runtime {
+
+struct VirtualHostPlan {
+  std::unique_ptr<ir::RouteSelector> routes;
+  std::unique_ptr<RewriteProgram> rewrites;               // the host's own, before selection
+  std::vector<std::unique_ptr<RewriteProgram>> route_rewrites;  // per route
+  std::vector<std::unique_ptr<RewriteProgram>> named_rewrites;  // per named route
+  std::unique_ptr<RewriteProgram> fallback_rewrites;
+};
+
+class Snapshot {
+ public:
+  explicit Snapshot(ir::Config config);
+
+  const ir::Config& config() const { return config_; }
+  const Evaluator& evaluator() const { return *evaluator_; }
+  const ir::HostSelector& hosts() const { return *hosts_; }
+  const VirtualHostPlan& plan(size_t vhost) const { return plans_.at(vhost); }
+  const ir::Pool* pool(const std::string& name) const;
+
+ private:
+  ir::Config config_;
+  std::unique_ptr<Evaluator> evaluator_;
+  std::unique_ptr<ir::HostSelector> hosts_;
+  std::vector<VirtualHostPlan> plans_;
+};
+
+}  // namespace pg::runtime

@@ -1,0 +1,68 @@
+// What one worker thread owns: its balancers (one per pool, so the data path takes no
+// locks), its random source and clock, and the shared stop flag.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "balancing/balancer.h"
+#include "ir/ir.h"
+
+namespace pg::runtime {
+
+class WorkerContext {
+ public:
+  WorkerContext(int id, const std::atomic<bool>& stopping) : id_(id), stopping_(stopping), rng_(std::random_device{}()) {}
+
+  Balancer& balancer(const ir::Pool& pool) {
+    auto& b = balancers_[&pool];
+    if (!b)
+      b = std::make_unique<Balancer>(
+          pool, [] { return now_ms(); }, [this] { return static_cast<uint32_t>(rng_()); });
+    return *b;
+  }
+
+  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+
+  // Connections waiting for their next request: a graceful stop closes them at once,
+  // while connections in the middle of a request finish it first.
+  void idle(boost::beast::tcp_stream* s) { idle_.insert(s); }
+  void busy(boost::beast::tcp_stream* s) { idle_.erase(s); }
+  // Connections open on this worker (any state).
+  void opened() { ++active_; }
+  void closed() { --active_; }
+  int active() const { return active_; }
+
+  void close_idle() {
+    for (auto* s : idle_) {
+      boost::beast::error_code ignored;
+      s->socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+      s->socket().close(ignored);
+    }
+    idle_.clear();
+  }
+  int id() const { return id_; }
+
+  static int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
+ private:
+  int id_;
+  const std::atomic<bool>& stopping_;
+  std::mt19937 rng_;
+  std::map<const ir::Pool*, std::unique_ptr<Balancer>> balancers_;
+  std::set<boost::beast::tcp_stream*> idle_;
+  int active_ = 0;
+};
+
+}  // namespace pg::runtime

@@ -1,0 +1,130 @@
+"""Fixtures for running the real proxyglot binary against instrumented backends, on
+loopback ports chosen at run time."""
+import http.server
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+import pytest
+
+BINARY = os.environ.get("PROXYGLOT_BINARY", os.path.join(os.path.dirname(__file__), "../../build/proxyglot"))
+
+
+class Backend:
+    """An HTTP/1.1 server on 127.0.0.1:0 that records every request it sees and
+    answers with its name; `behaviour` may change the answer."""
+
+    def __init__(self, name, behaviour=None):
+        self.name = name
+        self.requests = []
+        backend = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def handle_one(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                backend.requests.append(
+                    {"method": self.command, "path": self.path, "headers": list(self.headers.items()), "body": body}
+                )
+                if behaviour and behaviour(self):
+                    return
+                payload = json.dumps({"backend": backend.name, "path": self.path}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_one
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def free_port():
+    """A port nothing listens on (bound, then released): for a 'dead' server."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Proxy:
+    def __init__(self, config_text, name="nginx.conf", threads=1):
+        self.dir = tempfile.mkdtemp(prefix="pg-run-")
+        self.path = os.path.join(self.dir, name)
+        with open(self.path, "w") as f:
+            f.write(config_text)
+        listens = sorted(set(re.findall(r"listen\s+(\d+)\s*;", config_text)))
+        args = [BINARY, "run", self.path, "--threads", str(threads), "--shutdown-timeout", "5000"]
+        for port in listens:
+            args += ["--bind", f"0.0.0.0:{port}=127.0.0.1:0"]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.ports = {}
+        deadline = time.time() + 10
+        while len(self.ports) < len(listens):
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("proxyglot exited: " + self.proc.stderr.read())
+            m = re.match(r"listening on 127\.0\.0\.1:(\d+) \(configured 0\.0\.0\.0:(\d+)\)", line)
+            if m:
+                self.ports[m.group(2)] = int(m.group(1))
+            if time.time() > deadline:
+                raise RuntimeError("proxyglot did not start")
+
+    def port(self, configured="8080"):
+        return self.ports[str(configured)]
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout=timeout)
+        finally:
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+
+
+@pytest.fixture
+def backends():
+    made = []
+
+    def make(name, behaviour=None):
+        b = Backend(name, behaviour)
+        made.append(b)
+        return b
+
+    yield make
+    for b in made:
+        b.close()
+
+
+@pytest.fixture
+def proxy():
+    made = []
+
+    def start(config_text, **kw):
+        p = Proxy(config_text, **kw)
+        made.append(p)
+        return p
+
+    yield start
+    for p in made:
+        p.stop(signal.SIGKILL)

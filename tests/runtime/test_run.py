@@ -1,0 +1,174 @@
+"""proxyglot run: the bundled HTTP/1.1 runtime serving nginx configurations, observed
+at the client and at instrumented backends."""
+import http.client
+import json
+import signal
+import socket
+import threading
+import time
+
+from conftest import free_port
+
+
+def request(port, method="GET", path="/", headers=None, body=None, host="example.com"):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    h = {"Host": host}
+    h.update(headers or {})
+    conn.request(method, path, body=body, headers=h)
+    res = conn.getresponse()
+    data = res.read()
+    conn.close()
+    return res.status, dict(res.getheaders()), data
+
+
+def raw(port, data, read=65536):
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(data)
+        chunks = []
+        while True:
+            try:
+                c = s.recv(read)
+            except socket.timeout:
+                break
+            if not c:
+                break
+            chunks.append(c)
+        return b"".join(chunks)
+
+
+def test_generated_responses(proxy):
+    p = proxy("""events {}
+http { server { listen 8080; server_name example.com;
+  location = /hello { default_type text/plain; return 200 "hello $host\\n"; }
+  location /old { return 301 /new; }
+  location /private/ { allow 10.0.0.0/8; deny all; return 200; }
+  location /files/ { }
+} }""")
+    port = p.port()
+    status, headers, body = request(port, path="/hello")
+    assert (status, body, headers["Content-Type"]) == (200, b"hello example.com\n", "text/plain")
+    status, headers, _ = request(port, path="/old")
+    assert status == 301 and headers["Location"] == f"http://example.com:{port}/new"
+    assert request(port, path="/private/x")[0] == 403
+    assert request(port, path="/files/a")[0] == 404  # nginx would serve files; proxyglot does not
+    assert request(port, path="/elsewhere")[0] == 404
+    assert p.stop() == 0
+
+
+def test_proxy_uri_headers_and_hop_by_hop(proxy, backends):
+    b = backends("a")
+    p = proxy(f"""events {{}}
+http {{ server {{ listen 8080; server_name example.com;
+  location /api/ {{
+    proxy_pass http://127.0.0.1:{b.port}/v1/;
+    proxy_set_header Host $host;
+    proxy_set_header X-Real-IP $remote_addr;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+  }}
+}} }}""")
+    status, headers, body = request(p.port(), path="/api/users?page=2",
+                                    headers={"X-Forwarded-For": "203.0.113.1", "Connection": "X-Secret",
+                                             "X-Secret": "1"})
+    assert status == 200 and json.loads(body)["backend"] == "a"
+    assert headers["Server"] == "proxyglot"
+    seen = b.requests[-1]
+    assert seen["path"] == "/v1/users?page=2"  # the URI part replaced the matched prefix
+    h = {k.lower(): v for k, v in seen["headers"]}
+    assert h["host"] == "example.com"
+    assert h["x-real-ip"] == "127.0.0.1"
+    assert h["x-forwarded-for"] == "203.0.113.1, 127.0.0.1"
+    assert h["connection"] == "close"  # nginx's default to the upstream
+    assert "x-secret" not in h  # named in Connection: hop-by-hop
+
+
+def test_smooth_weighted_round_robin_and_backup(proxy, backends):
+    a, b, c = backends("a"), backends("b"), backends("c")
+    p = proxy(f"""events {{}}
+http {{ upstream app {{ server 127.0.0.1:{a.port} weight=3; server 127.0.0.1:{b.port}; server 127.0.0.1:{c.port} backup; }}
+  server {{ listen 8080; location / {{ proxy_pass http://app; }} }} }}""")
+    order = [json.loads(request(p.port())[2])["backend"] for _ in range(8)]
+    assert "".join(order) == "aabaaaba"
+    assert c.requests == []  # a backup waits while primaries live
+
+
+def test_failover_to_next_then_backup_then_502(proxy, backends):
+    live = backends("backup")
+    dead1, dead2 = free_port(), free_port()
+    p = proxy(f"""events {{}}
+http {{ upstream app {{ server 127.0.0.1:{dead1}; server 127.0.0.1:{dead2}; server 127.0.0.1:{live.port} backup; }}
+  upstream gone {{ server 127.0.0.1:{dead1}; }}
+  server {{ listen 8080; location / {{ proxy_pass http://app; }} location /none/ {{ proxy_pass http://gone; }} }} }}""")
+    status, _, body = request(p.port())
+    assert status == 200 and json.loads(body)["backend"] == "backup"
+    assert request(p.port(), path="/none/")[0] == 502  # nginx's status when no server is left
+
+
+def test_request_body_passed_and_limited(proxy, backends):
+    b = backends("a")
+    p = proxy(f"""events {{}}
+http {{ client_max_body_size 1k; server {{ listen 8080; location / {{ proxy_pass http://127.0.0.1:{b.port}; }} }} }}""")
+    status, _, _ = request(p.port(), method="POST", path="/upload", body=b"x" * 500)
+    assert status == 200 and b.requests[-1]["body"] == b"x" * 500
+    status, _, _ = request(p.port(), method="POST", path="/upload", body=b"x" * 2000)
+    assert status == 413
+    assert len(b.requests) == 1  # the backend never saw the oversized request
+
+
+def test_streamed_chunked_response(proxy, backends):
+    def chunked(handler):
+        handler.send_response(200)
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        for part in (b"one ", b"two ", b"three"):
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            handler.wfile.flush()
+            time.sleep(0.05)
+        handler.wfile.write(b"0\r\n\r\n")
+        return True
+
+    b = backends("stream", chunked)
+    p = proxy(f"""events {{}}
+http {{ server {{ listen 8080; location / {{ proxy_pass http://127.0.0.1:{b.port}; proxy_buffering off; }} }} }}""")
+    status, headers, body = request(p.port())
+    assert status == 200 and body == b"one two three"
+    assert headers.get("Transfer-Encoding") == "chunked"
+
+
+def test_bad_requests_get_400_and_never_reach_the_backend(proxy, backends):
+    b = backends("a")
+    p = proxy(f"""events {{}}
+http {{ server {{ listen 8080; location / {{ proxy_pass http://127.0.0.1:{b.port}; }} }} }}""")
+    port = p.port()
+    assert raw(port, b"GARBAGE\r\n\r\n").startswith(b"HTTP/1.1 400")
+    smuggle = (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+               b"0\r\n\r\n")
+    assert raw(port, smuggle).startswith(b"HTTP/1.1 400")
+    assert raw(port, b"GET /../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n").startswith(b"HTTP/1.1 400")
+    assert b.requests == []
+
+
+def test_graceful_stop_finishes_requests_in_flight(proxy, backends):
+    def slow(handler):
+        time.sleep(1.0)
+        return False
+
+    b = backends("slow", slow)
+    p = proxy(f"""events {{}}
+http {{ server {{ listen 8080; location / {{ proxy_pass http://127.0.0.1:{b.port}; }} }} }}""")
+    result = {}
+    t = threading.Thread(target=lambda: result.update(r=request(p.port())))
+    t.start()
+    time.sleep(0.3)
+    assert p.stop(signal.SIGTERM) == 0
+    t.join()
+    assert result["r"][0] == 200 and json.loads(result["r"][2])["backend"] == "slow"
+
+
+def test_config_errors_exit_1(tmp_path):
+    import subprocess
+    from conftest import BINARY
+
+    bad = tmp_path / "nginx.conf"
+    bad.write_text("events {}\nhttp { nope; }\n")
+    r = subprocess.run([BINARY, "run", str(bad)], capture_output=True, text=True)
+    assert r.returncode == 1 and "unknown directive \"nope\"" in r.stderr
