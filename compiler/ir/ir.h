@@ -236,8 +236,9 @@ struct Timeouts {
   int64_t connect_ms = 60000;
   int64_t send_ms = 60000;  // between two successive writes
   int64_t read_ms = 60000;  // between two successive reads
+  int64_t tunnel_ms = 0;    // idle timeout of an upgraded (WebSocket) tunnel; 0: read_ms/send_ms
 };
-BOOST_DESCRIBE_STRUCT(Timeouts, (), (connect_ms, send_ms, read_ms))
+BOOST_DESCRIBE_STRUCT(Timeouts, (), (connect_ms, send_ms, read_ms, tunnel_ms))
 
 struct Buffering {
   bool response = true;            // false: stream each chunk to the client at once

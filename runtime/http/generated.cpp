@@ -1,5 +1,7 @@
 #include "http/generated.h"
 
+#include <ctime>
+
 #include <boost/beast/http/status.hpp>
 #include <fmt/format.h>
 
@@ -16,6 +18,15 @@ std::string status_page(int status) {
       "<html>\r\n<head><title>{0}</title></head>\r\n<body>\r\n<center><h1>{0}</h1></center>\r\n"
       "<hr><center>proxyglot</center>\r\n</body>\r\n</html>\r\n",
       title);
+}
+
+std::string http_date() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
 }
 
 }  // namespace pg::runtime

@@ -12,4 +12,7 @@ std::string reason_phrase(int status);
 // "proxyglot" (nginx signs "nginx").
 std::string status_page(int status);
 
+// The current time as an HTTP Date field value (IMF-fixdate).
+std::string http_date();
+
 }  // namespace pg::runtime

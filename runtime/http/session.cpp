@@ -30,6 +30,8 @@ constexpr uint32_t kHeaderLimit = 32 * 1024;
 constexpr auto kHeaderTimeout = std::chrono::seconds(60);
 // nginx gives up with a 500 after ten internal redirections.
 constexpr int kMaxReselections = 10;
+// nginx: a request line longer than one 8k buffer.
+constexpr size_t kRequestLineLimit = 8 * 1024;
 
 struct Reply {
   int status = 200;
@@ -111,11 +113,13 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     }
   } closed{worker, &client};
 
+  // The first request waits the header timeout; later ones the route's keepalive.
+  std::chrono::milliseconds wait = kHeaderTimeout;
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderLimit);
     parser.body_limit(boost::none);  // set once the route is known
-    client.expires_after(kHeaderTimeout);
+    client.expires_after(wait);
     if (worker.stopping()) co_return;
     worker.idle(&client);
     auto [ec, n] = co_await http::async_read_header(client, buffer, parser, kAwait);
@@ -127,6 +131,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     auto send_and_close = [&](int status) -> asio::awaitable<void> {
       http::response<http::string_body> res{static_cast<http::status>(status), 11};
       res.set(http::field::server, "proxyglot");
+      res.set(http::field::date, http_date());
       res.set(http::field::content_type, "text/html");
       res.set(http::field::connection, "close");
       res.body() = status_page(status);
@@ -142,6 +147,10 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       co_return;
     }
     const http::request_header<>& req = parser.get();
+    if (req.target().size() > kRequestLineLimit) {  // nginx: 414 Request-URI Too Large
+      co_await send_and_close(414);
+      co_return;
+    }
 
     auto view_opt = view_of(req, client.socket(), snap, listener);
     if (!view_opt) {
@@ -215,7 +224,9 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     }
     body = std::move(parser.get().body());
 
-    const bool keep_alive = parser.keep_alive() && !worker.stopping();
+    const int64_t keepalive_ms = route ? route->limits.keepalive_timeout_ms : 75000;
+    const bool keep_alive = parser.keep_alive() && !worker.stopping() && keepalive_ms > 0;
+    wait = std::chrono::milliseconds(keepalive_ms);
     if (!reply && route) {
       switch (route->action.kind) {
         case ir::ActionKind::respond: {
@@ -251,6 +262,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     if (reply->status == 444) co_return;  // nginx: close without a response
     http::response<http::string_body> res{static_cast<http::status>(reply->status), req.version()};
     res.set(http::field::server, "proxyglot");
+    res.set(http::field::date, http_date());
     if (!reply->body.empty() || reply->status >= 300) res.set(http::field::content_type, reply->content_type);
     for (const auto& [k, v] : reply->headers) res.insert(k, v);
     if (route) {
@@ -261,6 +273,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     res.body() = std::move(reply->body);
     res.keep_alive(keep_alive);
     res.prepare_payload();
+    if (req.method() == http::verb::head) res.body().clear();  // the length stays, the body goes
     client.expires_after(std::chrono::seconds(60));
     auto [wec, wn] = co_await http::async_write(client, res, kAwait);
     (void)wn;

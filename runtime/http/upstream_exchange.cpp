@@ -5,13 +5,16 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
 #include "eval/header_ops.h"
+#include "http/generated.h"
 #include "http/uri.h"
 
 namespace pg::runtime {
@@ -73,6 +76,51 @@ std::string upstream_target(const ir::ProxyAction& a, ir::RequestView& v, const 
   }
   // Unchanged: as the client sent it, unless a rewrite changed it.
   return rewritten ? with_query(escape_path(v.path)) : v.request_uri;
+}
+
+// Copies bytes one way until EOF, an error or `idle` without traffic.
+asio::awaitable<void> pump(beast::tcp_stream& from, beast::tcp_stream& to, std::chrono::milliseconds idle) {
+  char buf[16 * 1024];
+  for (;;) {
+    from.expires_after(idle);
+    auto [rec, n] = co_await from.async_read_some(asio::buffer(buf), kAwait);
+    if (rec || n == 0) break;
+    to.expires_after(idle);
+    auto [wec, wn] = co_await asio::async_write(to, asio::buffer(buf, n), kAwait);
+    (void)wn;
+    if (wec) break;
+  }
+  beast::error_code ignored;
+  to.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+// 101 Switching Protocols: the upstream's answer goes to the client as is, then bytes
+// flow both ways until either side closes or the tunnel sits idle too long.
+asio::awaitable<ExchangeResult> tunnel(beast::tcp_stream& client, beast::tcp_stream& upstream,
+                                       beast::flat_buffer& pending, const http::response<http::buffer_body>& upres,
+                                       unsigned version, const ir::ProxyAction& a, ExchangeResult out,
+                                       Balancer& balancer, const Pick& pick) {
+  using namespace asio::experimental::awaitable_operators;
+  http::response<http::empty_body> res{http::status::switching_protocols, version};
+  for (const auto& f : upres) res.insert(f.name_string(), f.value());
+  res.set(http::field::server, "proxyglot");
+  client.expires_after(std::chrono::seconds(60));
+  auto [wec, wn] = co_await http::async_write(client, res, kAwait);
+  (void)wn;
+  out.responded = true;
+  out.status = 101;
+  out.keep_alive = false;
+  if (!wec && pending.size() > 0) {  // frames the upstream sent right after its 101
+    auto [pec, pn] = co_await asio::async_write(client, pending.data(), kAwait);
+    (void)pn;
+    wec = pec;
+  }
+  if (!wec) {
+    auto idle = std::chrono::milliseconds(a.timeouts.tunnel_ms > 0 ? a.timeouts.tunnel_ms : a.timeouts.read_ms);
+    co_await (pump(client, upstream, idle) && pump(upstream, client, idle));
+  }
+  balancer.finish(pick, false);
+  co_return out;
 }
 
 }  // namespace
@@ -167,9 +215,14 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
       co_return out;
     }
 
+    auto& upres = p.get();
+    if (upres.result() == http::status::switching_protocols && a.upgrade &&
+        std::any_of(view.headers.begin(), view.headers.end(), [](const auto& h) { return iequals(h.first, "upgrade"); })) {
+      co_return co_await tunnel(client, upstream, ubuf, upres, req.version(), a, out, balancer, *pick);
+    }
+
     // The client's response: the upstream's status and end-to-end fields, our own
     // Server, the route's response header operations, and a framing we can keep.
-    auto& upres = p.get();
     http::response<http::buffer_body> res{upres.result(), req.version()};
     std::vector<std::pair<std::string, std::string>> fields;
     for (const auto& f : upres) fields.emplace_back(std::string(f.name_string()), std::string(f.value()));
@@ -179,6 +232,7 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
     apply_response_header_ops(route.response_headers, passed, static_cast<int>(upres.result_int()),
                               snap.evaluator(), view);
     res.set(http::field::server, "proxyglot");
+    res.set(http::field::date, http_date());
     for (const auto& [k, v] : passed) res.insert(k, v);
     bool client_keep = keep_alive && (upres.has_content_length() || req.version() == 11 || p.is_done());
     if (!upres.has_content_length() && !p.is_done() && req.method() != http::verb::head) {

@@ -172,3 +172,65 @@ def test_config_errors_exit_1(tmp_path):
     bad.write_text("events {}\nhttp { nope; }\n")
     r = subprocess.run([BINARY, "run", str(bad)], capture_output=True, text=True)
     assert r.returncode == 1 and "unknown directive \"nope\"" in r.stderr
+
+
+def test_websocket_upgrade_tunnels_bytes_both_ways(proxy, backends):
+    def upgrade(handler):
+        if handler.headers.get("Upgrade", "").lower() != "websocket":
+            return False
+        handler.connection.sendall(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nhello:")
+        while True:  # echo until the proxy closes
+            data = handler.connection.recv(4096)
+            if not data:
+                break
+            handler.connection.sendall(data.upper())
+        handler.close_connection = True
+        return True
+
+    b = backends("ws", upgrade)
+    p = proxy(f"""events {{}}
+http {{ server {{ listen 8080;
+  location /ws/ {{
+    proxy_pass http://127.0.0.1:{b.port};
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection "upgrade";
+    proxy_read_timeout 2s;
+  }}
+  location /plain/ {{ proxy_pass http://127.0.0.1:{b.port}; }}
+}} }}""")
+    with socket.create_connection(("127.0.0.1", p.port()), timeout=5) as s:
+        s.sendall(b"GET /ws/chat HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+        data = b""
+        while b"hello:" not in data:
+            chunk = s.recv(4096)
+            assert chunk, data
+            data += chunk
+        assert data.startswith(b"HTTP/1.1 101")
+        s.sendall(b"ping")
+        echoed = b""
+        while len(echoed) < 4:
+            echoed += s.recv(4096)
+        assert echoed == b"PING"
+    seen = {k.lower(): v for k, v in b.requests[-1]["headers"]}
+    assert seen["upgrade"] == "websocket" and seen["connection"] == "upgrade"
+    # Without proxy_http_version 1.1 and the Upgrade header, nginx does not pass the
+    # upgrade: the backend sees a plain request.
+    status, _, _ = request(p.port(), path="/plain/x", headers={"Upgrade": "websocket", "Connection": "Upgrade"})
+    assert status == 200
+    assert "upgrade" not in {k.lower() for k, _ in b.requests[-1]["headers"]}
+
+
+def test_limits_head_and_dates(proxy):
+    p = proxy("""events {}
+http { keepalive_timeout 0; server { listen 8080; location / { return 200 "body"; } } }""")
+    port = p.port()
+    long_line = b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    assert raw(port, long_line).startswith(b"HTTP/1.1 414")
+    huge_header = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 40000 + b"\r\n\r\n"
+    assert raw(port, huge_header).startswith(b"HTTP/1.1 400")
+    head = raw(port, b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and b"Content-Length: 4" in head and not head.endswith(b"body")
+    assert b"\r\nDate: " in head
+    assert b"Connection: close" in head  # keepalive_timeout 0: no keepalive
