@@ -173,26 +173,43 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
     ++tries;
     const ir::UpstreamServer& server = pool->servers[pick->server];
     out.upstream = fmt::format("{}:{}", server.address, server.port);
-    beast::tcp_stream upstream(executor);
-    tcp::resolver resolver(executor);
-    auto [rec, endpoints] = co_await resolver.async_resolve(server.address, std::to_string(server.port), kAwait);
-    boost::system::error_code cec = rec;
-    if (!cec) {
-      upstream.expires_after(std::chrono::milliseconds(a.timeouts.connect_ms));
-      auto [ec, ep] = co_await upstream.async_connect(endpoints, kAwait);
-      (void)ep;
-      cec = ec;
+    // A kept connection if the pool keeps them (the freshest one still inside its idle
+    // timeout), else a new one.
+    std::unique_ptr<beast::tcp_stream> conn;
+    int served = 0;
+    auto& idle = worker.idle_upstreams(*pool, pick->server);
+    while (!idle.empty() && !conn) {
+      auto entry = std::move(idle.back());
+      idle.pop_back();
+      if (WorkerContext::now_ms() - entry.since_ms < pool->keepalive.idle_timeout_ms && entry.stream->socket().is_open()) {
+        conn = std::move(entry.stream);
+        served = entry.requests;
+      }
     }
-    if (cec) {
-      // Nothing was sent: the next server may try, as the retry policy says.
-      balancer.finish(*pick, true);
-      bool timed_out = cec == beast::error::timeout;
-      std::fprintf(stderr, "proxyglot: connect to %s failed: %s\n", out.upstream.c_str(), cec.message().c_str());
-      out.status = timed_out ? 504 : 502;
-      bool allowed = timed_out ? retry_timeouts : retry_errors;
-      if (allowed && (a.retry.max_tries == 0 || tries < a.retry.max_tries)) continue;
-      co_return out;
+    const bool reused = conn != nullptr;
+    if (!conn) {
+      conn = std::make_unique<beast::tcp_stream>(executor);
+      tcp::resolver resolver(executor);
+      auto [rec, endpoints] = co_await resolver.async_resolve(server.address, std::to_string(server.port), kAwait);
+      boost::system::error_code cec = rec;
+      if (!cec) {
+        conn->expires_after(std::chrono::milliseconds(a.timeouts.connect_ms));
+        auto [ec, ep] = co_await conn->async_connect(endpoints, kAwait);
+        (void)ep;
+        cec = ec;
+      }
+      if (cec) {
+        // Nothing was sent: the next server may try, as the retry policy says.
+        balancer.finish(*pick, true);
+        bool timed_out = cec == beast::error::timeout;
+        std::fprintf(stderr, "proxyglot: connect to %s failed: %s\n", out.upstream.c_str(), cec.message().c_str());
+        out.status = timed_out ? 504 : 502;
+        bool allowed = timed_out ? retry_timeouts : retry_errors;
+        if (allowed && (a.retry.max_tries == 0 || tries < a.retry.max_tries)) continue;
+        co_return out;
+      }
     }
+    beast::tcp_stream& upstream = *conn;
 
     upstream.expires_after(std::chrono::milliseconds(a.timeouts.send_ms));
     auto [wec, wn] = co_await http::async_write(upstream, up, kAwait);
@@ -207,6 +224,16 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
       auto [ec, n] = co_await http::async_read_header(upstream, ubuf, p, kAwait);
       (void)n;
       hec = ec;
+    }
+    if (hec && reused && (hec == http::error::end_of_stream || hec == asio::error::eof ||
+                          hec == asio::error::connection_reset || hec == asio::error::broken_pipe)) {
+      // The backend closed a kept connection before we used it: not the server's fault,
+      // try again on a fresh connection to the same server.
+      balancer.finish(*pick, false);
+      attempt.tried_primary.assign(attempt.tried_primary.size(), false);
+      attempt.tried_backup.assign(attempt.tried_backup.size(), false);
+      --tries;
+      continue;
     }
     if (hec) {
       balancer.finish(*pick, true);
@@ -282,6 +309,12 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
       if (fw && fw != http::error::need_buffer) ok = false;
     }
     balancer.finish(*pick, false);
+    // Kept for the next request when both sides allow it and the body was read whole.
+    if (pool->keepalive.max_idle > 0 && p.is_done() && upres.keep_alive() && up.keep_alive() &&
+        served + 1 < pool->keepalive.max_requests) {
+      if (static_cast<int>(idle.size()) >= pool->keepalive.max_idle) idle.pop_front();  // the oldest goes
+      idle.push_back({std::move(conn), WorkerContext::now_ms(), served + 1});
+    }
     out.responded = true;
     out.status = static_cast<int>(upres.result_int());
     out.keep_alive = ok && client_keep;

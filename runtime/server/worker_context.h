@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <deque>
 #include <set>
 #include <string>
 
@@ -31,6 +32,17 @@ class WorkerContext {
   }
 
   bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+
+  // Idle upstream connections kept for reuse (the pool's `keepalive`): per worker and
+  // server, most recently used last.
+  struct IdleUpstream {
+    std::unique_ptr<boost::beast::tcp_stream> stream;
+    int64_t since_ms = 0;
+    int requests = 0;  // served on this connection so far
+  };
+  std::deque<IdleUpstream>& idle_upstreams(const ir::Pool& pool, size_t server) {
+    return idle_upstreams_[{&pool, server}];
+  }
 
   // Connections waiting for their next request: a graceful stop closes them at once,
   // while connections in the middle of a request finish it first.
@@ -62,6 +74,7 @@ class WorkerContext {
   std::mt19937 rng_;
   std::map<const ir::Pool*, std::unique_ptr<Balancer>> balancers_;
   std::set<boost::beast::tcp_stream*> idle_;
+  std::map<std::pair<const ir::Pool*, size_t>, std::deque<IdleUpstream>> idle_upstreams_;
   int active_ = 0;
 };
 

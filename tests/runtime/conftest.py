@@ -32,7 +32,8 @@ class Backend:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 backend.requests.append(
-                    {"method": self.command, "path": self.path, "headers": list(self.headers.items()), "body": body}
+                    {"method": self.command, "path": self.path, "headers": list(self.headers.items()), "body": body,
+                     "peer": self.client_address}
                 )
                 if behaviour and behaviour(self):
                     return

@@ -234,3 +234,22 @@ http { keepalive_timeout 0; server { listen 8080; location / { return 200 "body"
     assert head.startswith(b"HTTP/1.1 200") and b"Content-Length: 4" in head and not head.endswith(b"body")
     assert b"\r\nDate: " in head
     assert b"Connection: close" in head  # keepalive_timeout 0: no keepalive
+
+
+def test_upstream_keepalive_reuses_connections(proxy, backends):
+    kept, fresh = backends("kept"), backends("fresh")
+    p = proxy(f"""events {{}}
+http {{
+  upstream kept {{ server 127.0.0.1:{kept.port}; keepalive 4; }}
+  upstream fresh {{ server 127.0.0.1:{fresh.port}; keepalive 4; }}
+  server {{ listen 8080;
+    location /kept/ {{ proxy_pass http://kept; proxy_http_version 1.1; proxy_set_header Connection ""; }}
+    location /fresh/ {{ proxy_pass http://fresh; }}
+  }}
+}}""")
+    for _ in range(5):
+        assert request(p.port(), path="/kept/x")[0] == 200
+        assert request(p.port(), path="/fresh/x")[0] == 200
+    assert len({r["peer"] for r in kept.requests}) == 1
+    # nginx's default "Connection: close" to the upstream: a connection per request.
+    assert len({r["peer"] for r in fresh.requests}) == 5
