@@ -22,8 +22,11 @@ function(antlr_grammar target name)
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${name})
   set(srcs ${out}/${name}Lexer.cpp ${out}/${name}Parser.cpp
            ${out}/${name}ParserBaseListener.cpp ${out}/${name}ParserListener.cpp)
+  # The headers are outputs too, so that sources including them rebuild when a
+  # grammar changes (they sit in a SYSTEM include directory).
+  set(hdrs ${out}/${name}Lexer.h ${out}/${name}Parser.h)
   add_custom_command(
-    OUTPUT ${srcs}
+    OUTPUT ${srcs} ${hdrs}
     COMMAND ${ANTLR4_TOOL} -Dlanguage=Cpp -package pg_${name} -o ${out} -Xexact-output-dir
             ${CMAKE_CURRENT_SOURCE_DIR}/${name}Lexer.g4
     COMMAND ${ANTLR4_TOOL} -Dlanguage=Cpp -package pg_${name} -o ${out} -Xexact-output-dir

@@ -100,6 +100,12 @@ int RouteSelector::select(const RequestView& request) const {
   return -1;
 }
 
+int RouteSelector::select_internal(const RequestView& request) const {
+  for (size_t i = 0; i < vhost_.routes.size(); ++i)
+    if (matches(vhost_.routes[i].match, request)) return static_cast<int>(i);
+  return -1;
+}
+
 bool cidr_contains(const std::string& cidr, const std::string& address) {
   if (cidr == "all") return true;
   std::string net = cidr;

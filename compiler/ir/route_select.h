@@ -27,6 +27,8 @@ class RouteSelector {
   // Index into vhost.routes of the first route that matches and is not internal,
   // or -1 (the virtual host's fallback answers).
   int select(const RequestView& request) const;
+  // The same for an internal redirect (error_page, rewrite): internal routes count.
+  int select_internal(const RequestView& request) const;
   bool matches(const Matcher& m, const RequestView& request) const;
 
  private:

@@ -259,6 +259,65 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     }
     if (!reply) reply = status_reply(500);
 
+    // error_page: one internal redirect for an error this proxy generated (nginx's
+    // recursive_error_pages is off by default).
+    const ir::ErrorPage* page = nullptr;
+    if (route)
+      for (const auto& ep : route->error_pages)
+        if (std::find(ep.codes.begin(), ep.codes.end(), reply->status) != ep.codes.end()) page = page ? page : &ep;
+    if (page) {
+      const int original = reply->status;
+      std::optional<int> forced;
+      if (page->status_mode == ir::ErrorStatus::set) forced = page->status;
+      else if (page->status_mode == ir::ErrorStatus::keep) forced = original;
+      std::string target = snap.evaluator().eval(page->target, view);
+      const ir::Route* handler = nullptr;
+      if (page->target_kind == ir::ErrorTarget::redirect) {
+        reply = redirect_reply(page->status, target, view);
+      } else if (page->target_kind == ir::ErrorTarget::named_route) {
+        for (const auto& r : vhost.named_routes)
+          if (r.name == "location " + target) handler = &r;
+        if (!handler) reply = status_reply(original);
+      } else {
+        auto q = target.find('?');
+        view.path = target.substr(0, q);
+        view.query = q == std::string::npos ? "" : target.substr(q + 1);
+        if (view.method != "HEAD") view.method = "GET";
+        int idx = plan.routes->select_internal(view);
+        handler = idx >= 0 ? &vhost.routes[static_cast<size_t>(idx)] : &vhost.fallback;
+      }
+      if (handler) {
+        route = handler;
+        switch (handler->action.kind) {
+          case ir::ActionKind::respond:
+            reply = status_reply(forced.value_or(handler->action.respond->status));
+            if (handler->action.respond->body) {
+              reply->body = snap.evaluator().eval(*handler->action.respond->body, view);
+              reply->content_type = handler->default_type;
+            }
+            break;
+          case ir::ActionKind::redirect:
+            reply = redirect_reply(handler->action.redirect->status,
+                                   snap.evaluator().eval(handler->action.redirect->location, view), view);
+            break;
+          case ir::ActionKind::static_files:
+            reply = status_reply(forced.value_or(404));
+            break;
+          case ir::ActionKind::proxy: {
+            ExchangeResult ex = co_await exchange(client, req, {}, keep_alive, *handler, view, snap, worker, forced);
+            if (ex.responded) {
+              std::fprintf(stderr, "%s \"%s %s\" %d (error_page, upstream %s)\n", view.client_address.c_str(),
+                           view.method.c_str(), view.request_uri.c_str(), ex.status, ex.upstream.c_str());
+              if (!ex.keep_alive) co_return;
+              continue;
+            }
+            reply = status_reply(original);
+            break;
+          }
+        }
+      }
+    }
+
     if (reply->status == 444) co_return;  // nginx: close without a response
     http::response<http::string_body> res{static_cast<http::status>(reply->status), req.version()};
     res.set(http::field::server, "proxyglot");

@@ -127,7 +127,8 @@ asio::awaitable<ExchangeResult> tunnel(beast::tcp_stream& client, beast::tcp_str
 
 asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::request_header<>& req,
                                          std::string body, bool keep_alive, const ir::Route& route,
-                                         ir::RequestView& view, const Snapshot& snap, WorkerContext& worker) {
+                                         ir::RequestView& view, const Snapshot& snap, WorkerContext& worker,
+                                         std::optional<int> status_override) {
   ExchangeResult out;
   const ir::ProxyAction& a = *route.action.proxy;
   const ir::Pool* pool = nullptr;
@@ -250,7 +251,9 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
 
     // The client's response: the upstream's status and end-to-end fields, our own
     // Server, the route's response header operations, and a framing we can keep.
-    http::response<http::buffer_body> res{upres.result(), req.version()};
+    // An error_page target answers with the original error's status unless it says otherwise.
+    http::response<http::buffer_body> res{status_override ? static_cast<http::status>(*status_override) : upres.result(),
+                                          req.version()};
     std::vector<std::pair<std::string, std::string>> fields;
     for (const auto& f : upres) fields.emplace_back(std::string(f.name_string()), std::string(f.value()));
     HeaderList passed = end_to_end(fields);
@@ -316,7 +319,7 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
       idle.push_back({std::move(conn), WorkerContext::now_ms(), served + 1});
     }
     out.responded = true;
-    out.status = static_cast<int>(upres.result_int());
+    out.status = static_cast<int>(res.result_int());
     out.keep_alive = ok && client_keep;
     co_return out;
   }

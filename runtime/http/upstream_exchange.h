@@ -4,6 +4,7 @@
 // retry policy allows.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -28,6 +29,6 @@ boost::asio::awaitable<ExchangeResult> exchange(boost::beast::tcp_stream& client
                                                const boost::beast::http::request_header<>& request,
                                                std::string body, bool keep_alive, const ir::Route& route,
                                                ir::RequestView& view, const Snapshot& snapshot,
-                                               WorkerContext& worker);
+                                               WorkerContext& worker, std::optional<int> status_override = {});
 
 }  // namespace pg::runtime

@@ -253,3 +253,25 @@ http {{
     assert len({r["peer"] for r in kept.requests}) == 1
     # nginx's default "Connection: close" to the upstream: a connection per request.
     assert len({r["peer"] for r in fresh.requests}) == 5
+
+
+def test_error_page_redispatch(proxy, backends):
+    fallback = backends("fallback")
+    dead = free_port()
+    p = proxy(f"""events {{}}
+http {{ server {{ listen 8080;
+  location /a/ {{ proxy_pass http://127.0.0.1:{dead}; error_page 502 = @rescue; }}
+  location /b/ {{ proxy_pass http://127.0.0.1:{dead}; error_page 502 /oops; }}
+  location /c/ {{ proxy_pass http://127.0.0.1:{dead}; error_page 502 =200 /oops; }}
+  location /d/ {{ error_page 404 https://example.org/missing; }}
+  location = /oops {{ internal; default_type text/plain; return 503 "sorry\\n"; }}
+  location @rescue {{ proxy_pass http://127.0.0.1:{fallback.port}; }}
+}} }}""")
+    status, _, body = request(p.port(), path="/a/x")
+    assert status == 200 and json.loads(body)["backend"] == "fallback"  # "=": the handler's status
+    status, _, body = request(p.port(), path="/b/x")
+    assert (status, body) == (502, b"sorry\n")  # the original status, the handler's body
+    assert request(p.port(), path="/c/x")[0] == 200
+    status, headers, _ = request(p.port(), path="/d/x")
+    assert status == 302 and headers["Location"] == "https://example.org/missing"
+    assert request(p.port(), path="/oops")[0] == 404  # internal: not for clients
