@@ -1,0 +1,165 @@
+#include "caddy/route_order.h"
+
+#include <fmt/format.h>
+
+#include "caddy/directive_table.h"
+#include "caddy/matchers.h"
+
+namespace pg::caddy {
+
+namespace {
+
+// httpcaddyfile's less(i, j): directive order first; within one directive the longer
+// first path of a single matcher set first; without paths, a matcher before none.
+bool less(const Item& i, const Item& j) {
+  int pi = directive_position(i.directive), pj = directive_position(j.directive);
+  if (pi != pj) return pi < pj;
+  if (i.first_path_len == 0 && j.first_path_len == 0) return i.has_matcher && !j.has_matcher;
+  return i.first_path_len > j.first_path_len;
+}
+
+bool same(const ir::Matcher& a, const ir::Matcher& b) {
+  if (a.op != b.op || a.children.size() != b.children.size() || a.predicate.has_value() != b.predicate.has_value())
+    return false;
+  if (a.predicate) {
+    const auto &p = *a.predicate, &q = *b.predicate;
+    if (p.kind != q.kind || p.name != q.name || p.value != q.value || p.case_insensitive != q.case_insensitive)
+      return false;
+  }
+  for (size_t k = 0; k < a.children.size(); ++k)
+    if (!same(a.children[k], b.children[k])) return false;
+  return true;
+}
+
+// Middleware waiting for the routes that follow it.
+struct Middleware {
+  std::optional<ir::Matcher> match;
+  std::vector<ir::HeaderOp> request_headers, response_headers;
+  std::vector<ir::RewriteStep> rewrites;
+};
+
+// A route being formed: its condition and the middleware applied under it.
+struct Variant {
+  std::optional<ir::Matcher> match;
+  std::vector<ir::HeaderOp> request_headers, response_headers;
+  std::vector<ir::RewriteStep> rewrites;
+};
+
+constexpr size_t kMaxVariants = 16;
+
+struct Emitter {
+  Lowerer& l;
+  Site& site;
+  CompiledSite out;
+
+  void emit(std::vector<Item>& items, bool keep_order, bool top, const std::optional<ir::Matcher>& ctx,
+            const std::string& prefix, std::vector<Middleware> pending) {
+    if (!keep_order) sort_items(items);
+    for (auto& it : items) {
+      std::string label = prefix.empty() ? it.label : prefix + " > " + it.label;
+      if (it.block) {
+        std::vector<Middleware> inner = pending;
+        if (!it.rewrites.empty()) inner.push_back(Middleware{std::nullopt, {}, {}, it.rewrites});
+        emit(it.children, it.keep_order, false, both(ctx, it.match), label, std::move(inner));
+        continue;
+      }
+      if (!it.action) {
+        if (!it.rewrites.empty() && top) {
+          for (auto& s : it.rewrites) {
+            s.flag = ir::RewriteFlag::continue_;
+            out.rewrites.push_back(s);
+          }
+          continue;
+        }
+        pending.push_back(Middleware{it.match, it.request_headers, it.response_headers, it.rewrites});
+        continue;
+      }
+      route(it, both(ctx, it.match), label, pending);
+    }
+  }
+
+  void route(const Item& it, const std::optional<ir::Matcher>& match, const std::string& label,
+             const std::vector<Middleware>& pending) {
+    std::vector<Variant> variants{Variant{match, {}, {}, {}}};
+    for (const auto& mw : pending) {
+      auto apply = [&](Variant& v) {
+        v.request_headers.insert(v.request_headers.end(), mw.request_headers.begin(), mw.request_headers.end());
+        v.response_headers.insert(v.response_headers.end(), mw.response_headers.begin(), mw.response_headers.end());
+        v.rewrites.insert(v.rewrites.end(), mw.rewrites.begin(), mw.rewrites.end());
+      };
+      if (!mw.match || (match && same(*mw.match, *match))) {
+        for (auto& v : variants) apply(v);
+        continue;
+      }
+      // A middleware with its own matcher: one route where it applies, one where not.
+      std::vector<Variant> next;
+      for (auto& v : variants) {
+        Variant with = v;
+        with.match = both(v.match, mw.match);
+        apply(with);
+        next.push_back(std::move(with));
+        next.push_back(std::move(v));
+      }
+      variants = std::move(next);
+      if (variants.size() > kMaxVariants) {
+        l.error(it.loc, fmt::format("more than {} combinations of matched header/request_header directives "
+                                    "before this handler: not supported by proxyglot yet", kMaxVariants));
+        return;
+      }
+    }
+    for (auto& v : variants) {
+      ir::Route r = base_route(it.loc, label);
+      if (v.match) r.match = std::move(*v.match);
+      r.rewrites = std::move(v.rewrites);
+      // In a handle/route block a rewrite changes the path for what follows, without
+      // choosing another route.
+      for (size_t k = 0; k < r.rewrites.size(); ++k)
+        r.rewrites[k].flag = k + 1 == r.rewrites.size() ? ir::RewriteFlag::break_ : ir::RewriteFlag::continue_;
+      r.action = *it.action;
+      r.request_headers = std::move(v.request_headers);
+      for (const auto& op : it.request_headers) r.request_headers.push_back(op);
+      r.response_headers = std::move(v.response_headers);
+      for (const auto& op : it.response_headers) r.response_headers.push_back(op);
+      out.routes.push_back(std::move(r));
+    }
+  }
+
+  ir::Route base_route(const SourceLoc& loc, const std::string& name) {
+    ir::Route r;
+    r.loc = loc;
+    r.name = name;
+    r.limits.max_body_bytes = 0;            // Caddy sets no request body limit
+    r.limits.keepalive_timeout_ms = 300000; // Caddy's idle timeout: 5m
+    r.access_logs = site.logs;
+    return r;
+  }
+};
+
+}  // namespace
+
+void sort_items(std::vector<Item>& items) {
+  for (size_t i = 1; i < items.size(); ++i)
+    for (size_t j = i; j > 0 && less(items[j], items[j - 1]); --j) std::swap(items[j], items[j - 1]);
+}
+
+CompiledSite compile_routes(Lowerer& l, Site& site, const std::optional<ir::Matcher>& site_match) {
+  Emitter e{l, site, {}};
+  std::vector<Item> items = site.items;
+  e.emit(items, false, true, site_match, "", {});
+  if (!e.out.rewrites.empty() && site.has_redir)
+    l.diags.warning(site.loc, "this site has redir and rewrite/uri: Caddy redirects before rewriting, "
+                              "proxyglot rewrites before choosing a route");
+  // Nothing answered: Caddy sends an empty 200, with the response headers of every
+  // unconditional header directive.
+  ir::Route fb = e.base_route(site.loc, "fallback");
+  fb.action.kind = ir::ActionKind::respond;
+  fb.action.respond = ir::RespondAction{200, ir::Template{}};
+  sort_items(items);
+  for (const auto& it : items)
+    if (!it.block && !it.action && !it.has_matcher)
+      fb.response_headers.insert(fb.response_headers.end(), it.response_headers.begin(), it.response_headers.end());
+  e.out.fallback = std::move(fb);
+  return std::move(e.out);
+}
+
+}  // namespace pg::caddy
