@@ -12,13 +12,22 @@
 // point per byte, so offsets are byte offsets and any byte sequence lexes.
 lexer grammar CaddyLexer;
 
-tokens { HEREDOC_END }
-
 @members {
   std::string heredoc_marker_;
   static std::string trimmed(const std::string& s) {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
     return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+  }
+  // Whether the line ahead is the heredoc's closing marker (more tokens may follow it).
+  bool at_marker_line() {
+    ssize_t i = 1;
+    while (_input->LA(i) == ' ' || _input->LA(i) == '\t') ++i;
+    for (char ch : heredoc_marker_) {
+      if (_input->LA(i) != static_cast<unsigned char>(ch)) return false;
+      ++i;
+    }
+    size_t c = _input->LA(i);
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == antlr4::IntStream::EOF;
   }
 }
 
@@ -48,6 +57,7 @@ fragment WORD_CHAR  : '\\' ~[\n] | ~[ \t\r\n\\] ;
 STRAY : . ;
 
 mode HEREDOC;
-// One line of a heredoc; the line holding only the marker ends it.
-HEREDOC_LINE : ( ~[\n]* '\n' | ~[\n]+ )
-               { if (trimmed(getText()) == heredoc_marker_) { setType(HEREDOC_END); popMode(); } } ;
+// The closing marker, alone or followed by more tokens of the same line; every other
+// line of a heredoc is its text.
+HEREDOC_END  : {at_marker_line()}? [ \t]* [A-Za-z0-9_-]+ -> popMode ;
+HEREDOC_LINE : {!at_marker_line()}? ( ~[\n]* '\n' | ~[\n]+ ) ;

@@ -126,8 +126,17 @@ class TreeBuilder : public antlr4::tree::ParseTreeListener {
     const antlr4::Token* t = node->getSymbol();
     SourceLoc loc = loc_of(t, file_);
     if (top.loc.line == 0) top.loc = loc;
+    size_t type = t->getType();
+    // Caddy reads a '}' after other tokens on its line as one more argument of that
+    // line, then finds the block unbalanced: report it there, as Caddy does.
+    if (type == CaddyLexer::RBRACE && prev_line_ == loc.line && prev_type_ != CaddyLexer::LBRACE)
+      diags_.error(loc, "Unexpected '}' because no matching opening brace");
+    if (type != CaddyLexer::NEWLINE) {
+      prev_line_ = loc.line;
+      prev_type_ = type;
+    }
     std::string_view raw = text_.substr(t->getStartIndex(), t->getStopIndex() - t->getStartIndex() + 1);
-    switch (t->getType()) {
+    switch (type) {
       case CaddyLexer::LBRACE: top.has_block = true; return;
       case CaddyLexer::RBRACE: top.close_loc = loc; return;
       case CaddyLexer::NEWLINE: return;
@@ -179,6 +188,8 @@ class TreeBuilder : public antlr4::tree::ParseTreeListener {
   std::vector<Node> root_;
   Word heredoc_;
   std::vector<std::string> heredoc_lines_;
+  int prev_line_ = 0;
+  size_t prev_type_ = 0;
 };
 
 }  // namespace
