@@ -9,13 +9,16 @@ namespace pg::caddy {
 
 namespace {
 
-// httpcaddyfile's less(i, j): directive order first; within one directive the longer
-// first path of a single matcher set first; without paths, a matcher before none.
+// httpcaddyfile's less(i, j) in Caddy 2.6.2, as `caddy adapt` shows it: directive
+// order first; within one directive an item with a matcher before one without, and
+// between two items whose single matcher set has a path, the longer first path first.
+// Anything else compares equal, so the stable insertion sort keeps written order.
 bool less(const Item& i, const Item& j) {
   int pi = directive_position(i.directive), pj = directive_position(j.directive);
   if (pi != pj) return pi < pj;
-  if (i.first_path_len == 0 && j.first_path_len == 0) return i.has_matcher && !j.has_matcher;
-  return i.first_path_len > j.first_path_len;
+  if (i.has_matcher != j.has_matcher) return i.has_matcher;
+  if (i.first_path_len > 0 && j.first_path_len > 0) return i.first_path_len > j.first_path_len;
+  return false;
 }
 
 bool same(const ir::Matcher& a, const ir::Matcher& b) {
