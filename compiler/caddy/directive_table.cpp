@@ -179,10 +179,15 @@ std::string support_matrix_markdown() {
       "Anything not listed is reported as an unrecognized directive, as Caddy 2.6 does; a\n"
       "name marked *not supported yet* is an error naming it.\n\n"
       "| name | where | supported | meaning |\n|---|---|---|---|\n";
+  auto cell = [](std::string_view text) {  // a '|' would end the table cell
+    std::string out;
+    for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
+    return out;
+  };
   for (const auto& s : directive_table()) {
     std::string name = s.name == "*" ? "*(any header field)*" : fmt::format("`{}`", s.name);
     out += fmt::format("| {} | {} | {} | {} |\n", name, context_names(s.contexts),
-                       s.handler ? "yes" : "not supported yet", s.handler ? s.summary : "");
+                       s.handler ? "yes" : "not supported yet", s.handler ? cell(s.summary) : "");
   }
   out += "\nMatchers: `*`, `/path`, `@name`; named matchers `path` (case-insensitive, exact unless `*`),\n"
          "`path_regexp`, `host`, `header`, `header_regexp`, `method`, `query`, `remote_ip`,\n"
