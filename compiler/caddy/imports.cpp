@@ -132,12 +132,9 @@ struct Loader {
       std::string substituted = substitute_env(content, env_lookup);
       std::vector<Node> nodes = parse_nodes(substituted, f, diags);
       std::string fdir = fs::path(f).parent_path().string();
-      for (auto& x : expand(std::move(nodes), fdir.empty() ? "." : fdir, top)) {
-        args.empty() ? void() : substitute_args(x.block, args);
-        if (!args.empty())
-          for (auto& w : x.words) w.value = substitute_args(w.value, args);
-        out.push_back(std::move(x));
-      }
+      std::vector<Node> expanded = expand(std::move(nodes), fdir.empty() ? "." : fdir, top);
+      if (!args.empty()) substitute_args(expanded, args);
+      for (auto& x : expanded) out.push_back(std::move(x));
       --depth;
     }
   }

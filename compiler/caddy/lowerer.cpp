@@ -81,7 +81,7 @@ void Lowerer::walk(const std::vector<Node>& nodes, uint32_t ctx) {
       continue;
     }
     if (n.has_block && spec->block == Block::none) {
-      error(n.close_loc.line ? n.loc : n.loc, fmt::format("{} takes no block", name));
+      error(n.loc, fmt::format("{} takes no block", name));
       continue;
     }
     if (!n.has_block && spec->block == Block::required) {
