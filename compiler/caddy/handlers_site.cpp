@@ -182,8 +182,10 @@ void handle_path(Lowerer& l, const Call& c) {
     l.error(c.node.loc, "handle_path needs a path matcher such as /prefix/*");
     return;
   }
+  // Caddy strips the matcher's path without its trailing "*" and "/": /api/* strips /api.
   std::string prefix = c.matcher_text;
   if (prefix.back() == '*') prefix.pop_back();
+  if (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
   auto s = step(c, "^" + regex_escape(prefix) + "/?(.*)$", ir::Template{{{ir::Var::literal, "/"}, capture(1)}}, true);
   block_item(l, c, false, {std::move(s)});
 }

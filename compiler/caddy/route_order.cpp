@@ -13,8 +13,13 @@ namespace {
 // order first; within one directive an item with a matcher before one without, and
 // between two items whose single matcher set has a path, the longer first path first.
 // Anything else compares equal, so the stable insertion sort keeps written order.
+// handle_path is a handle: one group, sorted together (caddy adapt shows both).
+int position(const Item& it) {
+  return directive_position(it.directive == "handle_path" ? std::string_view("handle") : std::string_view(it.directive));
+}
+
 bool less(const Item& i, const Item& j) {
-  int pi = directive_position(i.directive), pj = directive_position(j.directive);
+  int pi = position(i), pj = position(j);
   if (pi != pj) return pi < pj;
   if (i.has_matcher != j.has_matcher) return i.has_matcher;
   if (i.first_path_len > 0 && j.first_path_len > 0) return i.first_path_len > j.first_path_len;
@@ -58,12 +63,20 @@ struct Emitter {
   void emit(std::vector<Item>& items, bool keep_order, bool top, const std::optional<ir::Matcher>& ctx,
             const std::string& prefix, std::vector<Middleware> pending) {
     if (!keep_order) sort_items(items);
+    // handle blocks are mutually exclusive: a request that entered one whose handlers
+    // did not answer skips the others of the group (and goes on after it).
+    std::vector<ir::Matcher> entered;
     for (auto& it : items) {
       std::string label = prefix.empty() ? it.label : prefix + " > " + it.label;
       if (it.block) {
         std::vector<Middleware> inner = pending;
         if (!it.rewrites.empty()) inner.push_back(Middleware{std::nullopt, {}, {}, it.rewrites});
-        emit(it.children, it.keep_order, false, both(ctx, it.match), label, std::move(inner));
+        bool grouped = it.directive == "handle" || it.directive == "handle_path";
+        std::optional<ir::Matcher> block_ctx = both(ctx, it.match);
+        if (grouped && !entered.empty()) block_ctx = both(block_ctx, none_of(entered));
+        size_t first_route = out.routes.size();
+        emit(it.children, it.keep_order, false, block_ctx, label, std::move(inner));
+        if (grouped && !answers_all(first_route, block_ctx)) entered.push_back(it.match.value_or(ir::Matcher{}));
         continue;
       }
       if (!it.action) {
@@ -79,6 +92,24 @@ struct Emitter {
       }
       route(it, both(ctx, it.match), label, pending);
     }
+  }
+
+  static ir::Matcher none_of(const std::vector<ir::Matcher>& ms) {
+    ir::Matcher any;
+    any.op = ir::MatchOp::any;
+    any.children = ms;
+    ir::Matcher neg;
+    neg.op = ir::MatchOp::not_;
+    neg.children.push_back(ms.size() == 1 ? ms.front() : std::move(any));
+    return neg;
+  }
+
+  // Whether a route emitted since `first` answers every request `ctx` admits.
+  bool answers_all(size_t first, const std::optional<ir::Matcher>& ctx) const {
+    ir::Matcher want = ctx.value_or(ir::Matcher{});
+    for (size_t k = first; k < out.routes.size(); ++k)
+      if (same(out.routes[k].match, want)) return true;
+    return false;
   }
 
   void route(const Item& it, const std::optional<ir::Matcher>& match, const std::string& label,

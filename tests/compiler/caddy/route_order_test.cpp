@@ -49,6 +49,22 @@ TEST(CaddyRouteOrder, PathlessMatcherBetweenPathsStaysWhereWritten) {
   EXPECT_EQ(caddy_route_for(c, "/bbbb", 0, "GET"), "handle @get > respond");
 }
 
+TEST(CaddyRouteOrder, HandleAndHandlePathFormOneSortedGroup) {
+  // caddy adapt: handle /bbbbbb/* before handle_path /a/*, whatever the written order.
+  auto c = caddy(":8080 {\n\thandle_path /a/* {\n\t\trespond a\n\t}\n\thandle /bbbbbb/* {\n\t\trespond b\n\t}\n}\n");
+  EXPECT_EQ(names(c), (std::vector<std::string>{"handle /bbbbbb/* > respond", "handle_path /a/* > respond"}));
+}
+
+TEST(CaddyRouteOrder, AHandleThatDoesNotAnswerSkipsTheRestOfItsGroup) {
+  auto c = caddy(":8080 {\n\thandle /api/* {\n\t\trespond /api/v1/* v1\n\t}\n\thandle {\n\t\trespond other\n\t}\n"
+                 "\treverse_proxy x:1\n}\n");
+  EXPECT_EQ(caddy_route_for(c, "/api/v1/a"), "handle /api/* > respond /api/v1/*");
+  // /api/v2 entered handle /api/* and nothing there answered: Caddy goes on after
+  // the group (reverse_proxy), never into the catch-all handle.
+  EXPECT_EQ(caddy_route_for(c, "/api/v2"), "reverse_proxy");
+  EXPECT_EQ(caddy_route_for(c, "/home"), "handle > respond");
+}
+
 TEST(CaddyRouteOrder, DirectiveOrderNotWrittenOrder) {
   auto c = caddy(":8080 {\n\treverse_proxy x:1\n\trespond /health 200\n\tredir /old /new\n\thandle /h* {\n\t\trespond h\n\t}\n}\n");
   EXPECT_EQ(names(c), (std::vector<std::string>{"redir /old", "handle /h* > respond", "respond /health",
@@ -130,7 +146,7 @@ TEST(CaddyRouteOrder, HandlePathStripsItsPrefixInTheRoute) {
   const auto& r = c.virtual_hosts[0].routes.at(0);
   EXPECT_EQ(r.name, "handle_path /api/* > reverse_proxy");
   ASSERT_EQ(r.rewrites.size(), 1u);
-  EXPECT_EQ(r.rewrites[0].regex, "^/api//?(.*)$");  // strips "/api/" and, as Caddy, a second slash
+  EXPECT_EQ(r.rewrites[0].regex, "^/api/?(.*)$");  // caddy adapt: strip_path_prefix "/api"
   EXPECT_EQ(r.rewrites[0].flag, ir::RewriteFlag::break_);
   EXPECT_EQ(caddy_route_for(c, "/api/users"), "handle_path /api/* > reverse_proxy");
 }
