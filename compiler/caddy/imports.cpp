@@ -53,6 +53,8 @@ void substitute_args(std::vector<Node>& nodes, const std::vector<Word>& args) {
 }
 
 struct Loader {
+  explicit Loader(Diagnostics& d) : diags(d) {}
+
   Diagnostics& diags;
   std::map<std::string, std::vector<Node>> snippets;
   int depth = 0;
@@ -143,7 +145,7 @@ struct Loader {
 }  // namespace
 
 std::vector<Node> read_caddyfile(std::string_view text, const std::string& name, Diagnostics& diags) {
-  Loader loader{diags};
+  Loader loader(diags);
   return loader.load(text, name);
 }
 

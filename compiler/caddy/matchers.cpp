@@ -62,6 +62,8 @@ ir::Matcher header_value(const std::string& field, const std::string& v) {
 }
 
 struct SetBuilder {
+  explicit SetBuilder(Lowerer& lowerer) : l(lowerer) {}
+
   Lowerer& l;
   std::vector<ir::Matcher> paths, hosts, methods, cidrs, schemes, others;
   size_t first_path_len = 0;
@@ -94,7 +96,7 @@ bool SetBuilder::add(const Node& n, size_t first) {
     return false;
   };
   if (type == "not") {
-    SetBuilder inner{l};
+    SetBuilder inner(l);
     bool ok = true;
     if (n.has_block) {
       for (const auto& line : n.block) ok = inner.add(line, 0) && ok;
@@ -212,7 +214,7 @@ ir::Matcher path_pattern(const std::string& p) {
 
 void define_named_matcher(Lowerer& l, const Node& n) {
   const std::string name = n.name().substr(1);
-  SetBuilder b{l};
+  SetBuilder b(l);
   bool ok = true;
   if (n.has_block) {
     if (n.words.size() > 1) l.error(n.words[1].loc, fmt::format("Unexpected token '{}'", n.words[1].value));
