@@ -20,6 +20,15 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kMaxImportDepth = 16;
+// Snippets importing snippets can grow a file exponentially; no real Caddyfile
+// expands to this many lines.
+constexpr size_t kMaxExpandedLines = 200000;
+
+size_t count_lines(const std::vector<Node>& nodes) {
+  size_t n = nodes.size();
+  for (const auto& x : nodes) n += count_lines(x.block);
+  return n;
+}
 
 const char* env_lookup(const char* name) { return std::getenv(name); }
 
@@ -58,6 +67,8 @@ struct Loader {
   Diagnostics& diags;
   std::map<std::string, std::vector<Node>> snippets;
   int depth = 0;
+  size_t expanded_lines = 0;
+  bool too_large = false;
 
   std::vector<Node> load(std::string_view text, const std::string& name) {
     std::string substituted = substitute_env(text, env_lookup);
@@ -103,6 +114,14 @@ struct Loader {
     std::vector<Word> args(n.words.begin() + 2, n.words.end());
     const std::string& target = n.words[1].value;
     if (auto it = snippets.find(target); it != snippets.end()) {
+      expanded_lines += count_lines(it->second);
+      if (expanded_lines > kMaxExpandedLines) {
+        if (!too_large)
+          diags.error(n.loc, fmt::format("imports expand to more than {} lines (snippets importing each other?)",
+                                         kMaxExpandedLines));
+        too_large = true;
+        return;
+      }
       std::vector<Node> copy = it->second;
       substitute_args(copy, args);
       ++depth;

@@ -17,6 +17,20 @@ TEST(CaddyHostileInput, DeepNestingIsBounded) {
   EXPECT_NE(c.errors().find("blocks nested deeper than 100 levels"), std::string::npos);
 }
 
+TEST(CaddyHostileInput, ExponentialSnippetExpansionIsBounded) {
+  // Four imports per level, twelve levels: 4^12 lines if nothing stopped it.
+  std::string text = "(s0) {\n\trespond x\n}\n";
+  for (int i = 1; i <= 12; ++i) {
+    text += "(s" + std::to_string(i) + ") {\n";
+    for (int k = 0; k < 4; ++k) text += "\timport s" + std::to_string(i - 1) + "\n";
+    text += "}\n";
+  }
+  text += ":8080 {\n\troute {\n\t\timport s12\n\t}\n}\n";
+  Compiled c = compile_caddy(text);
+  EXPECT_FALSE(c.config);
+  EXPECT_NE(c.errors().find("imports expand to more than 200000 lines"), std::string::npos) << c.errors();
+}
+
 TEST(CaddyHostileInput, OddTokensAtEndOfFile) {
   for (std::string text : {std::string("a.com {\\"), std::string("`open"), std::string("\"a\\"), std::string("{"),
                            std::string("}"), std::string("}}}}"), std::string("{\n{\n}\n}"), std::string("<<"),
