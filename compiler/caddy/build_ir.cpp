@@ -4,6 +4,7 @@
 // on the HTTP port.
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -55,6 +56,13 @@ ir::Config Lowerer::build() {
     for (const auto& a : s.addresses)
       if (a.scheme == "http" || (a.scheme.empty() && a.port == g.http_port)) explicit_http.insert(a.host);
 
+  // Caddy refuses one address in two site blocks.
+  std::set<std::tuple<std::string, std::string, int, std::string>> seen;
+  for (const auto& s : sites)
+    for (const auto& a : s.addresses)
+      if (!seen.insert({a.scheme, a.host, a.port, a.path}).second)
+        error(a.loc, fmt::format("ambiguous site definition: {}", a.original));
+
   bool uses_logs = false;
   for (auto& site : sites) {
     // Addresses grouped by the listener they need.
@@ -105,8 +113,8 @@ ir::Config Lowerer::build() {
         if (t.certificates.empty() && !t.generated_certificates)
           diags.warning(site.loc, fmt::format("TLS on port {} with no certificate (auto_https {})", gr.port, g.auto_https));
         vh.tls = std::move(t);
-      } else if (site.tls) {
-        error(site.loc, "tls on a site served over plain HTTP");
+      } else if (site.tls || site.tls_internal) {
+        diags.warning(site.loc, fmt::format("tls has no effect on port {}: the site is served over plain HTTP", gr.port));
       }
       vh.rewrites = std::move(compiled.rewrites);
       vh.routes = std::move(compiled.routes);

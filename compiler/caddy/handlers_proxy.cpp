@@ -260,11 +260,11 @@ void fail_duration(Lowerer& l, const Call& c) {
 
 void max_fails(Lowerer& l, const Call& c) {
   auto n = parse_int(c.args[0].value);
-  if (!n || *n == 0) {
+  if (!n) {
     l.error(c.args[0].loc, fmt::format("invalid maximum fail count '{}'", c.args[0].value));
     return;
   }
-  l.proxy->max_fails = *n;
+  l.proxy->max_fails = *n == 0 ? 1 : *n;  // Caddy takes 0 as its default, 1
 }
 
 void unhealthy_request_count(Lowerer& l, const Call& c) {

@@ -79,10 +79,7 @@ void header(Lowerer& l, const Call& c) {
     l.items->back().response_headers = std::move(ops);
     return;
   }
-  if (c.args.empty()) {
-    l.arity_error(c.node);
-    return;
-  }
+  if (c.args.empty()) return;  // `header` alone sets nothing, as in Caddy
   if (auto op = header_op(l, c.args, c.node.loc)) it.response_headers.push_back(std::move(*op));
 }
 

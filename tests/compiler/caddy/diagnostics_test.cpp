@@ -64,6 +64,17 @@ TEST(CaddyDiagnostics, BadPolicyDurationStatusAndPort) {
             "Caddyfile:2:15: error: Not a supported redir code type or not valid integer: '399'\n");
 }
 
+TEST(CaddyDiagnostics, AmbiguousSiteDefinition) {
+  EXPECT_EQ(errors_of("a.com {\n  respond a\n}\nb.com, a.com {\n  respond b\n}\n"),
+            "Caddyfile:4:8: error: ambiguous site definition: a.com\n");
+}
+
+TEST(CaddyDiagnostics, TlsOnAPlainHttpSiteIsAWarning) {
+  Compiled c = compile_caddy("http://a.com {\n  tls internal\n  respond a\n}\n");
+  EXPECT_TRUE(c.config);
+  EXPECT_EQ(c.errors(), "Caddyfile:1:1: warning: tls has no effect on port 80: the site is served over plain HTTP\n");
+}
+
 TEST(CaddyDiagnostics, UpstreamWithAPathIsAnError) {
   EXPECT_EQ(errors_of("a.com {\n  reverse_proxy localhost:8000/api\n}\n"),
             "Caddyfile:2:17: error: upstream address 'localhost:8000/api' has a path; upstream addresses cannot have paths\n");
