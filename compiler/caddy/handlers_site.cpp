@@ -203,7 +203,7 @@ void respond(Lowerer& l, const Call& c) {
     return std::nullopt;
   };
   if (c.args.size() == 1) {
-    if (auto s = status_of(c.args[0]); s && !c.args[0].quoted) r.status = *s;
+    if (auto s = status_of(c.args[0])) r.status = *s;  // quoted or not, as Caddy
     else r.body = value(l, c.args[0]);
   } else if (c.args.size() == 2) {
     r.body = value(l, c.args[0]);

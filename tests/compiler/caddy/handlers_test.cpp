@@ -13,9 +13,10 @@ TEST(CaddyHandlers, RespondForms) {
   auto a = caddy(":8080 {\n\trespond 404\n}\n");
   EXPECT_EQ(first(a).action.respond->status, 404);
   EXPECT_EQ(render(*first(a).action.respond->body), "");
-  auto b = caddy(":8080 {\n\trespond \"404\"\n}\n");  // quoted: a body
-  EXPECT_EQ(first(b).action.respond->status, 200);
-  EXPECT_EQ(render(*first(b).action.respond->body), "404");
+  auto b = caddy(":8080 {\n\trespond \"404\"\n}\n");  // caddy adapt: quoted too, a status
+  EXPECT_EQ(first(b).action.respond->status, 404);
+  auto d = caddy(":8080 {\n\trespond \"40x\"\n}\n");
+  EXPECT_EQ(render(*first(d).action.respond->body), "40x");
   auto c = caddy(":8080 {\n\trespond \"Hello {remote_host}\" 201\n}\n");
   EXPECT_EQ(render(*first(c).action.respond->body), "Hello ${client_address}");
   EXPECT_EQ(first(c).action.respond->status, 201);
