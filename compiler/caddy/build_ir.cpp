@@ -34,13 +34,13 @@ ir::ServerName server_name(const Address& a) {
 
 ir::Config Lowerer::build() {
   const GlobalOptions& g = globals;
-  std::map<std::pair<int, bool>, int> listener_of;
-  auto listener = [&](int port, bool tls, const SourceLoc& loc) {
-    auto key = std::make_pair(port, tls);
+  std::map<std::tuple<std::string, int, bool>, int> listener_of;
+  auto listener = [&](const std::string& address, int port, bool tls, const SourceLoc& loc) {
+    auto key = std::make_tuple(address, port, tls);
     if (auto it = listener_of.find(key); it != listener_of.end()) return it->second;
     ir::Listener li;
     li.loc = loc;
-    li.address = "0.0.0.0";
+    li.address = address;
     li.port = port;
     li.tls = tls;
     li.http2 = tls ? g.http2 : g.h2c;
@@ -104,8 +104,8 @@ ir::Config Lowerer::build() {
         else vh.names.push_back(server_name(*a));
       }
       if (catch_all) vh.names.clear();
-      int li = listener(gr.port, gr.tls, gr.addresses.front()->loc);
-      vh.listeners.push_back(li);
+      std::vector<std::string> binds = site.binds.empty() ? std::vector<std::string>{"0.0.0.0"} : site.binds;
+      for (const auto& b : binds) vh.listeners.push_back(listener(b, gr.port, gr.tls, gr.addresses.front()->loc));
       if (gr.tls) {
         ir::TlsSettings t = site.tls.value_or(ir::TlsSettings{});
         bool automatic = g.auto_https != "off" && g.auto_https != "disable_certs";
@@ -122,8 +122,9 @@ ir::Config Lowerer::build() {
       uses_logs = uses_logs || !site.logs.empty();
       config.virtual_hosts.push_back(std::move(vh));
       int vi = static_cast<int>(config.virtual_hosts.size()) - 1;
-      if (catch_all && !config.listeners[static_cast<size_t>(li)].default_virtual_host)
-        config.listeners[static_cast<size_t>(li)].default_virtual_host = vi;
+      for (int l : config.virtual_hosts.back().listeners)
+        if (catch_all && !config.listeners[static_cast<size_t>(l)].default_virtual_host)
+          config.listeners[static_cast<size_t>(l)].default_virtual_host = vi;
 
       // Automatic HTTP -> HTTPS redirect, only for the default HTTPS port (as Caddy).
       bool redirects = g.auto_https == "on" || g.auto_https == "disable_certs" || g.auto_https == "ignore_loaded_certs";
@@ -133,7 +134,7 @@ ir::Config Lowerer::build() {
       for (const auto* a : gr.addresses)
         if (!explicit_http.count(a->host)) rv.names.push_back(server_name(*a));
       if (rv.names.empty()) continue;
-      rv.listeners.push_back(listener(g.http_port, false, site.loc));
+      for (const auto& b : binds) rv.listeners.push_back(listener(b, g.http_port, false, site.loc));
       ir::Route r;
       r.loc = site.loc;
       r.name = "automatic HTTPS redirect";

@@ -34,6 +34,7 @@ std::vector<DirectiveSpec> make_table() {
     {"https_port",     kGlobal, 1, 1, N, h::https_port, "port of automatic HTTPS listeners (443)"},
     {"debug",          kGlobal, 0, 0, N, h::debug, "error log at debug level"},
     {"local_certs",    kGlobal, 0, 0, N, h::local_certs, "certificates made locally (what the IR's generated certificates are)"},
+    {"email",          kGlobal, 1, 1, N, h::email, "ACME account email (a warning: certificates are made locally)"},
     {"servers",        kGlobal, 0, 1, R, h::servers, "server options: protocols"},
     {"protocols",      kServers, 1, 4, N, h::servers_protocols, "h1 h2 h2c h3"},
 
@@ -49,6 +50,7 @@ std::vector<DirectiveSpec> make_table() {
     {"respond",        kHandlers, 0, 2, O, h::respond, "[body] [status]"},
     {"reverse_proxy",  kHandlers, 0, kMany, O, h::reverse_proxy, "upstreams... and a block; see below"},
     {"tls",            kSite, 0, 2, O, h::tls, "cert key | internal | email; block: protocols"},
+    {"bind",           kSite, 1, kMany, N, h::bind, "listen addresses of the site (default: every interface)"},
     {"protocols",      kTls, 1, 2, N, h::tls_protocols, "min [max]: tls1.2 tls1.3"},
     {"log",            kSite, 0, 0, O, h::log, "access log; block: output, format, level"},
     {"output",         kLog, 1, 2, N, h::log_output, "stdout | stderr | discard | file PATH"},
@@ -94,9 +96,9 @@ std::vector<DirectiveSpec> make_table() {
   for (std::string_view name : {"tracing", "map", "vars", "root", "copy_response_headers", "request_body",
                                 "method", "try_files", "basicauth", "forward_auth", "encode", "push",
                                 "templates", "abort", "error", "copy_response", "metrics", "php_fastcgi",
-                                "file_server", "acme_server", "bind", "skip_log", "handle_errors", "invoke"})
+                                "file_server", "acme_server", "skip_log", "handle_errors", "invoke"})
     t.push_back({name, kHandlers, 0, kMany, O, nullptr, ""});
-  for (std::string_view name : {"email", "grace_period", "order", "storage", "storage_clean_interval",
+  for (std::string_view name : {"grace_period", "order", "storage", "storage_clean_interval",
                                 "acme_ca", "acme_ca_root", "acme_eab", "acme_dns", "default_sni",
                                 "on_demand_tls", "ocsp_stapling", "ocsp_interval", "key_type",
                                 "cert_issuer", "skip_install_trust", "persist_config", "log",

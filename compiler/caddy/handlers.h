@@ -12,6 +12,7 @@ void http_port(Lowerer&, const Call&);
 void https_port(Lowerer&, const Call&);
 void debug(Lowerer&, const Call&);
 void local_certs(Lowerer&, const Call&);
+void email(Lowerer&, const Call&);
 void servers(Lowerer&, const Call&);
 void servers_protocols(Lowerer&, const Call&);
 
@@ -27,6 +28,7 @@ void handle_path(Lowerer&, const Call&);
 void route(Lowerer&, const Call&);
 void respond(Lowerer&, const Call&);
 void tls(Lowerer&, const Call&);
+void bind(Lowerer&, const Call&);
 void tls_protocols(Lowerer&, const Call&);
 void log(Lowerer&, const Call&);
 void log_output(Lowerer&, const Call&);

@@ -41,6 +41,10 @@ void debug(Lowerer& l, const Call& c) {
 
 void local_certs(Lowerer&, const Call&) {}  // the IR's generated certificates are local ones
 
+void email(Lowerer& l, const Call& c) {
+  l.diags.warning(c.node.loc, "email: an ACME account is not part of the IR (certificates are made locally)");
+}
+
 void servers(Lowerer& l, const Call& c) {
   if (!c.args.empty()) {
     l.error(c.args[0].loc, "servers for one listener address is not supported by proxyglot yet");

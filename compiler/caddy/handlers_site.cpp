@@ -239,6 +239,18 @@ void tls(Lowerer& l, const Call& c) {
   }
 }
 
+void bind(Lowerer& l, const Call& c) {
+  for (const auto& a : c.args) {
+    std::string host = a.value;
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.empty() || host.find_first_of("/{") != std::string::npos || host.rfind("unix/", 0) == 0) {
+      l.error(a.loc, fmt::format("bind address '{}' is not supported by proxyglot yet", a.value));
+      continue;
+    }
+    l.site->binds.push_back(host);
+  }
+}
+
 void tls_protocols(Lowerer& l, const Call& c) {
   static const std::vector<std::pair<std::string, std::string>> known = {
       {"tls1.2", "TLSv1.2"}, {"tls1.3", "TLSv1.3"}};

@@ -79,6 +79,7 @@ struct Site {
   bool tls_internal = false;
   std::vector<ir::AccessLog> logs;
   bool has_redir = false;
+  std::vector<std::string> binds;  // `bind`: listen addresses; empty: every interface
 };
 
 struct ProxyState {

@@ -118,6 +118,23 @@ TEST(CaddySites, ServersProtocolsAndAdmin) {
   for (const auto& l : c.config->listeners) EXPECT_EQ(l.http2, !l.tls) << l.port;
 }
 
+TEST(CaddySites, BindChoosesTheListenAddresses) {
+  auto c = caddy("a.com {\n\tbind 127.0.0.1 [::1]\n\trespond x\n}\n:8080 {\n\trespond y\n}\n");
+  const auto& site = c.virtual_hosts.at(0);
+  ASSERT_EQ(site.listeners.size(), 2u);
+  EXPECT_EQ(c.listeners[static_cast<size_t>(site.listeners[0])].address, "127.0.0.1");
+  EXPECT_EQ(c.listeners[static_cast<size_t>(site.listeners[1])].address, "::1");
+  EXPECT_EQ(c.listeners[static_cast<size_t>(site.listeners[1])].port, 443);
+  EXPECT_EQ(c.virtual_hosts[1].listeners.size(), 2u);  // the redirect, on the same addresses
+  EXPECT_EQ(listener_of(c, 2).address, "0.0.0.0");
+}
+
+TEST(CaddySites, EmailIsAWarning) {
+  Compiled c = compile_caddy("{\n\temail ops@example.com\n}\n:8080 {\n}\n");
+  ASSERT_TRUE(c.config);
+  EXPECT_EQ(c.errors(), "Caddyfile:2:2: warning: email: an ACME account is not part of the IR (certificates are made locally)\n");
+}
+
 TEST(CaddySites, ImportOfFilesAndGlobs) {
   std::string dir = ::testing::TempDir() + "/caddy_import_test";
   std::string mk = "mkdir -p " + dir + "/sites";
