@@ -171,10 +171,108 @@ struct Emitter {
 
 }  // namespace
 
-void sort_items(std::vector<Item>& items) {
-  for (size_t i = 1; i < items.size(); ++i)
-    for (size_t j = i; j > 0 && less(items[j], items[j - 1]); --j) std::swap(items[j], items[j - 1]);
-}
+namespace {
+
+// Go's sort.SliceStable, step for step: insertion sort of blocks of 20, then SymMerge
+// (Kim & Kutzner) of ever larger runs. httpcaddyfile's comparison is not a strict weak
+// order, so only the same algorithm gives Caddy's order for every input.
+struct GoStableSort {
+  std::vector<Item>& v;
+
+  bool less(size_t i, size_t j) const { return caddy::less(v[i], v[j]); }
+  void swap(size_t i, size_t j) { std::swap(v[i], v[j]); }
+
+  void insertion(size_t a, size_t b) {
+    for (size_t i = a + 1; i < b; ++i)
+      for (size_t j = i; j > a && less(j, j - 1); --j) swap(j, j - 1);
+  }
+
+  void swap_range(size_t a, size_t b, size_t n) {
+    for (size_t i = 0; i < n; ++i) swap(a + i, b + i);
+  }
+
+  void rotate(size_t a, size_t m, size_t b) {
+    size_t i = m - a, j = b - m;
+    while (i != j) {
+      if (i > j) {
+        swap_range(m - i, m, j);
+        i -= j;
+      } else {
+        swap_range(m - i, m + j - i, i);
+        j -= i;
+      }
+    }
+    swap_range(m - i, m, i);
+  }
+
+  void sym_merge(size_t a, size_t m, size_t b) {
+    if (m - a == 1) {  // insert v[a] into the sorted v[m, b)
+      size_t i = m, j = b;
+      while (i < j) {
+        size_t h = (i + j) / 2;
+        if (less(h, a)) i = h + 1;
+        else j = h;
+      }
+      for (size_t k = a; k + 1 < i; ++k) swap(k, k + 1);
+      return;
+    }
+    if (b - m == 1) {  // insert v[m] into the sorted v[a, m)
+      size_t i = a, j = m;
+      while (i < j) {
+        size_t h = (i + j) / 2;
+        if (!less(m, h)) i = h + 1;
+        else j = h;
+      }
+      for (size_t k = m; k > i; --k) swap(k, k - 1);
+      return;
+    }
+    size_t mid = (a + b) / 2;
+    size_t n = mid + m;
+    size_t start, r;
+    if (m > mid) {
+      start = n - b;
+      r = mid;
+    } else {
+      start = a;
+      r = m;
+    }
+    size_t p = n - 1;
+    while (start < r) {
+      size_t c = (start + r) / 2;
+      if (!less(p - c, c)) start = c + 1;
+      else r = c;
+    }
+    size_t end = n - start;
+    if (start < m && m < end) rotate(start, m, end);
+    if (a < start && start < mid) sym_merge(a, start, mid);
+    if (mid < end && end < b) sym_merge(mid, end, b);
+  }
+
+  void sort() {
+    size_t n = v.size(), block = 20, a = 0, b = block;
+    while (b <= n) {
+      insertion(a, b);
+      a = b;
+      b += block;
+    }
+    insertion(a, n);
+    while (block < n) {
+      a = 0;
+      b = 2 * block;
+      while (b <= n) {
+        sym_merge(a, a + block, b);
+        a = b;
+        b += 2 * block;
+      }
+      if (a + block < n) sym_merge(a, a + block, n);
+      block *= 2;
+    }
+  }
+};
+
+}  // namespace
+
+void sort_items(std::vector<Item>& items) { GoStableSort{items}.sort(); }
 
 CompiledSite compile_routes(Lowerer& l, Site& site, const std::optional<ir::Matcher>& site_match) {
   Emitter e{l, site, {}};

@@ -10,8 +10,8 @@
 
 namespace pg::caddy {
 
-// Caddy 2.6's sort of one block's items: a stable insertion sort (Go's
-// sort.SliceStable for blocks up to 20 items) with httpcaddyfile's comparison.
+// Caddy 2.6's sort of one block's items: Go's sort.SliceStable with httpcaddyfile's
+// comparison.
 void sort_items(std::vector<Item>& items);
 
 struct CompiledSite {

@@ -3,6 +3,9 @@
 // those `caddy adapt` (2.6.2) prints for the same Caddyfiles.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "ir/route_select.h"
 #include "support/caddy_fixture.h"
 
@@ -72,6 +75,19 @@ TEST(CaddyRouteOrder, DirectiveOrderNotWrittenOrder) {
   EXPECT_EQ(caddy_route_for(c, "/health"), "handle /h* > respond");
   EXPECT_EQ(caddy_route_for(c, "/old"), "redir /old");
   EXPECT_EQ(caddy_route_for(c, "/x"), "reverse_proxy");
+}
+
+TEST(CaddyRouteOrder, MoreThanTwentyHandlesSortLikeGosStableSort) {
+  // 27 handle blocks mixing path lengths, path-less and no matchers: past Go's
+  // insertion-sort block of 20 the comparison's ties make only SymMerge give Caddy's
+  // order. Expected: the bodies in the order `caddy adapt` 2.6.2 prints them.
+  std::ifstream in(std::string(PROXYGLOT_SOURCE_DIR) + "/tests/compiler/caddy/data/sort-27-handles.Caddyfile");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto c = caddy(text.str());
+  std::string order;
+  for (const auto& r : c.virtual_hosts.at(0).routes) order += render(*r.action.respond->body) + " ";
+  EXPECT_EQ(order, "h0 h3 h1 h2 h4 h5 h25 h21 h6 h22 h23 h8 h9 h7 h10 h11 h13 h15 h17 h14 h16 h18 h12 h19 h20 h24 h26 ");
 }
 
 TEST(CaddyRouteOrder, RouteBlocksKeepWrittenOrder) {
