@@ -48,6 +48,9 @@ std::vector<DirectiveSpec> make_table() {
     {"handle_path",    kHandlers, 0, 0, R, h::handle_path, "handle that strips its path prefix"},
     {"route",          kHandlers, 0, 0, R, h::route, "block in written order"},
     {"respond",        kHandlers, 0, 2, O, h::respond, "[body] [status]"},
+    {"error",          kHandlers, 0, 2, N, h::error, "[message] [status]: the status with an empty body (no handle_errors)"},
+    {"request_body",   kHandlers, 0, 0, R, h::request_body, "block: max_size (413 above it)"},
+    {"max_size",       kBody, 1, 1, N, h::max_size, "request body limit: 10MB, 1MiB, bytes"},
     {"reverse_proxy",  kHandlers, 0, kMany, O, h::reverse_proxy, "upstreams... and a block; see below"},
     {"tls",            kSite, 0, 2, O, h::tls, "cert key | internal | email; block: protocols"},
     {"bind",           kSite, 1, kMany, N, h::bind, "listen addresses of the site (default: every interface)"},
@@ -93,9 +96,9 @@ std::vector<DirectiveSpec> make_table() {
     {"tls",            kTransport, 0, 0, N, h::transport_tls, "HTTPS to the upstreams"},
   };
   // Caddy 2.6 names proxyglot does not support yet: named as such, never ignored.
-  for (std::string_view name : {"tracing", "map", "vars", "root", "copy_response_headers", "request_body",
+  for (std::string_view name : {"tracing", "map", "vars", "root", "copy_response_headers",
                                 "method", "try_files", "basicauth", "forward_auth", "encode", "push",
-                                "templates", "abort", "error", "copy_response", "metrics", "php_fastcgi",
+                                "templates", "abort", "copy_response", "metrics", "php_fastcgi",
                                 "file_server", "acme_server", "skip_log", "handle_errors", "invoke"})
     t.push_back({name, kHandlers, 0, kMany, O, nullptr, ""});
   for (std::string_view name : {"grace_period", "order", "storage", "storage_clean_interval",
@@ -155,7 +158,7 @@ std::string context_names(uint32_t contexts) {
   static const std::pair<uint32_t, std::string_view> names[] = {
       {kGlobal, "global"}, {kSite, "site"}, {kRoute, "handle/route"}, {kProxy, "reverse_proxy"},
       {kTransport, "transport http"}, {kServers, "servers"}, {kTls, "tls"}, {kLog, "log"},
-      {kHeader, "header block"}};
+      {kHeader, "header block"}, {kBody, "request_body"}};
   std::string out;
   for (const auto& [bit, name] : names)
     if (contexts & bit) out += (out.empty() ? "" : ", ") + std::string(name);

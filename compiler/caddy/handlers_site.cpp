@@ -220,6 +220,43 @@ void respond(Lowerer& l, const Call& c) {
   new_item(l, c).action = std::move(a);
 }
 
+void error(Lowerer& l, const Call& c) {
+  ir::RespondAction r;
+  r.status = 500;
+  r.body = ir::Template{};
+  auto status = [&](const Word& w) -> bool {
+    auto n = parse_int(w.value);
+    if (w.value.size() != 3 || !n || *n < 100) return false;
+    r.status = *n;
+    return true;
+  };
+  if (c.args.size() == 1) status(c.args[0]);  // else a message: logged by Caddy, not sent
+  if (c.args.size() == 2 && !status(c.args[1])) {
+    l.error(c.args[1].loc, fmt::format("bad status value '{}'", c.args[1].value));
+    return;
+  }
+  ir::Action a;
+  a.kind = ir::ActionKind::respond;
+  a.respond = std::move(r);
+  new_item(l, c).action = std::move(a);
+}
+
+void request_body(Lowerer& l, const Call& c) {
+  Item& it = new_item(l, c);
+  l.body_item = &it;
+  l.walk(c.node.block, kBody);
+  l.body_item = nullptr;
+}
+
+void max_size(Lowerer& l, const Call& c) {
+  auto n = parse_size(c.args[0].value);
+  if (!n) {
+    l.error(c.args[0].loc, fmt::format("parsing max_size: unhandled size name: {}", c.args[0].value));
+    return;
+  }
+  l.body_item->max_body_bytes = *n;
+}
+
 void tls(Lowerer& l, const Call& c) {
   Site& s = *l.site;
   if (!s.tls) s.tls = ir::TlsSettings{};

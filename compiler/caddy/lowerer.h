@@ -26,6 +26,7 @@ enum Ctx : uint32_t {
   kTls = 1u << 6,        // tls { }
   kLog = 1u << 7,        // log { }
   kHeader = 1u << 8,     // header { } and health_headers { }
+  kBody = 1u << 9,       // request_body { }
   kHandlers = kSite | kRoute,
 };
 
@@ -51,6 +52,7 @@ struct Item {
   std::vector<ir::HeaderOp> response_headers;
   std::vector<ir::RewriteStep> rewrites;
   std::optional<ir::Action> action;
+  std::optional<int64_t> max_body_bytes;  // request_body max_size
   bool block = false;       // handle, handle_path, route: `children` are its lines
   bool keep_order = false;  // route: children in written order
   std::vector<Item> children;
@@ -128,6 +130,7 @@ class Lowerer {
   std::vector<std::pair<std::string, std::string>>* health_headers = nullptr;
   ir::TlsSettings* tls_block = nullptr;
   ir::AccessLog* log_block = nullptr;
+  Item* body_item = nullptr;  // request_body { } lines
 
   // Named matchers, innermost block last.
   std::vector<std::map<std::string, NamedMatcher>> matcher_scopes;

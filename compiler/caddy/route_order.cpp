@@ -44,6 +44,7 @@ struct Middleware {
   std::optional<ir::Matcher> match;
   std::vector<ir::HeaderOp> request_headers, response_headers;
   std::vector<ir::RewriteStep> rewrites;
+  std::optional<int64_t> max_body_bytes;
 };
 
 // A route being formed: its condition and the middleware applied under it.
@@ -51,6 +52,7 @@ struct Variant {
   std::optional<ir::Matcher> match;
   std::vector<ir::HeaderOp> request_headers, response_headers;
   std::vector<ir::RewriteStep> rewrites;
+  std::optional<int64_t> max_body_bytes;
 };
 
 constexpr size_t kMaxVariants = 16;
@@ -70,7 +72,7 @@ struct Emitter {
       std::string label = prefix.empty() ? it.label : prefix + " > " + it.label;
       if (it.block) {
         std::vector<Middleware> inner = pending;
-        if (!it.rewrites.empty()) inner.push_back(Middleware{std::nullopt, {}, {}, it.rewrites});
+        if (!it.rewrites.empty()) inner.push_back(Middleware{std::nullopt, {}, {}, it.rewrites, std::nullopt});
         bool grouped = it.directive == "handle" || it.directive == "handle_path";
         std::optional<ir::Matcher> block_ctx = both(ctx, it.match);
         if (grouped && !entered.empty()) block_ctx = both(block_ctx, none_of(entered));
@@ -87,7 +89,7 @@ struct Emitter {
           }
           continue;
         }
-        pending.push_back(Middleware{it.match, it.request_headers, it.response_headers, it.rewrites});
+        pending.push_back(Middleware{it.match, it.request_headers, it.response_headers, it.rewrites, it.max_body_bytes});
         continue;
       }
       route(it, both(ctx, it.match), label, pending);
@@ -114,12 +116,13 @@ struct Emitter {
 
   void route(const Item& it, const std::optional<ir::Matcher>& match, const std::string& label,
              const std::vector<Middleware>& pending) {
-    std::vector<Variant> variants{Variant{match, {}, {}, {}}};
+    std::vector<Variant> variants{Variant{match, {}, {}, {}, std::nullopt}};
     for (const auto& mw : pending) {
       auto apply = [&](Variant& v) {
         v.request_headers.insert(v.request_headers.end(), mw.request_headers.begin(), mw.request_headers.end());
         v.response_headers.insert(v.response_headers.end(), mw.response_headers.begin(), mw.response_headers.end());
         v.rewrites.insert(v.rewrites.end(), mw.rewrites.begin(), mw.rewrites.end());
+        if (mw.max_body_bytes) v.max_body_bytes = mw.max_body_bytes;
       };
       if (!mw.match || (match && same(*mw.match, *match))) {
         for (auto& v : variants) apply(v);
@@ -145,6 +148,7 @@ struct Emitter {
       ir::Route r = base_route(it.loc, label);
       if (v.match) r.match = std::move(*v.match);
       r.rewrites = std::move(v.rewrites);
+      if (v.max_body_bytes) r.limits.max_body_bytes = *v.max_body_bytes;
       // In a handle/route block a rewrite changes the path for what follows, without
       // choosing another route.
       for (size_t k = 0; k < r.rewrites.size(); ++k)

@@ -37,6 +37,23 @@ std::optional<int64_t> parse_duration_ms(std::string_view s) {
   return static_cast<int64_t>(std::floor(total_ms));
 }
 
+std::optional<int64_t> parse_size(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+  if (i == 0 || i > 15) return std::nullopt;
+  double value = std::stod(std::string(s.substr(0, i)));
+  std::string unit;
+  for (char c : s.substr(i))
+    if (c != ' ') unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::pair<std::string_view, double> units[] = {
+      {"", 1}, {"b", 1}, {"k", 1e3}, {"kb", 1e3}, {"m", 1e6}, {"mb", 1e6}, {"g", 1e9}, {"gb", 1e9},
+      {"t", 1e12}, {"tb", 1e12}, {"ki", 1024.0}, {"kib", 1024.0}, {"mi", 1048576.0}, {"mib", 1048576.0},
+      {"gi", 1073741824.0}, {"gib", 1073741824.0}, {"ti", 1099511627776.0}, {"tib", 1099511627776.0}};
+  for (const auto& [name, scale] : units)
+    if (unit == name) return static_cast<int64_t>(value * scale);
+  return std::nullopt;
+}
+
 std::optional<int> parse_int(std::string_view s) {
   if (s.empty() || s.size() > 9) return std::nullopt;
   int v = 0;

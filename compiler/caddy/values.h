@@ -15,6 +15,9 @@ namespace pg::caddy {
 // days; a bare "0" is zero. Milliseconds, or nullopt when malformed or negative.
 std::optional<int64_t> parse_duration_ms(std::string_view s);
 
+// A size as Caddy reads it (go-humanize): "10MB" = 10^7, "1MiB" = 2^20, "512" bytes.
+std::optional<int64_t> parse_size(std::string_view s);
+
 // A whole non-negative number (ports, counts), or nullopt.
 std::optional<int> parse_int(std::string_view s);
 

@@ -70,6 +70,29 @@ TEST(CaddyHandlers, UriForms) {
   EXPECT_EQ(all.errors(), "Caddyfile:2:2: warning: uri replace: proxyglot replaces the first occurrence only (give a limit of 1 to say so)\n");
 }
 
+TEST(CaddyHandlers, RequestBodyMaxSizeLimitsTheRoutesAfterIt) {
+  auto c = caddy(":8080 {\n\trequest_body /upload* {\n\t\tmax_size 10MB\n\t}\n\treverse_proxy x:1\n}\n");
+  const auto& routes = c.virtual_hosts.at(0).routes;
+  ASSERT_EQ(routes.size(), 2u);  // with and without the limit
+  EXPECT_EQ(routes[0].limits.max_body_bytes, 10000000);
+  EXPECT_EQ(routes[1].limits.max_body_bytes, 0);
+  EXPECT_EQ(caddy_route_for(c, "/upload/a"), "reverse_proxy");
+  auto mib = caddy(":8080 {\n\trequest_body {\n\t\tmax_size 1MiB\n\t}\n\trespond x\n}\n");
+  EXPECT_EQ(first(mib).limits.max_body_bytes, 1048576);
+  Compiled bad = compile_caddy(":8080 {\n\trequest_body {\n\t\tmax_size lots\n\t}\n}\n");
+  EXPECT_EQ(bad.errors(), "Caddyfile:3:12: error: parsing max_size: unhandled size name: lots\n");
+}
+
+TEST(CaddyHandlers, ErrorAnswersItsStatusWithAnEmptyBody) {
+  auto c = caddy(":8080 {\n\terror /x \"nope\" 403\n\terror /y 410\n\terror boom\n}\n");
+  const auto& routes = c.virtual_hosts.at(0).routes;
+  ASSERT_EQ(routes.size(), 3u);
+  EXPECT_EQ(routes[0].action.respond->status, 403);
+  EXPECT_EQ(routes[1].action.respond->status, 410);
+  EXPECT_EQ(routes[2].action.respond->status, 500);
+  EXPECT_EQ(render(*routes[2].action.respond->body), "");
+}
+
 TEST(CaddyMatchers, NamedMatcherKinds) {
   auto c = caddy(":8080 {\n"
                  "\t@ws {\n\t\theader Connection *Upgrade*\n\t\theader Upgrade websocket\n\t}\n"
