@@ -36,6 +36,7 @@ std::vector<DirectiveSpec> make_table() {
     {"local_certs",    kGlobal, 0, 0, N, h::local_certs, "certificates made locally (what the IR's generated certificates are)"},
     {"email",          kGlobal, 1, 1, N, h::email, "ACME account email (a warning: certificates are made locally)"},
     {"servers",        kGlobal, 0, 1, R, h::servers, "server options: protocols"},
+    {"log",            kGlobal, 0, 0, O, h::global_log, "the default logger: error log target and level"},
     {"protocols",      kServers, 1, 4, N, h::servers_protocols, "h1 h2 h2c h3"},
 
     // site blocks: handler directives (ordered) and site options
@@ -104,7 +105,7 @@ std::vector<DirectiveSpec> make_table() {
   for (std::string_view name : {"grace_period", "order", "storage", "storage_clean_interval",
                                 "acme_ca", "acme_ca_root", "acme_eab", "acme_dns", "default_sni",
                                 "on_demand_tls", "ocsp_stapling", "ocsp_interval", "key_type",
-                                "cert_issuer", "skip_install_trust", "persist_config", "log",
+                                "cert_issuer", "skip_install_trust", "persist_config",
                                 "shutdown_delay", "filesystem", "pki", "events", "renew_interval",
                                 "cert_lifetime", "preferred_chains", "default_bind", "auto_https_port"})
     t.push_back({name, kGlobal, 0, kMany, O, nullptr, ""});

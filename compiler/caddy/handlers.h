@@ -14,6 +14,7 @@ void debug(Lowerer&, const Call&);
 void local_certs(Lowerer&, const Call&);
 void email(Lowerer&, const Call&);
 void servers(Lowerer&, const Call&);
+void global_log(Lowerer&, const Call&);
 void servers_protocols(Lowerer&, const Call&);
 
 // site handlers

@@ -45,6 +45,20 @@ void email(Lowerer& l, const Call& c) {
   l.diags.warning(c.node.loc, "email: an ACME account is not part of the IR (certificates are made locally)");
 }
 
+// Caddy's default logger carries its errors: the IR's error log.
+void global_log(Lowerer& l, const Call& c) {
+  ir::AccessLog target{c.node.loc, "stderr", ""};
+  std::string level = "info";
+  if (c.node.has_block) {
+    l.log_block = &target;
+    l.log_level = &level;
+    l.walk(c.node.block, kLog);
+    l.log_block = nullptr;
+    l.log_level = nullptr;
+  }
+  l.config.globals.error_logs.push_back(ir::LogTarget{c.node.loc, target.path, level});
+}
+
 void servers(Lowerer& l, const Call& c) {
   if (!c.args.empty()) {
     l.error(c.args[0].loc, "servers for one listener address is not supported by proxyglot yet");

@@ -1,5 +1,8 @@
 // Handler directives of site, handle and route blocks (except reverse_proxy), and the
 // site options tls and log.
+#include <algorithm>
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "caddy/handlers.h"
@@ -336,6 +339,15 @@ void log_format(Lowerer& l, const Call& c) {
 void log_level(Lowerer& l, const Call& c) {
   std::string v = c.args[0].value;
   for (auto& ch : v) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  static const char* const levels[] = {"DEBUG", "INFO", "WARN", "ERROR", "PANIC", "FATAL"};
+  if (std::find(std::begin(levels), std::end(levels), v) == std::end(levels)) {
+    l.error(c.args[0].loc, fmt::format("unrecognized log level '{}'", c.args[0].value));
+    return;
+  }
+  if (l.log_level) {  // the global log: Caddy's levels onto the IR's (nginx's) names
+    *l.log_level = v == "WARN" ? "warn" : v == "PANIC" ? "alert" : v == "FATAL" ? "emerg" : v == "DEBUG" ? "debug" : v == "ERROR" ? "error" : "info";
+    return;
+  }
   if (v != "INFO" && v != "DEBUG")
     l.diags.warning(c.args[0].loc, fmt::format("log level {}: access logs record every request in proxyglot", v));
 }

@@ -131,6 +131,7 @@ class Lowerer {
   ir::TlsSettings* tls_block = nullptr;
   ir::AccessLog* log_block = nullptr;
   Item* body_item = nullptr;  // request_body { } lines
+  std::string* log_level = nullptr;  // the global log's level; null in a site's log
 
   // Named matchers, innermost block last.
   std::vector<std::map<std::string, NamedMatcher>> matcher_scopes;

@@ -129,6 +129,15 @@ TEST(CaddySites, BindChoosesTheListenAddresses) {
   EXPECT_EQ(listener_of(c, 2).address, "0.0.0.0");
 }
 
+TEST(CaddySites, GlobalLogIsTheErrorLog) {
+  auto c = caddy("{\n\tlog {\n\t\toutput file /var/log/caddy/caddy.log\n\t\tlevel WARN\n\t}\n}\n:8080 {\n}\n");
+  ASSERT_EQ(c.globals.error_logs.size(), 1u);
+  EXPECT_EQ(c.globals.error_logs[0].path, "/var/log/caddy/caddy.log");
+  EXPECT_EQ(c.globals.error_logs[0].level, "warn");
+  Compiled bad = compile_caddy("{\n\tlog {\n\t\tlevel LOUD\n\t}\n}\n");
+  EXPECT_EQ(bad.errors(), "Caddyfile:3:9: error: unrecognized log level 'LOUD'\n");
+}
+
 TEST(CaddySites, EmailIsAWarning) {
   Compiled c = compile_caddy("{\n\temail ops@example.com\n}\n:8080 {\n}\n");
   ASSERT_TRUE(c.config);
