@@ -1,23 +1,25 @@
-// Placeholder until the caddy front end lands: every file is an explicit error.
-#include <fmt/format.h>
-
 #include "front_ends.h"
+
+#include "caddy/directive_table.h"
+#include "caddy/imports.h"
+#include "caddy/lower.h"
+#include "caddy/lowerer.h"
 
 namespace pg::caddy {
 
-namespace {
-
-std::optional<ir::Config> compile_text(std::string_view, const std::string& name, Diagnostics& diags) {
-  diags.error(SourceLoc{name, 1, 1}, "the caddy front end is not implemented yet");
-  return std::nullopt;
+std::optional<ir::Config> compile_text(std::string_view text, const std::string& name, Diagnostics& diags) {
+  std::vector<Node> nodes = read_caddyfile(text, name, diags);
+  Lowerer l(diags, name);
+  l.lower_file(nodes);
+  nodes.clear();
+  // Build even after errors: what only the whole file shows is reported in the same run.
+  ir::Config c = l.build();
+  if (diags.has_errors()) return std::nullopt;
+  return c;
 }
 
-std::string none() { return {}; }
-
-}  // namespace
-
 const FrontEnd& front_end() {
-  static const FrontEnd fe{Dialect::caddy, false, compile_text, none, none};
+  static const FrontEnd fe{Dialect::caddy, true, compile_text, support_matrix_markdown, directive_listing};
   return fe;
 }
 

@@ -147,7 +147,8 @@ BOOST_DEFINE_ENUM_CLASS(Balance,
     ip_hash,         // IPv4: first three octets; IPv6: whole address
     hash,            // `key` template; `consistent` selects ketama
     random,          // weighted random; `choices` 2 = power of two choices
-    first)
+    first,
+    cookie)          // sticky: the server named by cookie `key` (a literal), else random, then set
 
 struct Balancing {
   Balance policy = Balance::round_robin;
@@ -175,8 +176,9 @@ struct HealthCheck {
   std::string expect_body_regex;
   int rise = 2;
   int fall = 3;
+  int port = 0;  // 0: each server's own port
 };
-BOOST_DESCRIBE_STRUCT(HealthCheck, (), (uri, method, headers, interval_ms, timeout_ms, expect_status, expect_body_regex, rise, fall))
+BOOST_DESCRIBE_STRUCT(HealthCheck, (), (uri, method, headers, interval_ms, timeout_ms, expect_status, expect_body_regex, rise, fall, port))
 
 struct Pool {
   SourceLoc loc;
@@ -194,7 +196,8 @@ BOOST_DESCRIBE_STRUCT(Pool, (), (loc, name, implicit, servers, balancing, keepal
 BOOST_DEFINE_ENUM_CLASS(MatchOp, all, any, not_, predicate)
 BOOST_DEFINE_ENUM_CLASS(PredKind,
     path_exact, path_prefix, path_regex,  // on the normalised path
-    host, header_present, header_exact, header_regex, method, query, client_cidr, scheme, upgrade)
+    host, header_present, header_exact, header_regex, method, query, client_cidr, scheme, upgrade,
+    query_arg)  // query argument `name` is present with value `value` ("*": any value)
 
 struct Predicate {
   PredKind kind = PredKind::path_prefix;
@@ -214,7 +217,8 @@ BOOST_DESCRIBE_STRUCT(Matcher, (), (op, predicate, children))
 
 // ---- actions ----------------------------------------------------------------------------------
 
-BOOST_DEFINE_ENUM_CLASS(HeaderOpKind, set, add, remove)
+BOOST_DEFINE_ENUM_CLASS(HeaderOpKind, set, add, remove,
+                        replace)  // each match of regex `search` in the value replaced by `value`
 
 struct HeaderOp {
   SourceLoc loc;
@@ -223,8 +227,9 @@ struct HeaderOp {
   Template value;
   // Response headers: false applies only to 200 201 204 206 301 302 303 304 307 308.
   bool always = true;
+  std::string search;  // replace only: a regex
 };
-BOOST_DESCRIBE_STRUCT(HeaderOp, (), (loc, op, name, value, always))
+BOOST_DESCRIBE_STRUCT(HeaderOp, (), (loc, op, name, value, always, search))
 
 BOOST_DEFINE_ENUM_CLASS(UpstreamProtocol, http1_0, http1_1, h2, grpc)
 BOOST_DEFINE_ENUM_CLASS(UriMode,
@@ -256,8 +261,9 @@ struct Retry {
   std::vector<RetryOn> on;  // empty: never retry on another server
   int max_tries = 0;        // 0: every server once
   int64_t timeout_ms = 0;   // 0: unbounded
+  int64_t interval_ms = 0;  // wait between two tries
 };
-BOOST_DESCRIBE_STRUCT(Retry, (), (on, max_tries, timeout_ms))
+BOOST_DESCRIBE_STRUCT(Retry, (), (on, max_tries, timeout_ms, interval_ms))
 
 BOOST_DEFINE_ENUM_CLASS(RedirectRewriteMode, off, automatic, rules)
 
@@ -404,8 +410,9 @@ BOOST_DESCRIBE_STRUCT(Certificate, (), (loc, certificate, key))
 struct TlsSettings {
   std::vector<Certificate> certificates;
   std::vector<std::string> protocols;  // "TLSv1.2", "TLSv1.3"...
+  bool generated_certificates = false;  // certificates for the names made at run time (Caddy's automatic HTTPS)
 };
-BOOST_DESCRIBE_STRUCT(TlsSettings, (), (certificates, protocols))
+BOOST_DESCRIBE_STRUCT(TlsSettings, (), (certificates, protocols, generated_certificates))
 
 struct RealIp {
   std::vector<std::string> trusted;  // CIDRs whose forwarded header is believed

@@ -88,6 +88,22 @@ bool RouteSelector::matches(const Matcher& m, const RequestView& r) const {
       const std::string* v = header(r, "upgrade");
       return v && iequals(*v, p.value);
     }
+    case PredKind::query_arg: return query_arg_matches(r.query, p.name, p.value);
+  }
+  return false;
+}
+
+bool query_arg_matches(const std::string& query, const std::string& name, const std::string& value) {
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    std::string_view pair(query.data() + start, end - start);
+    size_t eq = pair.find('=');
+    std::string_view key = pair.substr(0, eq);
+    std::string_view val = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    if (key == name && (value == "*" || val == value)) return true;
+    start = end + 1;
   }
   return false;
 }

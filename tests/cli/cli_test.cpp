@@ -164,6 +164,30 @@ TEST_F(Cli, DiffExitCodesAndOutput) {
   EXPECT_EQ(run("diff --dialect-a apache " + a.string() + " " + a.string()).exit_code, 2);
 }
 
+TEST_F(Cli, CaddyDirectivesListingAndSupportMatrixDoc) {
+  auto r = run("directives caddy");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("reverse_proxy"), std::string::npos);
+  EXPECT_NE(r.out.find("encode"), std::string::npos);
+  EXPECT_NE(r.out.find("not supported yet"), std::string::npos);
+  auto md = run("directives caddy --markdown");
+  EXPECT_EQ(md.exit_code, 0);
+  // docs/caddy-support.md is generated from the same table: it must not drift.
+  EXPECT_EQ(md.out, slurp(fs::path(PROXYGLOT_SOURCE_DIR) / "docs" / "caddy-support.md"))
+      << "regenerate: build/proxyglot directives caddy --markdown > docs/caddy-support.md";
+}
+
+TEST_F(Cli, CaddySeedExamplesCheckAndCaddyDiagnosticsExitOne) {
+  for (const char* seed : {"basic", "lb", "paths"}) {
+    auto c = run("check " + std::string(PROXYGLOT_SOURCE_DIR) + "/../shared/examples/seed/" + seed + ".Caddyfile");
+    EXPECT_EQ(c.exit_code, 0) << seed << ": " << c.err;
+  }
+  auto bad = write("Caddyfile", "a.com {\n\tencode gzip\n}\n");
+  auto r = run("check " + bad.string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("Caddyfile:2:2: error: encode is not supported by proxyglot yet"), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, SeedExampleChecks) {
   auto c = run("check " + std::string(PROXYGLOT_SOURCE_DIR) + "/../shared/examples/seed/nginx.conf");
   EXPECT_EQ(c.exit_code, 0) << c.err;

@@ -1,0 +1,171 @@
+#include "caddy/imports.h"
+
+#include <glob.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "caddy/parse.h"
+#include "read_file.h"
+
+namespace pg::caddy {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kMaxImportDepth = 16;
+// Snippets importing snippets can grow a file exponentially; no real Caddyfile
+// expands to this many lines.
+constexpr size_t kMaxExpandedLines = 200000;
+
+size_t count_lines(const std::vector<Node>& nodes) {
+  size_t n = nodes.size();
+  for (const auto& x : nodes) n += count_lines(x.block);
+  return n;
+}
+
+const char* env_lookup(const char* name) { return std::getenv(name); }
+
+std::string substitute_args(const std::string& s, const std::vector<Word>& args) {
+  if (s.find("{args") == std::string::npos) return s;
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    if (s.compare(i, 5, "{args") == 0 && i + 6 < s.size() && (s[i + 5] == '[' || s[i + 5] == '.')) {
+      size_t j = i + 6;
+      size_t digits = j;
+      while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+      bool bracket = s[i + 5] == '[';
+      size_t close = bracket ? j + 1 : j;
+      if (j > digits && j - digits < 4 && close < s.size() && (!bracket || s[j] == ']') && s[close] == '}') {
+        size_t n = std::stoul(s.substr(digits, j - digits));
+        if (n < args.size()) out += args[n].value;
+        i = close + 1;
+        continue;
+      }
+    }
+    out += s[i++];
+  }
+  return out;
+}
+
+void substitute_args(std::vector<Node>& nodes, const std::vector<Word>& args) {
+  for (auto& n : nodes) {
+    for (auto& w : n.words) w.value = substitute_args(w.value, args);
+    substitute_args(n.block, args);
+  }
+}
+
+struct Loader {
+  explicit Loader(Diagnostics& d) : diags(d) {}
+
+  Diagnostics& diags;
+  std::map<std::string, std::vector<Node>> snippets;
+  int depth = 0;
+  size_t expanded_lines = 0;
+  bool too_large = false;
+
+  std::vector<Node> load(std::string_view text, const std::string& name) {
+    std::string substituted = substitute_env(text, env_lookup);
+    std::vector<Node> nodes = parse_nodes(substituted, name, diags);
+    std::string dir = fs::path(name).parent_path().string();
+    return expand(std::move(nodes), dir.empty() ? "." : dir, true);
+  }
+
+  std::vector<Node> expand(std::vector<Node> in, const std::string& dir, bool top) {
+    std::vector<Node> out;
+    for (auto& n : in) {
+      const std::string& first = n.name();
+      bool is_snippet = top && n.words.size() == 1 && !n.words[0].quoted && first.size() > 2 &&
+                        first.front() == '(' && first.back() == ')';
+      if (is_snippet) {
+        if (!n.has_block) {
+          diags.error(n.loc, fmt::format("snippet {} has no block", first));
+          continue;
+        }
+        snippets[first.substr(1, first.size() - 2)] = std::move(n.block);
+        continue;
+      }
+      if (first == "import" && !n.words[0].quoted && !n.has_block) {
+        import(n, dir, top, out);
+        continue;
+      }
+      n.block = expand(std::move(n.block), dir, false);
+      out.push_back(std::move(n));
+    }
+    return out;
+  }
+
+  void import(const Node& n, const std::string& dir, bool top, std::vector<Node>& out) {
+    if (n.words.size() < 2) {
+      diags.error(n.loc, "Wrong argument count or unexpected line ending after 'import'");
+      return;
+    }
+    if (depth >= kMaxImportDepth) {
+      diags.error(n.loc, fmt::format("import of \"{}\" nested more than {} deep (an import cycle?)",
+                                     n.words[1].value, kMaxImportDepth));
+      return;
+    }
+    std::vector<Word> args(n.words.begin() + 2, n.words.end());
+    const std::string& target = n.words[1].value;
+    if (auto it = snippets.find(target); it != snippets.end()) {
+      expanded_lines += count_lines(it->second);
+      if (expanded_lines > kMaxExpandedLines) {
+        if (!too_large)
+          diags.error(n.loc, fmt::format("imports expand to more than {} lines (snippets importing each other?)",
+                                         kMaxExpandedLines));
+        too_large = true;
+        return;
+      }
+      std::vector<Node> copy = it->second;
+      substitute_args(copy, args);
+      ++depth;
+      for (auto& x : expand(std::move(copy), dir, top)) out.push_back(std::move(x));
+      --depth;
+      return;
+    }
+    fs::path p = target;
+    if (p.is_relative()) p = fs::path(dir) / p;
+    std::string pattern = p.lexically_normal().string();
+    std::vector<std::string> files;
+    bool is_glob = pattern.find_first_of("*?[") != std::string::npos;
+    if (is_glob) {
+      glob_t g{};
+      if (::glob(pattern.c_str(), 0, nullptr, &g) == 0)
+        for (size_t i = 0; i < g.gl_pathc; ++i) files.emplace_back(g.gl_pathv[i]);
+      ::globfree(&g);
+      if (files.empty()) diags.warning(n.words[1].loc, fmt::format("No files matching import glob pattern: {}", target));
+    } else {
+      files.push_back(pattern);
+    }
+    for (const auto& f : files) {
+      std::string content;
+      if (read_file(f, content) != 0) {
+        diags.error(n.words[1].loc, fmt::format("File to import not found: {}", target));
+        continue;
+      }
+      ++depth;
+      std::string substituted = substitute_env(content, env_lookup);
+      std::vector<Node> nodes = parse_nodes(substituted, f, diags);
+      std::string fdir = fs::path(f).parent_path().string();
+      std::vector<Node> expanded = expand(std::move(nodes), fdir.empty() ? "." : fdir, top);
+      if (!args.empty()) substitute_args(expanded, args);
+      for (auto& x : expanded) out.push_back(std::move(x));
+      --depth;
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<Node> read_caddyfile(std::string_view text, const std::string& name, Diagnostics& diags) {
+  Loader loader(diags);
+  return loader.load(text, name);
+}
+
+}  // namespace pg::caddy

@@ -1,0 +1,317 @@
+#include "caddy/matchers.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "caddy/values.h"
+
+namespace pg::caddy {
+
+namespace {
+
+ir::Matcher pred(ir::PredKind kind, std::string value, std::string name = "", bool ci = false) {
+  ir::Matcher m;
+  m.op = ir::MatchOp::predicate;
+  m.predicate = ir::Predicate{kind, std::move(name), std::move(value), ci};
+  return m;
+}
+
+ir::Matcher any_of(std::vector<ir::Matcher> ms) {
+  if (ms.size() == 1) return std::move(ms.front());
+  ir::Matcher m;
+  m.op = ir::MatchOp::any;
+  m.children = std::move(ms);
+  return m;
+}
+
+ir::Matcher all_of(std::vector<ir::Matcher> ms) {
+  if (ms.size() == 1) return std::move(ms.front());
+  ir::Matcher m;
+  m.op = ir::MatchOp::all;
+  m.children = std::move(ms);
+  return m;
+}
+
+// `*` inside a path pattern is Go's path.Match star: no '/' crossed.
+std::string glob_regex(const std::string& p) {
+  std::string out = "^";
+  size_t start = 0;
+  bool leading = !p.empty() && p.front() == '*';
+  bool trailing = p.size() > 1 && p.back() == '*';
+  std::string body = p.substr(leading ? 1 : 0, p.size() - (leading ? 1 : 0) - (trailing ? 1 : 0));
+  if (leading) out = "";
+  for (size_t i = 0; i <= body.size(); ++i) {
+    if (i == body.size() || body[i] == '*') {
+      out += regex_escape(body.substr(start, i - start));
+      if (i < body.size()) out += "[^/]*";
+      start = i + 1;
+    }
+  }
+  if (!trailing) out += "$";
+  return out;
+}
+
+// Matcher values that test the header value: `*` wildcards at either end.
+ir::Matcher header_value(const std::string& field, const std::string& v) {
+  if (v == "*") return pred(ir::PredKind::header_present, "", field);
+  bool lead = v.front() == '*', trail = v.size() > 1 && v.back() == '*';
+  if (!lead && !trail) return pred(ir::PredKind::header_exact, v, field);
+  std::string core = v.substr(lead ? 1 : 0, v.size() - (lead ? 1 : 0) - (trail ? 1 : 0));
+  return pred(ir::PredKind::header_regex, (lead ? "" : "^") + regex_escape(core) + (trail ? "" : "$"), field);
+}
+
+struct SetBuilder {
+  explicit SetBuilder(Lowerer& lowerer) : l(lowerer) {}
+
+  Lowerer& l;
+  std::vector<ir::Matcher> paths, hosts, methods, cidrs, schemes, others;
+  size_t first_path_len = 0;
+  bool any_path = false;
+
+  // One matcher line: `type args...` (or `not ...`). False when it failed.
+  bool add(const Node& n, size_t first_word);
+  std::optional<ir::Matcher> finish() {
+    std::vector<ir::Matcher> all;
+    for (auto* v : {&paths, &hosts, &methods, &cidrs, &schemes})
+      if (!v->empty()) all.push_back(any_of(std::move(*v)));
+    for (auto& o : others) all.push_back(std::move(o));
+    if (all.empty()) return std::nullopt;
+    return all_of(std::move(all));
+  }
+};
+
+bool SetBuilder::add(const Node& n, size_t first) {
+  const std::string& type = n.words[first].value;
+  std::vector<std::string> args;
+  for (size_t i = first + 1; i < n.words.size(); ++i) args.push_back(n.words[i].value);
+  const SourceLoc& at = n.words[first].loc;
+  auto bad = [&]() {
+    l.error(at, fmt::format("Wrong argument count or unexpected line ending after '{}'", type));
+    return false;
+  };
+  auto need = [&](size_t min) {
+    if (args.size() >= min) return true;
+    l.error(at, fmt::format("Wrong argument count or unexpected line ending after '{}'", type));
+    return false;
+  };
+  if (type == "not") {
+    SetBuilder inner(l);
+    bool ok = true;
+    if (n.has_block) {
+      for (const auto& line : n.block) ok = inner.add(line, 0) && ok;
+    } else {
+      if (!need(1)) return false;
+      ok = inner.add(n, first + 1);
+    }
+    auto m = inner.finish();
+    ir::Matcher neg;
+    neg.op = ir::MatchOp::not_;
+    neg.children.push_back(m ? std::move(*m) : ir::Matcher{});
+    others.push_back(std::move(neg));
+    return ok;
+  }
+  if (n.has_block) {
+    l.error(at, fmt::format("matcher '{}' takes no block", type));
+    return false;
+  }
+  if (type == "path") {
+    if (!need(1)) return false;
+    if (!any_path) first_path_len = args[0].size();
+    any_path = true;
+    for (const auto& a : args) paths.push_back(path_pattern(a));
+  } else if (type == "path_regexp") {
+    if (args.empty() || args.size() > 2) return bad();
+    paths.push_back(pred(ir::PredKind::path_regex, args.back()));
+  } else if (type == "host") {
+    if (!need(1)) return false;
+    for (auto h : args) {
+      for (auto& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (h.find('*') != std::string::npos)
+        hosts.push_back(pred(ir::PredKind::header_regex, glob_regex(h), "Host", true));
+      else
+        hosts.push_back(pred(ir::PredKind::host, h));
+    }
+  } else if (type == "header") {
+    if (!need(1)) return false;
+    std::string field = args[0];
+    if (field.front() == '!') {
+      ir::Matcher neg;
+      neg.op = ir::MatchOp::not_;
+      neg.children.push_back(pred(ir::PredKind::header_present, "", field.substr(1)));
+      others.push_back(std::move(neg));
+      return true;
+    }
+    if (args.size() == 1) {
+      others.push_back(pred(ir::PredKind::header_present, "", field));
+      return true;
+    }
+    std::vector<ir::Matcher> values;
+    for (size_t i = 1; i < args.size(); ++i) values.push_back(header_value(field, args[i]));
+    others.push_back(any_of(std::move(values)));
+  } else if (type == "header_regexp") {
+    if (args.size() < 2 || args.size() > 3) return bad();
+    others.push_back(pred(ir::PredKind::header_regex, args.back(), args[args.size() - 2]));
+  } else if (type == "method") {
+    if (!need(1)) return false;
+    for (auto m : args) {
+      for (auto& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      methods.push_back(pred(ir::PredKind::method, m));
+    }
+  } else if (type == "query") {
+    if (!need(1)) return false;
+    std::vector<ir::Matcher> qs;
+    for (const auto& q : args) {
+      size_t eq = q.find('=');
+      if (eq == std::string::npos) {
+        l.error(at, fmt::format("malformed query matcher token: {}; must be in param=val format", q));
+        return false;
+      }
+      qs.push_back(pred(ir::PredKind::query_arg, q.substr(eq + 1), q.substr(0, eq)));
+    }
+    others.push_back(all_of(std::move(qs)));
+  } else if (type == "remote_ip") {
+    if (!need(1)) return false;
+    for (const auto& a : args) {
+      if (a == "forwarded") {
+        l.error(at, "remote_ip forwarded is not supported by proxyglot yet");
+        return false;
+      }
+      cidrs.push_back(pred(ir::PredKind::client_cidr, a));
+    }
+  } else if (type == "protocol") {
+    if (args.size() != 1) return bad();
+    if (args[0] != "http" && args[0] != "https") {
+      l.error(n.words[first + 1].loc, fmt::format("protocol {} is not supported by proxyglot yet", args[0]));
+      return false;
+    }
+    schemes.push_back(pred(ir::PredKind::scheme, args[0]));
+  } else if (type == "expression" || type == "file" || type == "vars" || type == "vars_regexp" ||
+             type == "client_ip") {
+    l.error(at, fmt::format("matcher '{}' is not supported by proxyglot yet", type));
+    return false;
+  } else {
+    l.error(at, fmt::format("unrecognized matcher name: {}", type));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool is_matcher_token(const Word& w) {
+  if (w.quoted || w.value.empty()) return false;
+  return w.value == "*" || w.value.front() == '/' || w.value.front() == '@';
+}
+
+ir::Matcher path_pattern(const std::string& p) {
+  if (p == "*") return ir::Matcher{};  // all of none: every request
+  size_t stars = std::count(p.begin(), p.end(), '*');
+  if (stars == 0) return pred(ir::PredKind::path_exact, p, "", true);
+  if (stars == 1 && p.back() == '*') return pred(ir::PredKind::path_prefix, p.substr(0, p.size() - 1), "", true);
+  return pred(ir::PredKind::path_regex, glob_regex(p), "", true);
+}
+
+void define_named_matcher(Lowerer& l, const Node& n) {
+  const std::string name = n.name().substr(1);
+  SetBuilder b(l);
+  bool ok = true;
+  if (n.has_block) {
+    if (n.words.size() > 1) l.error(n.words[1].loc, fmt::format("Unexpected token '{}'", n.words[1].value));
+    for (const auto& line : n.block)
+      if (!line.words.empty()) ok = b.add(line, 0) && ok;
+  } else if (n.words.size() < 2) {
+    l.error(n.loc, fmt::format("matcher @{} has no conditions", name));
+    ok = false;
+  } else {
+    ok = b.add(n, 1);
+  }
+  auto& scope = l.matcher_scopes.back();
+  if (scope.count(name)) {
+    l.error(n.loc, fmt::format("matcher is defined more than once: @{}", name));
+    return;
+  }
+  NamedMatcher nm;
+  nm.loc = n.loc;
+  nm.match = b.finish();
+  nm.first_path_len = b.first_path_len;
+  if (!nm.match) nm.match = ir::Matcher{};  // a defined matcher is a matcher set, even if empty
+  (void)ok;  // a failed definition was reported; keep it so uses are not reported again
+  scope[name] = std::move(nm);
+}
+
+Call make_call(Lowerer& l, const Node& n, bool may_have_matcher) {
+  Call c{n, {}, std::nullopt, false, 0, ""};
+  size_t first = 1;
+  if (may_have_matcher && n.words.size() > 1 && is_matcher_token(n.words[1])) {
+    const Word& m = n.words[1];
+    c.matcher_text = m.value;
+    first = 2;
+    if (m.value.front() == '@') {
+      if (const NamedMatcher* nm = l.find_matcher(m.value.substr(1))) {
+        c.match = nm->match;
+        c.has_matcher = true;
+        c.first_path_len = nm->first_path_len;
+      } else {
+        l.error(m.loc, fmt::format("unrecognized matcher name: {}", m.value));
+      }
+    } else if (m.value != "*") {
+      c.match = path_pattern(m.value);
+      c.has_matcher = true;
+      c.first_path_len = m.value.size();
+    }
+  }
+  for (size_t i = first; i < n.words.size(); ++i) c.args.push_back(n.words[i]);
+  return c;
+}
+
+std::optional<ir::Matcher> both(const std::optional<ir::Matcher>& a, const std::optional<ir::Matcher>& b) {
+  if (!a) return b;
+  if (!b) return a;
+  ir::Matcher m;
+  m.op = ir::MatchOp::all;
+  for (const auto* x : {&*a, &*b}) {
+    if (x->op == ir::MatchOp::all) for (const auto& c : x->children) m.children.push_back(c);
+    else m.children.push_back(*x);
+  }
+  return m;
+}
+
+namespace {
+
+std::optional<std::string> regex_of(const ir::Matcher& m) {
+  switch (m.op) {
+    case ir::MatchOp::all:
+      if (m.children.empty()) return std::string("^");
+      if (m.children.size() == 1) return regex_of(m.children[0]);
+      return std::nullopt;
+    case ir::MatchOp::any: {
+      std::string out;
+      for (const auto& c : m.children) {
+        auto r = regex_of(c);
+        if (!r) return std::nullopt;
+        out += (out.empty() ? "" : "|") + ("(?:" + *r + ")");
+      }
+      return out;
+    }
+    case ir::MatchOp::not_: return std::nullopt;
+    case ir::MatchOp::predicate: break;
+  }
+  const ir::Predicate& p = *m.predicate;
+  std::string ci = p.case_insensitive ? "(?i)" : "";
+  switch (p.kind) {
+    case ir::PredKind::path_exact: return ci + "^" + regex_escape(p.value) + "$";
+    case ir::PredKind::path_prefix: return ci + "^" + regex_escape(p.value);
+    case ir::PredKind::path_regex: return ci + p.value;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> path_regex_of(const std::optional<ir::Matcher>& m) {
+  if (!m) return std::string("^");
+  return regex_of(*m);
+}
+
+}  // namespace pg::caddy

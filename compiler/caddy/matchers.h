@@ -1,0 +1,31 @@
+// Caddy's request matchers onto ir::Matcher trees: the matcher token of a directive
+// (`*`, `/path`, `@name`) and named matcher definitions (`@name path /a`, `@name { }`).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "caddy/lowerer.h"
+
+namespace pg::caddy {
+
+// Whether a directive's first argument is a matcher token, as Caddy decides it.
+bool is_matcher_token(const Word& w);
+
+// Lowers `@name ...` (a line or a block) into the innermost matcher scope.
+void define_named_matcher(Lowerer& l, const Node& n);
+
+// The Call for directive line `n`: its matcher token (if any) resolved.
+Call make_call(Lowerer& l, const Node& n, bool may_have_matcher);
+
+// A Caddy path pattern: exact unless it has '*', compared ignoring case.
+ir::Matcher path_pattern(const std::string& pattern);
+
+// AND of two optional matchers (nullopt matches everything).
+std::optional<ir::Matcher> both(const std::optional<ir::Matcher>& a, const std::optional<ir::Matcher>& b);
+
+// Text of the path conditions of `m` as one regex for a rewrite step, or nullopt
+// when `m` tests more than the path.
+std::optional<std::string> path_regex_of(const std::optional<ir::Matcher>& m);
+
+}  // namespace pg::caddy
