@@ -12,6 +12,7 @@
 #include "ir/ir_json.h"
 #include "front_ends.h"
 #include "server/server.h"
+#include "server/support_check.h"
 
 namespace pg::cli {
 
@@ -219,6 +220,10 @@ int run(const std::vector<std::string>& args) {
   CompileResult r = compile_config(config, dialect);
   std::fputs(r.diags.to_string().c_str(), stderr);
   if (!r.config) return kConfigError;
+  Diagnostics support;
+  runtime::check_support(*r.config, support);
+  std::fputs(support.to_string().c_str(), stderr);
+  if (support.has_errors()) return kConfigError;
 
   // Signals go to this thread only: block them before any worker starts.
   sigset_t signals;

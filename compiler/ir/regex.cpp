@@ -64,4 +64,22 @@ bool Regex::match(const std::string& subject, std::vector<std::string>& captures
   return true;
 }
 
+std::string Regex::replace_all(const std::string& subject, const std::string& replacement) const {
+  std::string out(subject.size() + replacement.size() + 64, '\0');
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    PCRE2_SIZE size = out.size();
+    int rc = pcre2_substitute(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0,
+                              PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, nullptr, nullptr,
+                              reinterpret_cast<PCRE2_SPTR>(replacement.data()), replacement.size(),
+                              reinterpret_cast<PCRE2_UCHAR*>(out.data()), &size);
+    if (rc >= 0) {
+      out.resize(size);
+      return out;
+    }
+    if (rc != PCRE2_ERROR_NOMEMORY) return subject;  // a bad replacement: leave the value alone
+    out.assign(size, '\0');
+  }
+  return subject;
+}
+
 }  // namespace pg::ir

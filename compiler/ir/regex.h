@@ -22,6 +22,8 @@ class Regex {
   // On a match, fills $0..$n and the named groups.
   bool match(const std::string& subject, std::vector<std::string>& captures,
              std::map<std::string, std::string>& named) const;
+  // Every match replaced by `replacement`, where $1 / ${1} / ${name} refer to groups.
+  std::string replace_all(const std::string& subject, const std::string& replacement) const;
 
  private:
   struct Impl;

@@ -220,6 +220,7 @@ std::optional<size_t> Balancer::by_policy(ir::Balance policy, const PickInput& i
       return balancing_.consistent ? consistent_hash(in, a, now) : hash(in, a, now);
     case ir::Balance::random: return random(peers, tried, now);
     case ir::Balance::first: return first(peers, tried, now);
+    case ir::Balance::cookie: break;  // refused before serving (server/support_check.cpp)
     case ir::Balance::round_robin: break;
   }
   return round_robin(peers, tried, now);

@@ -1,5 +1,7 @@
 #include "eval/header_ops.h"
 
+#include "ir/regex.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -40,6 +42,13 @@ void apply_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers,
         std::string value = eval.eval(op.value, request);
         remove_header(headers, op.name);
         if (!value.empty()) headers.emplace_back(op.name, std::move(value));
+        break;
+      }
+      case ir::HeaderOpKind::replace: {  // Caddy's header_up NAME SEARCH REPLACE
+        ir::Regex re(op.search, false);
+        std::string replacement = eval.eval(op.value, request);
+        for (auto& [k, v] : headers)
+          if (iequals(k, op.name)) v = re.replace_all(v, replacement);
         break;
       }
       case ir::HeaderOpKind::add: {

@@ -28,6 +28,12 @@ namespace {
 
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
+// The IR's 0 means "no timeout" (Caddy's read and write timeouts are unset by default).
+void deadline(beast::tcp_stream& s, int64_t ms) {
+  if (ms > 0) s.expires_after(std::chrono::milliseconds(ms));
+  else s.expires_never();
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -79,13 +85,13 @@ std::string upstream_target(const ir::ProxyAction& a, ir::RequestView& v, const 
 }
 
 // Copies bytes one way until EOF, an error or `idle` without traffic.
-asio::awaitable<void> pump(beast::tcp_stream& from, beast::tcp_stream& to, std::chrono::milliseconds idle) {
+asio::awaitable<void> pump(beast::tcp_stream& from, beast::tcp_stream& to, int64_t idle_ms) {
   char buf[16 * 1024];
   for (;;) {
-    from.expires_after(idle);
+    deadline(from, idle_ms);
     auto [rec, n] = co_await from.async_read_some(asio::buffer(buf), kAwait);
     if (rec || n == 0) break;
-    to.expires_after(idle);
+    deadline(to, idle_ms);
     auto [wec, wn] = co_await asio::async_write(to, asio::buffer(buf, n), kAwait);
     (void)wn;
     if (wec) break;
@@ -116,7 +122,7 @@ asio::awaitable<ExchangeResult> tunnel(beast::tcp_stream& client, beast::tcp_str
     wec = pec;
   }
   if (!wec) {
-    auto idle = std::chrono::milliseconds(a.timeouts.tunnel_ms > 0 ? a.timeouts.tunnel_ms : a.timeouts.read_ms);
+    int64_t idle = a.timeouts.tunnel_ms > 0 ? a.timeouts.tunnel_ms : a.timeouts.read_ms;
     co_await (pump(client, upstream, idle) && pump(upstream, client, idle));
   }
   balancer.finish(pick, false);
@@ -194,7 +200,7 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
       auto [rec, endpoints] = co_await resolver.async_resolve(server.address, std::to_string(server.port), kAwait);
       boost::system::error_code cec = rec;
       if (!cec) {
-        conn->expires_after(std::chrono::milliseconds(a.timeouts.connect_ms));
+        deadline(*conn, a.timeouts.connect_ms);
         auto [ec, ep] = co_await conn->async_connect(endpoints, kAwait);
         (void)ep;
         cec = ec;
@@ -212,7 +218,7 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
     }
     beast::tcp_stream& upstream = *conn;
 
-    upstream.expires_after(std::chrono::milliseconds(a.timeouts.send_ms));
+    deadline(upstream, a.timeouts.send_ms);
     auto [wec, wn] = co_await http::async_write(upstream, up, kAwait);
     (void)wn;
     beast::flat_buffer ubuf;
@@ -221,7 +227,7 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
     if (req.method() == http::verb::head) p.skip(true);
     boost::system::error_code hec = wec;
     if (!hec) {
-      upstream.expires_after(std::chrono::milliseconds(a.timeouts.read_ms));
+      deadline(upstream, a.timeouts.read_ms);
       auto [ec, n] = co_await http::async_read_header(upstream, ubuf, p, kAwait);
       (void)n;
       hec = ec;
@@ -282,7 +288,7 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
     while (ok && !p.is_done() && req.method() != http::verb::head) {
       p.get().body().data = buf;
       p.get().body().size = sizeof(buf);
-      upstream.expires_after(std::chrono::milliseconds(a.timeouts.read_ms));
+      deadline(upstream, a.timeouts.read_ms);
       auto [rec2, rn] = co_await http::async_read(upstream, ubuf, p, kAwait);
       (void)rn;
       if (rec2 == http::error::need_buffer) rec2 = {};

@@ -94,11 +94,7 @@ std::vector<BoundListener> Server::bind() {
     std::string configured = l.address.find(':') != std::string::npos && l.address.rfind("unix:", 0) != 0
                                  ? fmt::format("[{}]:{}", l.address, l.port)
                                  : fmt::format("{}:{}", l.address, l.port);
-    if (l.address.rfind("unix:", 0) == 0)
-      throw std::runtime_error(fmt::format("listener {}: unix sockets are not supported by the runtime yet", configured));
-    if (l.tls) throw std::runtime_error(fmt::format("listener {}: TLS is not supported by the runtime yet", configured));
-    if (l.http2)
-      throw std::runtime_error(fmt::format("listener {}: HTTP/2 is not supported by the runtime yet", configured));
+    // check_support() refused what cannot be served; an address that is no IP fails below.
     auto it = options_.binds.find(configured);
     tcp::endpoint ep = parse_endpoint(it != options_.binds.end() ? it->second : configured);
     // Every worker binds the same port; with port 0 the first one picks it.

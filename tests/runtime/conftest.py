@@ -73,7 +73,11 @@ class Proxy:
         self.path = os.path.join(self.dir, name)
         with open(self.path, "w") as f:
             f.write(config_text)
-        listens = sorted(set(re.findall(r"listen\s+(\d+)\s*;", config_text)))
+        # nginx "listen N;", Caddy "http://:N" and HAProxy "bind :N" listeners, served
+        # on free loopback ports instead.
+        listens = sorted(set(re.findall(r"listen\s+(\d+)\s*;", config_text))
+                         | set(re.findall(r"http://:(\d+)", config_text))
+                         | set(re.findall(r"bind\s+\*?:(\d+)", config_text)))
         args = [BINARY, "run", self.path, "--threads", str(threads), "--shutdown-timeout", "5000"]
         for port in listens:
             args += ["--bind", f"0.0.0.0:{port}=127.0.0.1:0"]

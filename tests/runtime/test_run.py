@@ -275,3 +275,32 @@ http {{ server {{ listen 8080;
     status, headers, _ = request(p.port(), path="/d/x")
     assert status == 302 and headers["Location"] == "https://example.org/missing"
     assert request(p.port(), path="/oops")[0] == 404  # internal: not for clients
+
+
+def test_caddyfile_on_the_runtime(proxy, backends):
+    b = backends("caddy")
+    p = proxy(f"""http://:8080 {{
+	reverse_proxy 127.0.0.1:{b.port} {{
+		header_up X-Test abc
+		header_up User-Agent curl shell
+	}}
+}}
+""", name="Caddyfile")
+    status, _, body = request(p.port(), headers={"X-Forwarded-For": "6.6.6.6", "User-Agent": "curl/8"})
+    assert status == 200 and json.loads(body)["backend"] == "caddy"
+    h = {k.lower(): v for k, v in b.requests[-1]["headers"]}
+    assert h["x-test"] == "abc"
+    assert h["user-agent"] == "shell/8"  # header_up's replace form
+    assert h["x-forwarded-for"] == "127.0.0.1"  # Caddy replaces untrusted forwarded values
+    assert h["x-forwarded-proto"] == "http"
+
+
+def test_unsupported_parts_are_refused_with_a_diagnostic(tmp_path):
+    import subprocess
+    from conftest import BINARY
+
+    conf = tmp_path / "nginx.conf"
+    conf.write_text("events {}\nhttp { server { listen 8443 ssl; ssl_certificate c.pem; ssl_certificate_key k.pem; } }\n")
+    r = subprocess.run([BINARY, "run", str(conf)], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 1
+    assert f"{conf}:2:24: error: listener 0.0.0.0:8443: TLS is not supported by the runtime yet" in r.stderr

@@ -43,3 +43,23 @@ TEST(HeaderOps, AddHeaderAlwaysOnlyMattersForErrors) {
 
 }  // namespace
 }  // namespace pg::runtime
+
+namespace pg::runtime {
+namespace {
+
+TEST(HeaderOps, ReplaceRewritesMatchesInPlace) {
+  ir::Config c;
+  ir::HeaderOp op;
+  op.op = ir::HeaderOpKind::replace;
+  op.name = "Cookie";
+  op.search = "session=([a-z]+)";
+  op.value.parts.push_back({ir::Var::literal, "sid=$1"});
+  Evaluator ev(c);
+  ir::RequestView r;
+  HeaderList h = {{"Cookie", "a=1; session=abc; session=def"}, {"Other", "session=x"}};
+  apply_header_ops({op}, h, ev, r);
+  EXPECT_EQ(h, (HeaderList{{"Cookie", "a=1; sid=abc; sid=def"}, {"Other", "session=x"}}));
+}
+
+}  // namespace
+}  // namespace pg::runtime
