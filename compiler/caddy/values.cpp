@@ -90,7 +90,7 @@ std::optional<ir::TemplatePart> placeholder(std::string_view name) {
       {"query", Var::query}, {"http.request.uri.query", Var::query},
       {"http.request.proto", Var::protocol},
       {"http.request.port", Var::server_port},
-      {"upstream_hostport", Var::upstream_host}, {"http.reverse_proxy.upstream.hostport", Var::upstream_host},
+      {"upstream_hostport", Var::upstream_addr}, {"http.reverse_proxy.upstream.hostport", Var::upstream_addr},
       {"system.hostname", Var::hostname},
       {"http.request.local.host", Var::server_address},
       {"http.request.local.port", Var::server_port},

@@ -25,6 +25,7 @@ struct RequestView {
   std::string server_name;  // the selected virtual host's first name
   std::vector<std::pair<std::string, std::string>> headers;  // names as sent, in order
   std::string upstream_host;  // the proxy target as written, once a route proxies
+  std::string upstream_addr;  // host:port of the server picked for this attempt
 
   // The last regex match: $0..$9 and named groups.
   std::vector<std::string> captures;

@@ -159,12 +159,10 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
   up.method_string(req.method_string());
   up.target(upstream_target(a, view, snap.evaluator(), rewritten));
   up.version(a.protocol == ir::UpstreamProtocol::http1_0 ? 10 : 11);
-  HeaderList headers = end_to_end(view.headers);
-  apply_header_ops(route.request_headers, headers, snap.evaluator(), view);
-  for (const auto& [k, v] : headers) up.insert(k, v);
+  const HeaderList passed_on = end_to_end(view.headers);
   up.body() = std::move(body);
-  if (!up.body().empty() || req.count(http::field::content_length) || req.count(http::field::transfer_encoding))
-    up.prepare_payload();
+  const bool has_body =
+      !up.body().empty() || req.count(http::field::content_length) || req.count(http::field::transfer_encoding);
 
   Balancer& balancer = worker.balancer(*pool);
   Attempt attempt = balancer.start();
@@ -180,6 +178,13 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
     ++tries;
     const ir::UpstreamServer& server = pool->servers[pick->server];
     out.upstream = fmt::format("{}:{}", server.address, server.port);
+    // The header rules may name the picked server (Caddy's {upstream_hostport}).
+    view.upstream_addr = out.upstream;
+    up.clear();
+    HeaderList headers = passed_on;
+    apply_header_ops(route.request_headers, headers, snap.evaluator(), view);
+    for (const auto& [k, v] : headers) up.insert(k, v);
+    if (has_body) up.prepare_payload();
     // A kept connection if the pool keeps them (the freshest one still inside its idle
     // timeout), else a new one.
     std::unique_ptr<beast::tcp_stream> conn;

@@ -168,7 +168,7 @@ TEST(CaddyReverseProxy, HeaderUpAndDownForms) {
   const auto& r = only_route(c);
   ASSERT_EQ(r.request_headers.size(), 8u);
   EXPECT_EQ(r.request_headers[4].name, "Host");
-  EXPECT_EQ(render(r.request_headers[4].value), "${upstream_host}");
+  EXPECT_EQ(render(r.request_headers[4].value), "${upstream_addr}");  // the picked server, not the target as written
   EXPECT_EQ(r.request_headers[5].op, ir::HeaderOpKind::add);
   EXPECT_EQ(r.request_headers[6].op, ir::HeaderOpKind::remove);
   EXPECT_EQ(r.request_headers[6].name, "X-Forwarded-Host");

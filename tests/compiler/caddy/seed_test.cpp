@@ -39,7 +39,7 @@ TEST(CaddySeed, LoadBalancingWithActiveHealthChecks) {
   const auto& h = c.virtual_hosts[0].routes.at(0).request_headers;
   ASSERT_EQ(h.size(), 7u);  // Caddy's four, then the three header_up lines
   EXPECT_EQ(h[4].name, "Host");
-  EXPECT_EQ(render(h[4].value), "${upstream_host}");
+  EXPECT_EQ(render(h[4].value), "${upstream_addr}");
   EXPECT_EQ(render(h[5].value), "${client_address}");
   EXPECT_EQ(render(h[6].value), "${scheme}");
 }
