@@ -108,6 +108,8 @@ ir::Config Lowerer::build() {
       for (const auto& b : binds) vh.listeners.push_back(listener(b, gr.port, gr.tls, gr.addresses.front()->loc));
       if (gr.tls) {
         ir::TlsSettings t = site.tls.value_or(ir::TlsSettings{});
+        // Caddy 2.6's default: TLS 1.2 and 1.3.
+        if (t.protocols.empty()) t.protocols = {"TLSv1.2", "TLSv1.3"};
         bool automatic = g.auto_https != "off" && g.auto_https != "disable_certs";
         t.generated_certificates = t.certificates.empty() && (automatic || site.tls_internal);
         if (t.certificates.empty() && !t.generated_certificates)

@@ -49,7 +49,9 @@ std::string render(const Template& t) {
   std::string out;
   for (const auto& p : t.parts) {
     if (p.var == Var::literal) { out += p.value; continue; }
-    out += fmt::format("${{{}{}}}", boost::describe::enum_to_string(p.var, "?"), p.value.empty() ? "" : ":" + p.value);
+    // Header names compare ignoring case.
+    std::string arg = p.var == Var::request_header ? lower(p.value) : p.value;
+    out += fmt::format("${{{}{}}}", boost::describe::enum_to_string(p.var, "?"), arg.empty() ? "" : ":" + arg);
   }
   return out;
 }
@@ -59,6 +61,8 @@ std::string render(const Matcher& m) {
     case MatchOp::predicate: {
       if (!m.predicate) return "?";
       const auto& p = *m.predicate;
+      // Every path starts with "/": such a prefix matches every request.
+      if (p.kind == PredKind::path_prefix && p.value == "/") return "always";
       std::string kind = boost::describe::enum_to_string(p.kind, "?");
       return fmt::format("{}({}{}{})", kind, p.name.empty() ? "" : p.name + ", ", p.value,
                          p.case_insensitive ? ", ci" : "");
@@ -147,28 +151,60 @@ class Normalized {
     o.erase("listeners");  // the key says them
     o.erase("names");
     json::array routes;
-    for (size_t i = 0; i < vh.routes.size(); ++i)
+    bool covered = false;  // a route matching every request makes what follows unreachable
+    if (!vh.rewrites.empty() && vh.rewrites.front().kind != RewriteKind::rewrite) {
+      // A host that answers every request before selecting a route (nginx's
+      // server-level return) is one route that always matches.
+      const RewriteStep& step = vh.rewrites.front();
+      Route r = vh.fallback;
+      r.loc = step.loc;
+      r.match = Matcher{};
+      r.action = Action{};
+      if (step.kind == RewriteKind::redirect) {
+        r.action.kind = ActionKind::redirect;
+        r.action.redirect = RedirectAction{step.status, step.replacement};
+      } else {
+        r.action.kind = ActionKind::respond;
+        r.action.respond = RespondAction{step.status, step.has_body ? std::optional<Template>(step.replacement) : std::nullopt};
+      }
+      routes.push_back(route(r, path + "/rewrites/0"));
+      o["rewrites"] = json::array{};
+      covered = true;
+    }
+    for (size_t i = 0; i < vh.routes.size() && !covered; ++i) {
       routes.push_back(route(vh.routes[i], fmt::format("{}/routes/{}", path, i)));
+      covered = !vh.routes[i].internal && render(vh.routes[i].match) == "always";
+    }
     o["routes"] = std::move(routes);
     json::object named;
     for (const auto& r : vh.named_routes) named[r.name] = route(r, path + "/named_routes/" + r.name);
     o["named_routes"] = std::move(named);
-    o["fallback"] = route(vh.fallback, path + "/fallback");
+    if (covered) o.erase("fallback");
+    else o["fallback"] = route(vh.fallback, path + "/fallback");
     return clean(std::move(o));
   }
 
   json::value route(const Route& r, const std::string& path) {
     locs_[path] = r.loc;
     json::object o = json::value_from(r).as_object();
+    if (r.action.proxy) normalize_proxy(o["action"].as_object()["proxy"].as_object());
     // Operations on different fields are independent: key them by field name.
     auto keyed = [&](const std::vector<HeaderOp>& ops) {
       json::object out;
       for (const auto& op : ops) {
+        // The runtime strips hop-by-hop fields from every exchange: removing one again
+        // changes nothing (the route's `upgrade` says whether Upgrade passes).
+        static const char* hop[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
+                                    "transfer-encoding", "upgrade"};
+        if (op.op == HeaderOpKind::remove &&
+            std::any_of(std::begin(hop), std::end(hop), [&](const char* h) { return lower(op.name) == h; }))
+          continue;
         std::string text = boost::describe::enum_to_string(op.op, "?");
         if (op.op != HeaderOpKind::remove) text += " " + render(op.value);
         if (!op.always) text += " (success statuses only)";
         std::string key = lower(op.name);
-        if (!out.contains(key)) out[key] = json::array{};
+        // A set or a remove makes whatever came before it on that field moot.
+        if (!out.contains(key) || op.op == HeaderOpKind::set || op.op == HeaderOpKind::remove) out[key] = json::array{};
         out[key].as_array().push_back(json::string(text));
       }
       return out;
@@ -183,6 +219,16 @@ class Normalized {
     return clean(std::move(o));
   }
 
+  // Settings that cannot matter: retry details when nothing is retried.
+  static void normalize_proxy(json::object& proxy) {
+    auto& retry = proxy["retry"].as_object();
+    if (retry["on"].as_array().empty()) {
+      retry.erase("max_tries");
+      retry.erase("timeout_ms");
+      retry.erase("interval_ms");
+    }
+  }
+
   json::value pool(const Pool& p, const std::string& path) {
     locs_[path] = p.loc;
     json::object o = json::value_from(p).as_object();
@@ -192,6 +238,7 @@ class Normalized {
       json::object v = clean(json::value_from(s)).as_object();
       v.erase("address");
       v.erase("port");
+      if (s.max_fails == 0) v.erase("fail_timeout_ms");  // no passive accounting: no window
       servers[server_key(s)] = std::move(v);
     }
     o["servers"] = std::move(servers);

@@ -4,8 +4,10 @@
 // Ignored: source locations, the names of pools (a route's pool is compared by its
 // content) and of routes, the order of servers in a pool, of listeners, of virtual
 // hosts and of header operations on different fields, pools no route uses, the
-// source dialect, globals (process settings) and logging. Everything else - route
-// order included, since the first match wins - must be equal.
+// source dialect, globals (process settings) and logging; and what cannot change
+// behaviour (docs/cli.md lists it: unreachable routes, superseded header operations,
+// removals of hop-by-hop fields...). Everything else - route order included, since the
+// first match wins - must be equal.
 #pragma once
 
 #include <string>

@@ -85,12 +85,12 @@ TEST(Equivalence, ActionKindChangeSaysOnlyThat) {
   std::string b = kBase;
   b.replace(b.find("return 200;"), 11, "return 404;");
   EXPECT_EQ(diff(kBase, b),
-            "a.conf:6: virtual host example.com on 0.0.0.0:80: route path_prefix(/): action.respond.status 200 vs "
+            "a.conf:6: virtual host example.com on 0.0.0.0:80: route always: action.respond.status 200 vs "
             "b.conf:6: 404\n");
   std::string c = kBase;
   c.replace(c.find("return 200;"), 11, "proxy_pass http://app;");
   EXPECT_EQ(diff(kBase, c),
-            "a.conf:6: virtual host example.com on 0.0.0.0:80: route path_prefix(/): action.kind \"respond\" vs "
+            "a.conf:6: virtual host example.com on 0.0.0.0:80: route always: action.kind \"respond\" vs "
             "b.conf:6: \"proxy\"\n");
 }
 
