@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "ir/ir_json_conversions.h"
+#include "ir/text.h"
 
 namespace pg::ir {
 
@@ -15,10 +16,7 @@ namespace {
 
 namespace json = boost::json;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
+std::string lower(std::string s) { return to_lower(std::move(s)); }
 
 // Keys that say where or how something was written, not what it does.
 bool ignored_key(std::string_view k) {

@@ -1,4 +1,5 @@
 #include "ir/route_select.h"
+#include "ir/text.h"
 
 #include <arpa/inet.h>
 
@@ -12,11 +13,6 @@ namespace pg::ir {
 
 namespace {
 
-bool iequals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 const std::string* header(const RequestView& r, const std::string& name) {
   for (const auto& [n, v] : r.headers)

@@ -11,16 +11,14 @@
 #include "nginx/lowerer.h"
 #include "nginx/route_order.h"
 #include "nginx/values.h"
+#include "ir/text.h"
 
 namespace pg::nginx {
 
 namespace {
 
-bool iequals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using ir::iequals;
+
 
 ir::Template literal(std::string s) {
   ir::Template t;

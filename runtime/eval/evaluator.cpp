@@ -1,4 +1,5 @@
 #include "eval/evaluator.h"
+#include "ir/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,19 +8,13 @@ namespace pg::runtime {
 
 namespace {
 
+using ir::iequals;
+
 // Maps may refer to maps; nginx rejects a cycle when it happens. Bound the depth.
 constexpr int kMaxMapDepth = 16;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
+using ir::to_lower;
 
-bool iequals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -39,10 +34,10 @@ struct Evaluator::MapTable {
   explicit MapTable(const ir::Map& m) : map(&m) {
     for (const auto& e : m.entries) {
       switch (e.match) {
-        case ir::MapMatch::exact: exact.emplace(lower(e.pattern), &e.value); break;
-        case ir::MapMatch::wildcard_prefix: prefix_wildcards.emplace_back(lower(e.pattern.substr(1)), &e.value); break;
+        case ir::MapMatch::exact: exact.emplace(to_lower(e.pattern), &e.value); break;
+        case ir::MapMatch::wildcard_prefix: prefix_wildcards.emplace_back(to_lower(e.pattern.substr(1)), &e.value); break;
         case ir::MapMatch::wildcard_suffix:
-          suffix_wildcards.emplace_back(lower(e.pattern.substr(0, e.pattern.size() - 1)), &e.value);
+          suffix_wildcards.emplace_back(to_lower(e.pattern.substr(0, e.pattern.size() - 1)), &e.value);
           break;
         case ir::MapMatch::regex:
         case ir::MapMatch::regex_i: regexes.emplace_back(ir::Regex(e.pattern, e.match == ir::MapMatch::regex_i), &e.value); break;
@@ -51,7 +46,7 @@ struct Evaluator::MapTable {
   }
 
   const ir::Template* lookup(const std::string& value, ir::RequestView& request) const {
-    std::string v = lower(value);
+    std::string v = to_lower(value);
     if (auto it = exact.find(v); it != exact.end()) return it->second;
     const ir::Template* best = nullptr;
     size_t best_len = 0;

@@ -1,6 +1,7 @@
 #include "eval/header_ops.h"
 
 #include "ir/regex.h"
+#include "ir/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,11 +10,8 @@ namespace pg::runtime {
 
 namespace {
 
-bool iequals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using ir::iequals;
+
 
 bool success_or_redirect(int status) {
   switch (status) {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "eval/header_ops.h"
+#include "http/await.h"
 #include "http/generated.h"
 #include "http/upstream_exchange.h"
 #include "http/uri.h"
@@ -24,7 +25,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 // nginx: large_client_header_buffers 4 8k, client_header_timeout 60s.
 constexpr uint32_t kHeaderLimit = 32 * 1024;
 constexpr auto kHeaderTimeout = std::chrono::seconds(60);

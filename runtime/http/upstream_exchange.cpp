@@ -14,8 +14,10 @@
 #include <fmt/format.h>
 
 #include "eval/header_ops.h"
+#include "http/await.h"
 #include "http/generated.h"
 #include "http/uri.h"
+#include "ir/text.h"
 
 namespace pg::runtime {
 
@@ -26,7 +28,8 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+using ir::iequals;
+
 
 // The IR's 0 means "no timeout" (Caddy's read and write timeouts are unset by default).
 void deadline(beast::tcp_stream& s, int64_t ms) {
@@ -34,11 +37,6 @@ void deadline(beast::tcp_stream& s, int64_t ms) {
   else s.expires_never();
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Hop-by-hop fields (RFC 9110 7.6.1): never forwarded, in either direction.
 HeaderList end_to_end(const std::vector<std::pair<std::string, std::string>>& in) {
