@@ -52,11 +52,26 @@ BOOST_DEFINE_ENUM_CLASS(Var,
     time_local, time_iso8601, msec, upstream_addr, upstream_status, upstream_response_time,
     connection_id, hostname)
 
+// A transformation applied to a variable's value, in order (HAProxy's converters).
+// name: lower | upper | regsub (args: regex, replacement[, flags "g"/"i"]) |
+// field (args: index, delimiters[, count]) | word (args: index, delimiters[, count]).
+struct Converter {
+  std::string name;
+  std::vector<std::string> args;
+};
+BOOST_DESCRIBE_STRUCT(Converter, (), (name, args))
+
 struct TemplatePart {
+  TemplatePart() = default;
+  // Most parts have no converters: {var, value} stays the short way to write one.
+  TemplatePart(Var v, std::string val, std::vector<Converter> convs = {})
+      : var(v), value(std::move(val)), converters(std::move(convs)) {}
+
   Var var = Var::literal;
   std::string value;
+  std::vector<Converter> converters;  // applied to the value in order; literals have none
 };
-BOOST_DESCRIBE_STRUCT(TemplatePart, (), (var, value))
+BOOST_DESCRIBE_STRUCT(TemplatePart, (), (var, value, converters))
 
 struct Template {
   std::vector<TemplatePart> parts;
@@ -175,8 +190,9 @@ struct HealthCheck {
   std::string expect_body_regex;
   int rise = 2;
   int fall = 3;
+  bool connect_only = false;  // a TCP connect is the whole check (no HTTP request sent)
 };
-BOOST_DESCRIBE_STRUCT(HealthCheck, (), (uri, method, headers, interval_ms, timeout_ms, expect_status, expect_body_regex, rise, fall))
+BOOST_DESCRIBE_STRUCT(HealthCheck, (), (uri, method, headers, interval_ms, timeout_ms, expect_status, expect_body_regex, rise, fall, connect_only))
 
 struct Pool {
   SourceLoc loc;
@@ -214,7 +230,8 @@ BOOST_DESCRIBE_STRUCT(Matcher, (), (op, predicate, children))
 
 // ---- actions ----------------------------------------------------------------------------------
 
-BOOST_DEFINE_ENUM_CLASS(HeaderOpKind, set, add, remove)
+BOOST_DEFINE_ENUM_CLASS(HeaderOpKind, set, add, remove,
+    add_if_absent)  // add only when the request has no such header
 
 struct HeaderOp {
   SourceLoc loc;
@@ -223,8 +240,9 @@ struct HeaderOp {
   Template value;
   // Response headers: false applies only to 200 201 204 206 301 302 303 304 307 308.
   bool always = true;
+  std::vector<std::string> except_clients;  // CIDRs: the op is skipped for these clients
 };
-BOOST_DESCRIBE_STRUCT(HeaderOp, (), (loc, op, name, value, always))
+BOOST_DESCRIBE_STRUCT(HeaderOp, (), (loc, op, name, value, always, except_clients))
 
 BOOST_DEFINE_ENUM_CLASS(UpstreamProtocol, http1_0, http1_1, h2, grpc)
 BOOST_DEFINE_ENUM_CLASS(UriMode,
@@ -236,8 +254,9 @@ struct Timeouts {
   int64_t connect_ms = 60000;
   int64_t send_ms = 60000;  // between two successive writes
   int64_t read_ms = 60000;  // between two successive reads
+  int64_t tunnel_ms = 0;    // idle timeout of an upgraded (WebSocket) tunnel; 0: read_ms/send_ms
 };
-BOOST_DESCRIBE_STRUCT(Timeouts, (), (connect_ms, send_ms, read_ms))
+BOOST_DESCRIBE_STRUCT(Timeouts, (), (connect_ms, send_ms, read_ms, tunnel_ms))
 
 struct Buffering {
   bool response = true;            // false: stream each chunk to the client at once
@@ -362,8 +381,9 @@ BOOST_DESCRIBE_STRUCT(AccessRule, (), (loc, allow, cidr))
 struct ClientLimits {
   int64_t max_body_bytes = 1048576;       // 0: unlimited; over it: 413
   int64_t keepalive_timeout_ms = 75000;   // idle client connection; 0: no keepalive
+  int64_t idle_timeout_ms = 0;            // client inactivity while a request is in progress; 0: none
 };
-BOOST_DESCRIBE_STRUCT(ClientLimits, (), (max_body_bytes, keepalive_timeout_ms))
+BOOST_DESCRIBE_STRUCT(ClientLimits, (), (max_body_bytes, keepalive_timeout_ms, idle_timeout_ms))
 
 // ---- routes, virtual hosts, listeners -----------------------------------------------------------
 

@@ -133,7 +133,7 @@ ir::ProxyAction Builder::proxy_action(const ProxyPass& pp, const LocationNode& n
   };
   std::vector<ir::HeaderOp> defaults;
   auto def = [&](ir::HeaderOpKind op, const char* name, ir::Template v) {
-    if (!named(name)) defaults.push_back(ir::HeaderOp{SourceLoc{}, op, name, std::move(v), true});
+    if (!named(name)) defaults.push_back(ir::HeaderOp{SourceLoc{}, op, name, std::move(v), true, {}});
   };
   if (pp.grpc) {
     def(ir::HeaderOpKind::set, "Host", variable(ir::Var::upstream_host));

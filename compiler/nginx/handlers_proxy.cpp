@@ -82,7 +82,7 @@ void header(Lowerer& l, const Directive& d, Opt<std::vector<ir::HeaderOp>>& list
   auto value = l.tmpl(d, 1);
   if (!value) return;
   if (!list) list.emplace();
-  ir::HeaderOp op{report_loc(d), ir::HeaderOpKind::set, d.args[0].value, std::move(*value), true};
+  ir::HeaderOp op{report_loc(d), ir::HeaderOpKind::set, d.args[0].value, std::move(*value), true, {}};
   if (d.args[1].value.empty()) op.op = ir::HeaderOpKind::remove;  // "" : not passed at all
   list->push_back(std::move(op));
 }

@@ -218,7 +218,7 @@ void add_header(Lowerer& l, const Directive& d) {
   auto& headers = l.frame().settings->add_headers;
   if (!headers) headers.emplace();
   headers->push_back(ir::HeaderOp{report_loc(d), ir::HeaderOpKind::add, d.args[0].value,
-                                  std::move(*value), d.args.size() == 3});
+                                  std::move(*value), d.args.size() == 3, {}});
 }
 
 static void access_rule(Lowerer& l, const Directive& d, bool allow) {
