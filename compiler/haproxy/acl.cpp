@@ -13,11 +13,18 @@ ir::Matcher pred(ir::PredKind kind, std::string value, std::string name = "", bo
   return m;
 }
 
+// all/any of `children`, with nested groups of the same kind spliced in.
 ir::Matcher group(ir::MatchOp op, std::vector<ir::Matcher> children) {
   if (children.size() == 1 && op != ir::MatchOp::not_) return std::move(children.front());
   ir::Matcher m;
   m.op = op;
-  m.children = std::move(children);
+  for (auto& c : children) {
+    if (op != ir::MatchOp::not_ && c.op == op) {
+      for (auto& g : c.children) m.children.push_back(std::move(g));
+    } else {
+      m.children.push_back(std::move(c));
+    }
+  }
   return m;
 }
 

@@ -352,8 +352,7 @@ void Builder::build_frontend(const Proxy& fe) {
   // Terminal frontend rules answer before any backend is chosen.
   for (const auto& r : fe.request_rules) {
     if (!is_terminal(r.kind)) continue;
-    std::string name = r.keyword;
-    ir::Route route = base_route(fe, r.loc, name);
+    ir::Route route = base_route(fe, r.loc, r.text);
     if (r.condition) route.match = *r.condition;
     terminal_route(route, r);
     vh.routes.push_back(std::move(route));
@@ -364,7 +363,7 @@ void Builder::build_frontend(const Proxy& fe) {
     if (&be != &fe) {
       for (const auto& r : be.request_rules) {
         if (!is_terminal(r.kind)) continue;
-        ir::Route route = base_route(fe, r.loc, fmt::format("{} ({})", r.keyword, rule.text));
+        ir::Route route = base_route(fe, r.loc, fmt::format("{} ({})", r.text, rule.text));
         std::vector<ir::Matcher> both{rule.condition};
         if (r.condition) both.push_back(*r.condition);
         route.match = all_of(std::move(both));
@@ -455,8 +454,10 @@ ir::Config Builder::build() {
   for (const auto& p : proxies_)
     if (p.kind != kBackend && p.settings.mode == "http") build_frontend(p);
   bool any_log = false;
-  for (const auto& vh : c_.virtual_hosts)
+  for (const auto& vh : c_.virtual_hosts) {
+    any_log = any_log || !vh.fallback.access_logs.empty();
     for (const auto& r : vh.routes) any_log = any_log || !r.access_logs.empty();
+  }
   if (any_log) {
     // HAProxy's formats, with the fields the IR has variables for.
     using V = ir::Var;

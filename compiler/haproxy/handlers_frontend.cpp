@@ -157,6 +157,7 @@ std::optional<HttpRule> parse_rule(Lowerer& lw, const Line& l, size_t a, bool re
   r.loc = l.loc;
   const std::string& action = l.words[1].value;
   r.keyword = l.words[0].value + " " + action;
+  r.text = join_words(l, 0, l.words.size());
   size_t c = condition_start(l, a);
   if (c < l.words.size()) {
     auto m = lower_condition(lw, l, c);

@@ -34,7 +34,8 @@ std::vector<std::string> split_top(const std::string& s, bool& ok) {
   return out;
 }
 
-// "name(a,b)" -> name, args (arguments unescaped: '\,' '\)' '\\').
+// "name(a,b)" -> name, args. A backslash protects ',', '(', ')' and itself; before any
+// other character it stays (regsub(\.,_) keeps its regex escape).
 bool split_call(const std::string& s, std::string& name, std::vector<std::string>& args) {
   auto open = s.find('(');
   if (open == std::string::npos) {
@@ -48,7 +49,9 @@ bool split_call(const std::string& s, std::string& name, std::vector<std::string
   for (size_t i = 0; i < inner.size(); ++i) {
     char c = inner[i];
     if (c == '\\' && i + 1 < inner.size()) {
-      cur += inner[++i];
+      char n = inner[++i];
+      if (n != ',' && n != '(' && n != ')' && n != '\\') cur += c;
+      cur += n;
       continue;
     }
     if (c == ',') {

@@ -109,7 +109,8 @@ enum class RuleKind { set_header, add_header, del_header, set_path, replace_path
 struct HttpRule {
   SourceLoc loc;
   RuleKind kind = RuleKind::set_header;
-  std::string keyword;  // "http-request set-header", for names and messages
+  std::string keyword;  // "http-request set-header", for messages
+  std::string text;     // the whole line, for route names
   std::optional<ir::Matcher> condition;  // null: unconditional
   std::string name;           // header name
   ir::Template value;         // header value, path, body, redirect location
