@@ -450,6 +450,13 @@ ir::Config Builder::build() {
       continue;
     }
     if (p.kind != kFrontend && (p.kind == kBackend || !p.servers.empty())) build_pool(p);
+    // HAProxy's own warning: without these, connections may wait forever.
+    const Settings& s = p.settings;
+    auto has = [&](const char* k) { return s.timeouts.count(k) > 0; };
+    bool front = p.kind != kBackend, back = p.kind != kFrontend;
+    if ((front && !has("client")) || (back && (!has("connect") || !has("server"))))
+      l_.warning(p.loc, fmt::format("missing timeouts for {} '{}'.",
+                                    p.kind == kFrontend ? "frontend" : p.kind == kBackend ? "backend" : "proxy", p.name));
   }
   for (const auto& p : proxies_)
     if (p.kind != kBackend && p.settings.mode == "http") build_frontend(p);

@@ -9,7 +9,7 @@ namespace pg::haproxy::handlers {
 namespace {
 
 // Applies the server parameters in words [from, end) to `p`. False after an error.
-bool server_params(Lowerer& lw, const Line& l, size_t from, ServerParams& p, const char* keyword) {
+bool server_params(Lowerer& lw, const Line& l, size_t from, ServerParams& p, const std::string& who) {
   for (size_t i = from; i < l.words.size(); ++i) {
     const Word& w = l.words[i];
     const std::string& k = w.value;
@@ -26,8 +26,8 @@ bool server_params(Lowerer& lw, const Line& l, size_t from, ServerParams& p, con
         return false;
       }
       if (*n < lo || *n > hi) {
-        if (lo == 1 && *n == 0) lw.error(v.loc, fmt::format("'{}' has to be > 0.", k));
-        else lw.error(v.loc, fmt::format("'{}' must be between {} and {}, got '{}'.", k, lo, hi, v.value));
+        if (lo == 1 && *n == 0) lw.error(v.loc, fmt::format("{} : '{}' has to be > 0.", who, k));
+        else lw.error(v.loc, fmt::format("{} : '{}' must be between {} and {}, got '{}'.", who, k, lo, hi, v.value));
         return false;
       }
       out = static_cast<int>(*n);
@@ -45,7 +45,7 @@ bool server_params(Lowerer& lw, const Line& l, size_t from, ServerParams& p, con
         return false;
       }
       if (t.ms == 0) {
-        lw.error(v.loc, fmt::format("server {}: '{}' has to be > 0.", keyword, k));
+        lw.error(v.loc, fmt::format("{} : '{}' has to be > 0.", who, k));
         return false;
       }
       out = t.ms;
@@ -74,7 +74,7 @@ bool server_params(Lowerer& lw, const Line& l, size_t from, ServerParams& p, con
       }
       p.verify = l.words[++i].value;
     } else {
-      lw.error(w.loc, fmt::format("{} option '{}' is not supported by proxyglot yet", keyword, k));
+      lw.error(w.loc, fmt::format("{} : option '{}' is not supported by proxyglot yet", who, k));
       return false;
     }
     if (!ok) return false;
@@ -86,7 +86,7 @@ bool server_params(Lowerer& lw, const Line& l, size_t from, ServerParams& p, con
 
 void default_server(Lowerer& lw, const Line& l, size_t a) {
   ServerParams p = lw.settings().default_server;
-  if (server_params(lw, l, a, p, "default-server")) lw.settings().default_server = p;
+  if (server_params(lw, l, a, p, "'default-server'")) lw.settings().default_server = p;
 }
 
 void server(Lowerer& lw, const Line& l, size_t a) {
@@ -99,19 +99,20 @@ void server(Lowerer& lw, const Line& l, size_t a) {
   s.name = l.words[a].value;
   const Word& aw = l.words[a + 1];
   Address addr = parse_address(aw.value);
+  std::string who = fmt::format("'server {}/{}'", lw.proxy().name, s.name);
   if (!addr.error.empty()) {
-    lw.error(aw.loc, fmt::format("server {}: {}", s.name, addr.error));
+    lw.error(aw.loc, fmt::format("{} : {}", who, addr.error));
     return;
   }
   if (!addr.unix_socket && !addr.has_port) {
-    lw.error(aw.loc, fmt::format("server {}: an address without a port (the client's destination port) is not "
-                                 "supported by proxyglot yet", s.name));
+    lw.error(aw.loc, fmt::format("{} : an address without a port (the client's destination port) is not "
+                                 "supported by proxyglot yet", who));
     return;
   }
   s.host = addr.host;
   s.port = addr.port;
   s.params = lw.settings().default_server;
-  if (!server_params(lw, l, a + 2, s.params, "server")) return;
+  if (!server_params(lw, l, a + 2, s.params, who)) return;
   for (const auto& other : lw.proxy().servers) {
     if (other.name == s.name) {
       lw.error(l.loc, fmt::format("backend '{}' has the same server name '{}' declared at line {}.",

@@ -40,7 +40,7 @@ void bind(Lowerer& lw, const Line& l, size_t a) {
     std::string one = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     Address addr = parse_address(one);
     if (!addr.error.empty()) {
-      lw.error(l.words[a].loc, fmt::format("bind '{}' : {}", l.words[a].value, addr.error));
+      lw.error(l.words[a].loc, fmt::format("'bind' : {}", addr.error));
       return;
     }
     if (!addr.unix_socket && !addr.has_port) {

@@ -29,7 +29,7 @@ void timeout(Lowerer& lw, const Line& l, size_t a) {
   std::string kind = l.words[1].value;
   auto t = parse_time(l.words[a].value);
   if (!t.error.empty()) {
-    lw.error(l.words[a].loc, fmt::format("'timeout {}': {} in argument '{}'", kind, t.error, l.words[a].value));
+    lw.error(l.words[a].loc, fmt::format("{} in 'timeout {}'", t.error, kind));
     return;
   }
   lw.settings().timeouts[kind] = Timed{true, t.ms, l.loc};
@@ -57,8 +57,7 @@ void option_forwardfor(Lowerer& lw, const Line& l, size_t a) {
     } else if (w == "if-none") {
       f.if_none = true;
     } else {
-      lw.error(l.words[i].loc, fmt::format("'option forwardfor' only supports optional values: 'header', "
-                                           "'if-none' and 'except', got '{}'", w));
+      lw.error(l.words[i].loc, "'option forwardfor' only supports optional values: 'except', 'header' and 'if-none'.");
       return;
     }
   }
@@ -276,9 +275,8 @@ void balance(Lowerer& lw, const Line& l, size_t a) {
     lw.error(w.loc, "'balance rdp-cookie' is not supported by proxyglot yet");
     return;
   } else {
-    lw.error(w.loc, fmt::format("'balance' only supports 'roundrobin', 'static-rr', 'leastconn', 'source', "
-                                "'uri', 'url_param', 'hash', 'hdr(name)', 'rdp-cookie(name)', 'first' and "
-                                "'random' options, got '{}'.", w.value));
+    lw.error(w.loc, "balance only supports 'roundrobin', 'static-rr', 'leastconn', 'source', 'uri', "
+                    "'url_param', 'hdr(name)' and 'rdp-cookie(name)' options.");
     return;
   }
   if (!extra_ok && a + 1 < l.words.size()) {

@@ -159,8 +159,8 @@ void Lowerer::dispatch(const Line& l) {
   if (!(spec->sections & section_)) {
     if (spec->warn_elsewhere && in_proxy()) {
       const char* missing = (spec->sections & kFrontend) ? "frontend" : "backend";
-      warning(l.loc, fmt::format("'{}' ignored because {} '{}' has no {} capability.", name, section_name(),
-                                 proxy().name, missing));
+      warning(l.loc, fmt::format("'{}' will be ignored because {} '{}' has no {} capability", name,
+                                 section_name(), proxy().name, missing));
     } else {
       error(l.loc, fmt::format("'{}' not allowed in '{}' section", name, section_name()));
     }
