@@ -93,6 +93,7 @@ INSTANTIATE_TEST_SUITE_P(All, Corpus, ::testing::ValuesIn(corpus()),
                          [](const auto& info) { return test_name(info.param); });
 
 TEST(Corpus, HasAtLeast25NginxConfigs) { EXPECT_GE(corpus("nginx").size(), 25u); }
+TEST(Corpus, HasAtLeast25HaproxyConfigs) { EXPECT_GE(corpus("haproxy").size(), 25u); }
 
 // The guide's examples (../shared/examples/seed), each against its golden
 // tests/corpus/<dialect>/seed-<name>.json.
