@@ -81,7 +81,9 @@ class Builder {
   void build_pool(const Proxy& p);
   void build_frontend(const Proxy& fe);
   ir::Route base_route(const Proxy& fe, const SourceLoc& loc, std::string name);
-  ir::Route backend_route(const Proxy& fe, const Proxy& be, const SwitchRule& rule);
+  ir::Route backend_route(const Proxy& fe, const Proxy& be, const SwitchRule& rule,
+                          const std::vector<bool>& taken);
+  std::vector<ir::Route> backend_routes(const Proxy& fe, const Proxy& be, const SwitchRule& rule);
   void terminal_route(ir::Route& r, const HttpRule& rule);
   const Proxy* backend(const std::string& name) const;
   void check_rule_order(const Proxy& p);
@@ -228,7 +230,60 @@ void Builder::terminal_route(ir::Route& r, const HttpRule& rule) {
   r.action.respond = resp;
 }
 
-ir::Route Builder::backend_route(const Proxy& fe, const Proxy& be, const SwitchRule& rule) {
+// The conditional header rules that apply to traffic from `fe` to `be`, in order.
+std::vector<const HttpRule*> conditional_header_rules(const Proxy& fe, const Proxy& be) {
+  std::vector<const HttpRule*> out;
+  for (const Proxy* p : {&fe, &be}) {
+    for (const auto& r : p->request_rules)
+      if (is_header_rule(r.kind) && r.condition) out.push_back(&r);
+    if (&fe == &be) break;
+  }
+  return out;
+}
+
+// The IR's header operations have no condition: a route whose requests meet k
+// conditional header rules becomes 2^k routes, one per combination of the conditions
+// (they exclude each other, so their order does not matter), each with the operations
+// that apply. Conditions are evaluated on the request as received.
+std::vector<ir::Route> Builder::backend_routes(const Proxy& fe, const Proxy& be, const SwitchRule& rule) {
+  constexpr size_t kMaxConditional = 4;
+  auto conditional = conditional_header_rules(fe, be);
+  if (conditional.size() > kMaxConditional) {
+    l_.error(conditional[kMaxConditional]->loc,
+             fmt::format("more than {} conditional header rules for one backend are not supported by proxyglot yet",
+                         kMaxConditional));
+    return {};
+  }
+  std::vector<ir::Route> out;
+  size_t k = conditional.size();
+  for (size_t mask = (1u << k); mask-- > 0;) {  // all conditions true first
+    std::vector<bool> taken(k);
+    std::vector<ir::Matcher> match{rule.condition};
+    std::string with;
+    for (size_t i = 0; i < k; ++i) {
+      taken[i] = (mask >> (k - 1 - i)) & 1u;
+      ir::Matcher c = *conditional[i]->condition;
+      if (!taken[i]) {
+        ir::Matcher n;
+        n.op = ir::MatchOp::not_;
+        n.children.push_back(std::move(c));
+        c = std::move(n);
+      }
+      match.push_back(std::move(c));
+      with += fmt::format("{}line {} {}", with.empty() ? "" : ", ", conditional[i]->loc.line, taken[i] ? "applies" : "does not apply");
+    }
+    ir::Route r = backend_route(fe, be, rule, taken);
+    if (k > 0) {
+      r.match = all_of(std::move(match));
+      r.name += " [" + with + "]";
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+ir::Route Builder::backend_route(const Proxy& fe, const Proxy& be, const SwitchRule& rule,
+                                 const std::vector<bool>& taken) {
   ir::Route r = base_route(fe, rule.loc, rule.text);
   r.match = rule.condition;
   const Settings& bs = be.settings;
@@ -260,9 +315,13 @@ ir::Route Builder::backend_route(const Proxy& fe, const Proxy& be, const SwitchR
   r.action.proxy = std::move(a);
 
   // Request: the frontend's rules, then the backend's, then X-Forwarded-For.
+  size_t conditional_index = 0;
   for (const Proxy* p : {&fe, &be}) {
     for (const auto& rule_ : p->request_rules) {
-      if (is_header_rule(rule_.kind) && !rule_.condition) r.request_headers.push_back(header_op(rule_));
+      if (is_header_rule(rule_.kind)) {
+        bool applies = !rule_.condition || taken.at(conditional_index++);
+        if (applies) r.request_headers.push_back(header_op(rule_));
+      }
       if (is_path_rule(rule_.kind) && p == &be && &fe != &be) r.rewrites.push_back(rewrite_step(rule_, ir::RewriteFlag::break_));
     }
     if (&fe == &be) break;
@@ -309,8 +368,6 @@ void Builder::check_rule_order(const Proxy& p) {
       l_.error(r.loc, fmt::format("'{}' after the terminal rule at line {} is not supported by proxyglot yet",
                                   r.keyword, first_terminal->loc.line));
     if (is_path_rule(r.kind) && r.condition)
-      l_.error(r.loc, fmt::format("conditional '{}' is not supported by proxyglot yet", r.keyword));
-    if (is_header_rule(r.kind) && r.condition)
       l_.error(r.loc, fmt::format("conditional '{}' is not supported by proxyglot yet", r.keyword));
   }
 }
@@ -371,7 +428,7 @@ void Builder::build_frontend(const Proxy& fe) {
         vh.routes.push_back(std::move(route));
       }
     }
-    vh.routes.push_back(backend_route(fe, be, rule));
+    for (auto& r : backend_routes(fe, be, rule)) vh.routes.push_back(std::move(r));
   };
   for (const auto& rule : fe.switching) {
     const Proxy* be = backend(rule.backend);

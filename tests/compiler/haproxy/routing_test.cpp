@@ -124,5 +124,20 @@ TEST(HaproxyRouting, BackendTerminalRulesApplyToItsTrafficOnly) {
   EXPECT_EQ(route_for(c, "/b/x.php"), "default_backend b");
 }
 
+TEST(HaproxyRouting, ConditionalHeaderRulesSplitTheRoute) {
+  auto c = haproxy(std::string("frontend fe\n bind :80\n http-request set-header X-Proto https if { ssl_fc }\n"
+                               " http-request set-header X-Always 1\n default_backend a\n") + kBackends);
+  const auto& rs = c.virtual_hosts[0].routes;
+  ASSERT_EQ(rs.size(), 2u);
+  auto https = req("/");
+  https.scheme = "https";
+  EXPECT_EQ(route_for_request(c, https), "default_backend a [line 5 applies]");
+  EXPECT_EQ(route_for_request(c, req("/")), "default_backend a [line 5 does not apply]");
+  ASSERT_EQ(rs[0].request_headers.size(), 2u);
+  EXPECT_EQ(rs[0].request_headers[0].name, "X-Proto");
+  ASSERT_EQ(rs[1].request_headers.size(), 1u);
+  EXPECT_EQ(rs[1].request_headers[0].name, "X-Always");
+}
+
 }  // namespace
 }  // namespace pg::test
