@@ -4,6 +4,7 @@
 // wins), then its default backend; nothing matching answers 503 as HAProxy does.
 #include <climits>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -93,6 +94,7 @@ class Builder {
   const std::vector<Proxy>& proxies_;
   std::string file_;
   ir::Config c_;
+  std::set<std::string> warned_no_log_;
 };
 
 const Proxy* Builder::backend(const std::string& name) const {
@@ -190,6 +192,8 @@ ir::Route Builder::base_route(const Proxy& fe, const SourceLoc& loc, std::string
   // Logging: only with `log global` or a proxy `log` line.
   std::vector<LogTarget> targets = s.logs;
   if (s.log_global) targets.insert(targets.end(), global_.logs.begin(), global_.logs.end());
+  if (s.httplog && targets.empty() && warned_no_log_.insert(fe.name).second)
+    l_.warning(fe.loc, fmt::format("log format ignored for frontend '{}' since it has no log address.", fe.name));
   for (const auto& t : targets) {
     ir::AccessLog a;
     a.loc = t.loc;

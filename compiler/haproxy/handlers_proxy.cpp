@@ -110,6 +110,9 @@ void option_httpchk(Lowerer& lw, const Line& l, size_t a) {
     c.method = l.words[a].value;
     c.uri = l.words[a + 1].value;
     if (n == 3) split_version(l.words[a + 2].value, c);
+    if (n == 3 && l.words[a + 2].value.find("\r\n") != std::string::npos)
+      lw.warning(l.loc, "'option httpchk' : hiding headers or body at the end of the version string is deprecated. "
+                        "Please, consider to use 'http-check send' directive instead.");
   }
   HttpCheck& cur = lw.settings().httpchk;
   // http-check lines given earlier in the section keep their effect.
