@@ -150,6 +150,7 @@ std::optional<ir::Matcher> lower_acl(Lowerer& lw, const Line& l, size_t from, si
     if (base == "hdr") return pred(K::header_present, "", fetch->arg);
     if (base == "path" || base == "url" || base == "method" || base == "src") return always();
     if (base == "query") return negate(pred(K::query, ""));
+    if (base == "url_param") return pred(K::query_arg_present, "", fetch->arg);
     return fail(fmt::format("'-m found' on '{}'", fw.value));
   }
   if (base == "hdr_cnt") {
@@ -195,7 +196,8 @@ std::optional<ir::Matcher> lower_acl(Lowerer& lw, const Line& l, size_t from, si
       if (method != "str" || ci) return fail(fmt::format("'{}' matched other than exactly", fw.value));
       any.push_back(pred(K::query, p));
     } else if (base == "url_param") {
-      return fail(fmt::format("fetch '{}' in an ACL", fw.value));
+      if (method != "str") return fail(fmt::format("'{}' with '-m {}'", fw.value, method));
+      any.push_back(pred(K::query_arg, p, fetch->arg, ci));
     }
   }
   if (any.empty()) return never();  // no pattern: HAProxy's ACL never matches

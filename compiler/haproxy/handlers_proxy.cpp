@@ -33,6 +33,8 @@ void timeout(Lowerer& lw, const Line& l, size_t a) {
     return;
   }
   lw.settings().timeouts[kind] = Timed{true, t.ms, l.loc};
+  if (kind == "queue" || kind == "client-fin" || kind == "server-fin")
+    lw.warning(l.loc, fmt::format("'timeout {}' has no equivalent in the IR; it is not applied", kind));
 }
 
 void option_httplog(Lowerer& lw, const Line& l, size_t a) {
@@ -317,6 +319,7 @@ void maxconn_proxy(Lowerer& lw, const Line& l, size_t a) {
     return;
   }
   lw.settings().maxconn = static_cast<int>(*n);
+  lw.warning(l.loc, "a proxy's 'maxconn' has no equivalent in the IR; it is not applied");
 }
 
 namespace {

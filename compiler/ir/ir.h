@@ -210,7 +210,9 @@ BOOST_DESCRIBE_STRUCT(Pool, (), (loc, name, implicit, servers, balancing, keepal
 BOOST_DEFINE_ENUM_CLASS(MatchOp, all, any, not_, predicate)
 BOOST_DEFINE_ENUM_CLASS(PredKind,
     path_exact, path_prefix, path_regex,  // on the normalised path
-    host, header_present, header_exact, header_regex, method, query, client_cidr, scheme, upgrade)
+    host, header_present, header_exact, header_regex, method, query, client_cidr, scheme, upgrade,
+    query_arg,          // the query has an argument `name` equal to `value`
+    query_arg_present)  // the query has an argument `name`
 
 struct Predicate {
   PredKind kind = PredKind::path_prefix;

@@ -124,6 +124,18 @@ TEST(HaproxyRouting, BackendTerminalRulesApplyToItsTrafficOnly) {
   EXPECT_EQ(route_for(c, "/b/x.php"), "default_backend b");
 }
 
+TEST(HaproxyRouting, UrlParamAcls) {
+  auto c = haproxy(std::string("frontend fe\n bind :80\n use_backend a if { url_param(v) 2 }\n"
+                               " use_backend b if { url_param(debug) -m found }\n") + kBackends);
+  auto r = req("/x");
+  r.query = "a=1&v=2";
+  EXPECT_EQ(route_for_request(c, r), "use_backend a if { url_param(v) 2 }");
+  r.query = "v=3;debug";
+  EXPECT_EQ(route_for_request(c, r), "use_backend b if { url_param(debug) -m found }");
+  r.query = "xv=2";
+  EXPECT_EQ(route_for_request(c, r), "fallback");
+}
+
 TEST(HaproxyRouting, ConditionalHeaderRulesSplitTheRoute) {
   auto c = haproxy(std::string("frontend fe\n bind :80\n http-request set-header X-Proto https if { ssl_fc }\n"
                                " http-request set-header X-Always 1\n default_backend a\n") + kBackends);
