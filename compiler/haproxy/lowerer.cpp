@@ -157,6 +157,12 @@ void Lowerer::dispatch(const Line& l) {
     return;
   }
   if (!(spec->sections & section_)) {
+    // Global keywords in a proxy section, or proxy keywords in global, are unknown to
+    // HAProxy there: each section has its own keyword list.
+    if (section_ == kGlobal || spec->sections == kGlobal) {
+      error(l.loc, fmt::format("unknown keyword '{}' in '{}' section", k, section_name()));
+      return;
+    }
     if (spec->warn_elsewhere && in_proxy()) {
       const char* missing = (spec->sections & kFrontend) ? "frontend" : "backend";
       warning(l.loc, fmt::format("'{}' will be ignored because {} '{}' has no {} capability", name,

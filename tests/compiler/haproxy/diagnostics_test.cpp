@@ -35,6 +35,11 @@ TEST(HaproxyDiagnostics, UnknownKeyword) {
              "test.cfg:2:2: error: unknown keyword 'option frobnicate' in 'defaults' section");
 }
 
+TEST(HaproxyDiagnostics, KeywordsOfAnotherSectionAreUnknownThere) {
+  expect_has(errors_of("global\n timeout client 5s\n"), "test.cfg:2:2: error: unknown keyword 'timeout' in 'global' section");
+  expect_has(errors_of("defaults\n nbthread 2\n"), "test.cfg:2:2: error: unknown keyword 'nbthread' in 'defaults' section");
+}
+
 TEST(HaproxyDiagnostics, KeywordOutsideSection) {
   expect_has(errors_of("bind :80\n"), "test.cfg:1:1: error: unknown keyword 'bind' out of section.");
 }
