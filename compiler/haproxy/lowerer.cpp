@@ -148,10 +148,24 @@ void Lowerer::dispatch(const Line& l) {
       error(l.loc, fmt::format("'{}' expects a keyword as its first argument", k));
       return;
     }
-    name = k + " " + l.words[1].value;
+    // set-var(txn.x), track-sc(0)...: the action is the part before its argument.
+    const std::string& sub = l.words[1].value;
+    name = k + " " + sub.substr(0, sub.find('('));
     arg = 2;
   }
   const KeywordSpec* spec = find_keyword(name, section_);
+  if (!spec && is_family(k) && section_ != kGlobal) {
+    const std::string& sub = l.words[1].value;
+    if (k == "option")
+      error(l.loc, fmt::format("unknown option '{}'.", sub));
+    else if (k == "timeout")
+      error(l.loc, fmt::format("'timeout' supports 'client', 'server', 'connect', 'check', 'queue', "
+                               "'http-keep-alive', 'http-request', 'tunnel', 'tarpit', 'client-fin' and "
+                               "'server-fin' (got '{}')", sub));
+    else
+      error(l.loc, fmt::format("'{}' expects a known action, but got '{}'.", k, sub));
+    return;
+  }
   if (!spec) {
     error(l.loc, fmt::format("unknown keyword '{}' in '{}' section", name, section_name()));
     return;

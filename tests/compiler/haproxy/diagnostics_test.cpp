@@ -31,8 +31,12 @@ const char* kHttp = "defaults\n mode http\n timeout connect 1s\n timeout client 
 TEST(HaproxyDiagnostics, UnknownKeyword) {
   expect_has(errors_of("frontend fe\n bind :80\n frobnicate on\n"),
              "test.cfg:3:2: error: unknown keyword 'frobnicate' in 'frontend' section");
-  expect_has(errors_of("defaults\n option frobnicate\n"),
-             "test.cfg:2:2: error: unknown keyword 'option frobnicate' in 'defaults' section");
+  expect_has(errors_of("defaults\n option frobnicate\n"), "test.cfg:2:2: error: unknown option 'frobnicate'.");
+  expect_has(errors_of("frontend f\n http-request frob x\n"),
+             "test.cfg:2:2: error: 'http-request' expects a known action, but got 'frob'.");
+  expect_has(errors_of("frontend f\n timeout frob 5s\n"),
+             "test.cfg:2:2: error: 'timeout' supports 'client', 'server', 'connect', 'check', 'queue', "
+             "'http-keep-alive', 'http-request', 'tunnel', 'tarpit', 'client-fin' and 'server-fin' (got 'frob')");
 }
 
 TEST(HaproxyDiagnostics, KeywordsOfAnotherSectionAreUnknownThere) {
@@ -48,7 +52,7 @@ TEST(HaproxyDiagnostics, NotSupportedYetNamesTheKeyword) {
   expect_has(errors_of("backend b\n stick-table type ip size 1m\n"),
              "test.cfg:2:2: error: 'stick-table' is not supported by proxyglot yet");
   expect_has(errors_of("frontend f\n http-request set-var(txn.x) str(y)\n"),
-             "test.cfg:2:2: error: unknown keyword 'http-request set-var(txn.x)' in 'frontend' section");
+             "test.cfg:2:2: error: 'http-request set-var' is not supported by proxyglot yet");
   expect_has(errors_of("frontend f\n mode tcp\n"), "test.cfg:2:7: error: 'mode tcp' is not supported by proxyglot yet");
   expect_has(errors_of("peers p\n peer a 1.1.1.1:1\n"), "test.cfg:1:1: error: section 'peers' is not supported by proxyglot yet");
 }
