@@ -137,8 +137,6 @@ void Builder::build_pool(const Proxy& p) {
       else if (sv.params.inter_ms != first_checked->params.inter_ms || sv.params.rise != first_checked->params.rise ||
                sv.params.fall != first_checked->params.fall)
         mixed = true;
-    } else if (first_checked || &sv != &p.servers.front()) {
-      mixed = mixed || first_checked;
     }
     if (sv.params.fastinter_ms || sv.params.downinter_ms)
       l_.warning(sv.loc, fmt::format("server {}: 'fastinter'/'downinter' are not represented in the IR; checks run "

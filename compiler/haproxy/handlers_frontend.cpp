@@ -30,7 +30,6 @@ size_t condition_start(const Line& l, size_t from) {
 }  // namespace
 
 void bind(Lowerer& lw, const Line& l, size_t a) {
-  if (lw.section() == kDefaults) return;  // never reached: the table allows proxies only
   std::vector<Bind> binds;
   // "addr1,addr2" binds several addresses with the same options.
   std::string list = l.words[a].value;
@@ -73,9 +72,6 @@ void bind(Lowerer& lw, const Line& l, size_t a) {
       }
     } else if (w == "name" && has_next) {
       ++i;  // a label for stats and logs
-    } else if (w == "v4v6" || w == "v6only") {
-      lw.error(l.words[i].loc, fmt::format("bind option '{}' is not supported by proxyglot yet", w));
-      return;
     } else {
       lw.error(l.words[i].loc, fmt::format("bind option '{}' is not supported by proxyglot yet", w));
       return;
@@ -207,7 +203,6 @@ std::optional<HttpRule> parse_rule(Lowerer& lw, const Line& l, size_t a, bool re
     r.regex = l.words[a].value;
     // \1..\9 in the replacement are the regex's groups.
     const Word& rep = l.words[a + 1];
-    std::string rest;
     Word lit = rep;
     ir::Template t;
     std::string cur;
