@@ -8,13 +8,16 @@
 //  - the .if/.elif/.else/.endif lines are ordinary lines here: the front end
 //    evaluates them.
 // The input is one code point per byte, so offsets are byte offsets.
+//
+// Blanks after a word or a newline are part of that token (the front end trims them):
+// the runtime spends more per token than per character, and this halves the tokens.
 lexer grammar HaproxyLexer;
 
-NL      : '\r'? '\n' ;
+NL      : '\r'? '\n' [ \t\r]* ;
 WS      : [ \t\r]+ -> skip ;
 COMMENT : '#' ~[\n]* -> skip ;
 
-WORD : WORD_PART+ ;
+WORD : WORD_PART+ [ \t\r]* ;
 
 // A quote still open at the end of its line: HAProxy's "unmatched quote".
 OPEN_QUOTE : WORD_PART* ( '"' ( '\\' ~[\n] | ~["\\\n] )* | '\'' ~['\n]* ) ;

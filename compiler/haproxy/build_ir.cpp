@@ -5,6 +5,7 @@
 #include <climits>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -95,12 +96,12 @@ class Builder {
   std::string file_;
   ir::Config c_;
   std::set<std::string> warned_no_log_;
+  std::unordered_map<std::string, const Proxy*> backends_;  // the first of each name
 };
 
 const Proxy* Builder::backend(const std::string& name) const {
-  for (const auto& p : proxies_)
-    if (p.name == name && (p.kind == kBackend || p.kind == kListen)) return &p;
-  return nullptr;
+  auto it = backends_.find(name);
+  return it == backends_.end() ? nullptr : it->second;
 }
 
 void Builder::build_pool(const Proxy& p) {
@@ -488,6 +489,8 @@ void Builder::build_frontend(const Proxy& fe) {
 }
 
 ir::Config Builder::build() {
+  for (const auto& p : proxies_)
+    if (p.kind == kBackend || p.kind == kListen) backends_.emplace(p.name, &p);
   c_.source_dialect = "haproxy";
   c_.loc = SourceLoc{file_, 1, 1};
   c_.globals.worker_threads = global_.nbthread;  // null: HAProxy 2.6 starts one thread per CPU

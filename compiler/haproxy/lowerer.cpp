@@ -100,7 +100,8 @@ void Lowerer::open_section(const Line& l) {
     return;
   }
   section_ = k == "frontend" ? kFrontend : k == "backend" ? kBackend : kListen;
-  for (const auto& p : proxies_) {
+  for (size_t i : proxy_index_[name]) {
+    const Proxy& p = proxies_[i];
     bool clash = p.name == name && (p.kind == section_ || p.kind == kListen || section_ == kListen);
     if (clash) {
       error(l.loc, fmt::format("{} '{}' has the same name as {} '{}' declared at {}:{}.", k, name,
@@ -113,6 +114,7 @@ void Lowerer::open_section(const Line& l) {
   p.name = name;
   p.loc = l.loc;
   p.settings = base;
+  proxy_index_[name].push_back(proxies_.size());
   proxies_.push_back(std::move(p));
   if (section_ == kListen && rest.size() > 1) {
     // `listen name address:port` is `bind address:port`.

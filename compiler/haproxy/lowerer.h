@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,7 @@ class Lowerer {
   Settings defaults_;  // the last defaults section (anonymous or named)
   std::map<std::string, Settings> named_defaults_;
   std::vector<Proxy> proxies_;
+  std::unordered_map<std::string, std::vector<size_t>> proxy_index_;  // name -> proxies_ indexes
 };
 
 }  // namespace pg::haproxy

@@ -20,6 +20,19 @@ SourceLoc loc_of(const antlr4::Token* t, FileName file) {
   return {file, static_cast<int>(t->getLine()), static_cast<int>(t->getCharPositionInLine()) + 1};
 }
 
+// A word's text without the blanks the lexer folded into it. A blank escaped by a
+// backslash (an odd run of them before it) belongs to the word.
+std::string_view trim_word(std::string_view raw) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  while (!raw.empty() && blank(raw.back())) {
+    size_t slashes = 0;
+    for (size_t i = raw.size() - 1; i > 0 && raw[i - 1] == '\\'; --i) ++slashes;
+    if (slashes % 2 == 1) break;
+    raw.remove_suffix(1);
+  }
+  return raw;
+}
+
 // Collects the words of each `line` as the parser leaves it: no parse tree is kept.
 class LineBuilder : public antlr4::tree::ParseTreeListener {
  public:
@@ -38,6 +51,7 @@ class LineBuilder : public antlr4::tree::ParseTreeListener {
     if (type == HaproxyLexer::NL || type == antlr4::Token::EOF) return;
     RawWord w;
     w.text = text_.substr(t->getStartIndex(), t->getStopIndex() - t->getStartIndex() + 1);
+    if (type == HaproxyLexer::WORD) w.text = trim_word(w.text);
     w.loc = loc_of(t, file_);
     w.unclosed_quote = type == HaproxyLexer::OPEN_QUOTE;
     w.stray = type == HaproxyLexer::STRAY;
