@@ -349,3 +349,50 @@ TEST(HaproxyKeywords, LogGlobalWithHttplog) {
 
 }  // namespace
 }  // namespace pg::test
+
+namespace pg::test {
+namespace {
+
+std::string warnings_of(const std::string& text) {
+  auto r = compile_haproxy(text);
+  EXPECT_TRUE(r.config.has_value()) << r.errors();
+  return r.errors();
+}
+
+TEST(HaproxyKeywords, SettingsWithoutAnIrFormAreWarned) {
+  auto w = warnings_of("global\n stats socket /run/haproxy.sock mode 660\n"
+                       "defaults\n mode http\n timeout connect 1s\n timeout client 1s\n timeout server 1s\n"
+                       " timeout queue 30s\n option dontlognull\n option http-keep-alive\n"
+                       "frontend f\n bind :80\n maxconn 100\n default_backend b\n"
+                       "backend b\n server s 10.0.0.1:80 check fastinter 1s\n");
+  EXPECT_NE(w.find("test.cfg:2:2: warning: 'stats socket' has no equivalent in the IR"), std::string::npos) << w;
+  EXPECT_NE(w.find("test.cfg:8:2: warning: 'timeout queue' has no equivalent in the IR"), std::string::npos) << w;
+  EXPECT_NE(w.find("test.cfg:13:2: warning: a proxy's 'maxconn' has no equivalent in the IR"), std::string::npos) << w;
+  EXPECT_NE(w.find("test.cfg:16:2: warning: server s: 'fastinter'/'downinter' are not represented"), std::string::npos) << w;
+}
+
+TEST(HaproxyKeywords, ListenWithLegacyAddress) {
+  auto c = haproxy("listen app 127.0.0.1:8080\n server a 10.0.0.1:80\n");
+  ASSERT_EQ(c.listeners.size(), 1u);
+  EXPECT_EQ(c.listeners[0].address, "127.0.0.1");
+  EXPECT_EQ(c.listeners[0].port, 8080);
+}
+
+TEST(HaproxyKeywords, HttpRequestTimeoutIsTheKeepAliveFallback) {
+  auto c = haproxy("frontend f\n bind :80\n timeout client 30s\n timeout http-request 5s\n");
+  EXPECT_EQ(c.virtual_hosts.at(0).fallback.limits.keepalive_timeout_ms, 5000);
+  EXPECT_EQ(c.virtual_hosts.at(0).fallback.limits.idle_timeout_ms, 30000);
+}
+
+TEST(HaproxyKeywords, MatchFlagsEndOfFlagsAndDomains) {
+  auto c = haproxy("frontend f\n bind :80\n use_backend b if { path -- -dash }\n"
+                   " use_backend b if { path -m dom img }\n use_backend b if { path_beg -i /CaSe }\n"
+                   "backend b\n server s 10.0.0.1:80\n");
+  EXPECT_EQ(route_for(c, "-dash"), "use_backend b if { path -- -dash }");
+  EXPECT_EQ(route_for(c, "/a/img.x"), "use_backend b if { path -m dom img }");
+  EXPECT_EQ(route_for(c, "/case/x"), "use_backend b if { path_beg -i /CaSe }");
+  EXPECT_EQ(route_for(c, "/images"), "fallback");
+}
+
+}  // namespace
+}  // namespace pg::test
