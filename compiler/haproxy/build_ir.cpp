@@ -419,6 +419,12 @@ void Builder::build_frontend(const Proxy& fe) {
   }
   auto add_switch = [&](const SwitchRule& rule, const Proxy& be) {
     if (&be != &fe) check_rule_order(be);
+    // HAProxy closes server connections when either side asks; the IR's pool belongs
+    // to the backend alone.
+    if (&be != &fe && fe.settings.conn_mode != ConnMode::keep_alive &&
+        be.settings.conn_mode == ConnMode::keep_alive)
+      l_.warning(rule.loc, fmt::format("frontend '{}' closes server connections, but the IR keeps those of "
+                                       "backend '{}' alive (set the option in the backend)", fe.name, be.name));
     // The backend's terminal rules answer for the requests this rule sends there.
     if (&be != &fe) {
       for (const auto& r : be.request_rules) {
