@@ -371,6 +371,14 @@ TEST(HaproxyKeywords, SettingsWithoutAnIrFormAreWarned) {
   EXPECT_NE(w.find("test.cfg:16:2: warning: server s: 'fastinter'/'downinter' are not represented"), std::string::npos) << w;
 }
 
+TEST(HaproxyKeywords, FrontendConnectionModeCannotReachASharedPool) {
+  auto w = warnings_of("defaults\n mode http\n timeout connect 1s\n timeout client 1s\n timeout server 1s\n"
+                       "frontend f\n bind :80\n option http-server-close\n default_backend b\n"
+                       "backend b\n server s 10.0.0.1:80\n");
+  EXPECT_NE(w.find("test.cfg:9:2: warning: frontend 'f' closes server connections, but the IR keeps those of "
+                   "backend 'b' alive"), std::string::npos) << w;
+}
+
 TEST(HaproxyKeywords, ListenWithLegacyAddress) {
   auto c = haproxy("listen app 127.0.0.1:8080\n server a 10.0.0.1:80\n");
   ASSERT_EQ(c.listeners.size(), 1u);
