@@ -59,6 +59,9 @@ Address parse_address(const std::string& text, const std::string& wildcard) {
   if (auto at = s.find('@'); at != std::string::npos) {
     family = s.substr(0, at);
     s = s.substr(at + 1);
+    // tcp@, tcp4@, tcp6@ name the same stream sockets as ipv4@/ipv6@.
+    if (family == "tcp4" || family == "tcp") family = "ipv4";
+    if (family == "tcp6") family = "ipv6";
     if (family != "ipv4" && family != "ipv6" && family != "unix") {
       a.error = fmt::format("unknown address family '{}'", family);
       return a;

@@ -16,7 +16,8 @@ struct TimeResult {
 TimeResult parse_time(const std::string& text);
 
 // An address with an optional port: "ip:port", "[v6]:port", "v6:port" (the last colon
-// separates the port), "*:port", ":port", "ipv4@", "ipv6@", "unix@/path" or "/path".
+// separates the port), "*:port", ":port", "ipv4@"/"tcp4@"/"tcp@", "ipv6@"/"tcp6@",
+// "unix@/path" or "/path".
 struct Address {
   std::string host;  // "0.0.0.0"/"::" for a wildcard, "unix:/path" for a socket
   int port = 0;      // 0: none given
