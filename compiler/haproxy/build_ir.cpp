@@ -89,6 +89,7 @@ class Builder {
   void terminal_route(ir::Route& r, const HttpRule& rule);
   const Proxy* backend(const std::string& name) const;
   void check_rule_order(const Proxy& p);
+  void check_header_dependencies(const Proxy& fe);
 
   Lowerer& l_;
   const GlobalState& global_;
@@ -375,8 +376,44 @@ void Builder::check_rule_order(const Proxy& p) {
   }
 }
 
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A header the matcher tests, among `names` (lower-case), or "".
+std::string tested_header(const ir::Matcher& m, const std::set<std::string>& names) {
+  if (m.predicate && !m.predicate->name.empty() && names.count(lower(m.predicate->name))) return m.predicate->name;
+  if (m.predicate && m.predicate->kind == ir::PredKind::upgrade && names.count("upgrade")) return "Upgrade";
+  for (const auto& c : m.children)
+    if (auto h = tested_header(c, names); !h.empty()) return h;
+  return "";
+}
+
+}  // namespace
+
+// HAProxy evaluates later conditions on the request as earlier http-request rules left
+// it; the IR matches routes on the request as received. A condition that tests a header
+// an earlier rule changed would silently mean something else: report it.
+void Builder::check_header_dependencies(const Proxy& fe) {
+  std::set<std::string> changed;
+  auto check = [&](const ir::Matcher& m, const SourceLoc& loc, const std::string& what) {
+    if (auto h = tested_header(m, changed); !h.empty())
+      l_.error(loc, fmt::format("{} tests header '{}', which an earlier http-request rule changes: not supported by "
+                                "proxyglot yet", what, h));
+  };
+  for (const auto& r : fe.request_rules) {
+    if (r.condition) check(*r.condition, r.loc, fmt::format("'{}'", r.keyword));
+    if (is_header_rule(r.kind)) changed.insert(lower(r.name));
+  }
+  for (const auto& s : fe.switching) check(s.condition, s.loc, "'use_backend'");
+}
+
 void Builder::build_frontend(const Proxy& fe) {
   check_rule_order(fe);
+  check_header_dependencies(fe);
   if (fe.binds.empty()) {
     l_.warning(fe.loc, fmt::format("{} '{}' has no 'bind' directive: it receives no traffic",
                                    fe.kind == kListen ? "listen" : "frontend", fe.name));

@@ -106,6 +106,13 @@ TEST(HaproxyDiagnostics, TooManyConditionalHeaderRules) {
                            "supported by proxyglot yet");
 }
 
+TEST(HaproxyDiagnostics, ConditionOnAHeaderAnEarlierRuleChanged) {
+  auto e = errors_of(std::string(kHttp) + "frontend fe\n bind :80\n http-request set-header X-Env prod\n"
+                     " use_backend b if { req.hdr(x-env) prod }\n default_backend b\nbackend b\n server s 1.1.1.1:80\n");
+  expect_has(e, "test.cfg:9:2: error: 'use_backend' tests header 'x-env', which an earlier http-request rule changes: "
+                "not supported by proxyglot yet");
+}
+
 TEST(HaproxyDiagnostics, TcpModeProxyIsReported) {
   expect_has(errors_of("frontend fe\n bind :80\n"),
              "test.cfg:1:1: error: frontend 'fe' is in TCP mode (no 'mode http'), which is not supported by proxyglot yet");
