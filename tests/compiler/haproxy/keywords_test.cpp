@@ -1,6 +1,7 @@
 // Each HAProxy keyword and the IR it produces, with HAProxy's defaults written in.
 #include <gtest/gtest.h>
 
+#include "ir/ir_json.h"
 #include "support/haproxy_fixture.h"
 
 namespace pg::test {
@@ -400,6 +401,28 @@ TEST(HaproxyKeywords, MatchFlagsEndOfFlagsAndDomains) {
   EXPECT_EQ(route_for(c, "/a/img.x"), "use_backend b if { path -m dom img }");
   EXPECT_EQ(route_for(c, "/case/x"), "use_backend b if { path_beg -i /CaSe }");
   EXPECT_EQ(route_for(c, "/images"), "fallback");
+}
+
+}  // namespace
+}  // namespace pg::test
+
+
+namespace pg::test {
+namespace {
+
+// The IR fields HAProxy added (converters, add_if_absent, except_clients, tunnel and
+// client timeouts, connect-only checks, query_arg predicates) survive the JSON round trip.
+TEST(HaproxyKeywords, NewIrFieldsRoundTripThroughJson) {
+  auto c = haproxy("frontend fe\n bind :80\n option forwardfor except 10.0.0.0/8 if-none\n timeout client 5s\n"
+                   " http-request set-header X %[req.hdr(host),lower,regsub(a,b,g)]\n"
+                   " use_backend be if { url_param(v) 1 } || { url_param(w) -m found }\n"
+                   "backend be\n timeout tunnel 1h\n server a 10.0.0.1:80 check\n");
+  std::string json = ir::to_canonical_json(c);
+  EXPECT_NE(json.find("\"regsub\""), std::string::npos);
+  EXPECT_NE(json.find("\"add_if_absent\""), std::string::npos);
+  EXPECT_NE(json.find("\"query_arg_present\""), std::string::npos);
+  EXPECT_NE(json.find("\"connect_only\": true"), std::string::npos);
+  EXPECT_EQ(ir::to_canonical_json(ir::config_from_json(json)), json);
 }
 
 }  // namespace
