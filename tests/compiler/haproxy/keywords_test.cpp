@@ -348,11 +348,6 @@ TEST(HaproxyKeywords, LogGlobalWithHttplog) {
   EXPECT_EQ(c.config->log_formats.at(0).name, "httplog");
 }
 
-}  // namespace
-}  // namespace pg::test
-
-namespace pg::test {
-namespace {
 
 std::string warnings_of(const std::string& text) {
   auto r = compile_haproxy(text);
