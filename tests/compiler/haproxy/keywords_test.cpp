@@ -398,12 +398,6 @@ TEST(HaproxyKeywords, MatchFlagsEndOfFlagsAndDomains) {
   EXPECT_EQ(route_for(c, "/images"), "fallback");
 }
 
-}  // namespace
-}  // namespace pg::test
-
-
-namespace pg::test {
-namespace {
 
 // The IR fields HAProxy added (converters, add_if_absent, except_clients, tunnel and
 // client timeouts, connect-only checks, query_arg predicates) survive the JSON round trip.
