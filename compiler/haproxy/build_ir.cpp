@@ -446,13 +446,16 @@ void Builder::build_frontend(const Proxy& fe) {
   for (const auto& r : fe.request_rules)
     if (is_path_rule(r.kind) && !r.condition) vh.rewrites.push_back(rewrite_step(r, ir::RewriteFlag::continue_));
 
-  // Terminal frontend rules answer before any backend is chosen.
-  for (const auto& r : fe.request_rules) {
-    if (!is_terminal(r.kind)) continue;
-    ir::Route route = base_route(fe, r.loc, r.text);
-    if (r.condition) route.match = *r.condition;
-    terminal_route(route, r);
-    vh.routes.push_back(std::move(route));
+  // Terminal frontend rules answer before any backend is chosen: http-request rules,
+  // then the legacy redirect rules.
+  for (const auto* rules : {&fe.request_rules, &fe.redirect_rules}) {
+    for (const auto& r : *rules) {
+      if (!is_terminal(r.kind)) continue;
+      ir::Route route = base_route(fe, r.loc, r.text);
+      if (r.condition) route.match = *r.condition;
+      terminal_route(route, r);
+      vh.routes.push_back(std::move(route));
+    }
   }
   auto add_switch = [&](const SwitchRule& rule, const Proxy& be) {
     if (&be != &fe) check_rule_order(be);
@@ -464,7 +467,11 @@ void Builder::build_frontend(const Proxy& fe) {
                                        "backend '{}' alive (set the option in the backend)", fe.name, be.name));
     // The backend's terminal rules answer for the requests this rule sends there.
     if (&be != &fe) {
-      for (const auto& r : be.request_rules) {
+      std::vector<const HttpRule*> terminal;
+      for (const auto* rules : {&be.request_rules, &be.redirect_rules})
+        for (const auto& r : *rules) terminal.push_back(&r);
+      for (const HttpRule* rp : terminal) {
+        const HttpRule& r = *rp;
         if (!is_terminal(r.kind)) continue;
         ir::Route route = base_route(fe, r.loc, fmt::format("{} ({})", r.text, rule.text));
         std::vector<ir::Matcher> both{rule.condition};

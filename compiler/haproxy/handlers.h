@@ -44,6 +44,7 @@ void use_backend(Lowerer&, const Line&, size_t);
 void default_backend(Lowerer&, const Line&, size_t);
 void http_request(Lowerer&, const Line&, size_t);
 void http_response(Lowerer&, const Line&, size_t);
+void redirect(Lowerer&, const Line&, size_t);
 
 // backend side
 void server(Lowerer&, const Line&, size_t);

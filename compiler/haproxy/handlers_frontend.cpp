@@ -148,11 +148,11 @@ void default_backend(Lowerer& lw, const Line& l, size_t a) {
 namespace {
 
 // Parses the words of one http-request/http-response action up to its condition.
-std::optional<HttpRule> parse_rule(Lowerer& lw, const Line& l, size_t a, bool response) {
+// `action` is the rule's action ("set-header"...); its arguments start at words[a].
+std::optional<HttpRule> parse_rule(Lowerer& lw, const Line& l, size_t a, const std::string& action, bool response) {
   HttpRule r;
   r.loc = l.loc;
-  const std::string& action = l.words[1].value;
-  r.keyword = l.words[0].value + " " + action;
+  r.keyword = a == 1 ? action : l.words[0].value + " " + action;
   r.text = join_words(l, 0, l.words.size());
   size_t c = condition_start(l, a);
   if (c < l.words.size()) {
@@ -325,18 +325,25 @@ std::optional<HttpRule> parse_rule(Lowerer& lw, const Line& l, size_t a, bool re
 }  // namespace
 
 void http_request(Lowerer& lw, const Line& l, size_t a) {
-  auto r = parse_rule(lw, l, a, false);
+  auto r = parse_rule(lw, l, a, l.words[1].value, false);
   if (r) lw.proxy().request_rules.push_back(std::move(*r));
 }
 
 void http_response(Lowerer& lw, const Line& l, size_t a) {
-  auto r = parse_rule(lw, l, a, true);
+  auto r = parse_rule(lw, l, a, l.words[1].value, true);
   if (!r) return;
   if (r->condition) {
     lw.error(l.loc, fmt::format("conditional '{}' is not supported by proxyglot yet", r->keyword));
     return;
   }
   lw.proxy().response_rules.push_back(std::move(*r));
+}
+
+// The legacy `redirect` keyword: http-request redirect's syntax, evaluated after every
+// http-request rule and before the use_backend rules.
+void redirect(Lowerer& lw, const Line& l, size_t a) {
+  auto r = parse_rule(lw, l, a, "redirect", false);
+  if (r) lw.proxy().redirect_rules.push_back(std::move(*r));
 }
 
 }  // namespace pg::haproxy::handlers

@@ -147,6 +147,7 @@ struct Proxy {
   std::optional<SwitchRule> default_backend;
   std::vector<HttpRule> request_rules;
   std::vector<HttpRule> response_rules;
+  std::vector<HttpRule> redirect_rules;  // the legacy `redirect` keyword
   std::vector<Server> servers;
 };
 

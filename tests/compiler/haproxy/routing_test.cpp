@@ -124,6 +124,16 @@ TEST(HaproxyRouting, BackendTerminalRulesApplyToItsTrafficOnly) {
   EXPECT_EQ(route_for(c, "/b/x.php"), "default_backend b");
 }
 
+TEST(HaproxyRouting, LegacyRedirectComesAfterHttpRequestRules) {
+  auto c = haproxy(std::string("frontend fe\n bind :80\n redirect scheme https code 301 if !{ ssl_fc }\n"
+                               " http-request deny if { path /x }\n default_backend a\n") + kBackends);
+  EXPECT_EQ(route_for(c, "/x"), "http-request deny if { path /x }");  // written later, evaluated first
+  EXPECT_EQ(route_for(c, "/y"), "redirect scheme https code 301 if !{ ssl_fc }");
+  const auto& r = c.virtual_hosts[0].routes.at(1);
+  EXPECT_EQ(r.action.redirect->status, 301);
+  EXPECT_EQ(render(r.action.redirect->location), "https://${request_header:Host}${path}${query_mark}${query}");
+}
+
 TEST(HaproxyRouting, UrlParamAcls) {
   auto c = haproxy(std::string("frontend fe\n bind :80\n use_backend a if { url_param(v) 2 }\n"
                                " use_backend b if { url_param(debug) -m found }\n") + kBackends);
