@@ -88,7 +88,7 @@ class Builder {
   std::vector<ir::Route> backend_routes(const Proxy& fe, const Proxy& be, const SwitchRule& rule);
   void terminal_route(ir::Route& r, const HttpRule& rule);
   const Proxy* backend(const std::string& name) const;
-  void check_rule_order(const Proxy& p);
+  void check_rule_order(const Proxy& p, bool as_backend);
   void check_header_dependencies(const Proxy& fe);
 
   Lowerer& l_;
@@ -98,6 +98,7 @@ class Builder {
   ir::Config c_;
   std::set<std::string> warned_no_log_;
   std::unordered_map<std::string, const Proxy*> backends_;  // the first of each name
+  std::set<const Proxy*> checked_backends_;
 };
 
 const Proxy* Builder::backend(const std::string& name) const {
@@ -235,11 +236,13 @@ void Builder::terminal_route(ir::Route& r, const HttpRule& rule) {
 }
 
 // The conditional header rules that apply to traffic from `fe` to `be`, in order.
+// Also a backend's conditional path rules: they act on the route, after selection.
 std::vector<const HttpRule*> conditional_header_rules(const Proxy& fe, const Proxy& be) {
   std::vector<const HttpRule*> out;
   for (const Proxy* p : {&fe, &be}) {
+    bool backend = p == &be && &fe != &be;
     for (const auto& r : p->request_rules)
-      if (is_header_rule(r.kind) && r.condition) out.push_back(&r);
+      if (r.condition && (is_header_rule(r.kind) || (backend && is_path_rule(r.kind)))) out.push_back(&r);
     if (&fe == &be) break;
   }
   return out;
@@ -254,7 +257,7 @@ std::vector<ir::Route> Builder::backend_routes(const Proxy& fe, const Proxy& be,
   auto conditional = conditional_header_rules(fe, be);
   if (conditional.size() > kMaxConditional) {
     l_.error(conditional[kMaxConditional]->loc,
-             fmt::format("more than {} conditional header rules for one backend are not supported by proxyglot yet",
+             fmt::format("more than {} conditional header or path rules for one backend are not supported by proxyglot yet",
                          kMaxConditional));
     return {};
   }
@@ -321,12 +324,14 @@ ir::Route Builder::backend_route(const Proxy& fe, const Proxy& be, const SwitchR
   // Request: the frontend's rules, then the backend's, then X-Forwarded-For.
   size_t conditional_index = 0;
   for (const Proxy* p : {&fe, &be}) {
+    bool backend = p == &be && &fe != &be;
     for (const auto& rule_ : p->request_rules) {
-      if (is_header_rule(rule_.kind)) {
-        bool applies = !rule_.condition || taken.at(conditional_index++);
-        if (applies) r.request_headers.push_back(header_op(rule_));
-      }
-      if (is_path_rule(rule_.kind) && p == &be && &fe != &be) r.rewrites.push_back(rewrite_step(rule_, ir::RewriteFlag::break_));
+      bool on_route = is_header_rule(rule_.kind) || (backend && is_path_rule(rule_.kind));
+      if (!on_route) continue;
+      bool applies = !rule_.condition || taken.at(conditional_index++);
+      if (!applies) continue;
+      if (is_header_rule(rule_.kind)) r.request_headers.push_back(header_op(rule_));
+      else r.rewrites.push_back(rewrite_step(rule_, ir::RewriteFlag::break_));
     }
     if (&fe == &be) break;
   }
@@ -364,15 +369,22 @@ ir::Route Builder::backend_route(const Proxy& fe, const Proxy& be, const SwitchR
 // The IR runs path rewrites before every terminal rule (they are routes): a terminal
 // rule written before a rewrite would see the rewritten path. Conditional header rules
 // have no IR form.
-void Builder::check_rule_order(const Proxy& p) {
+// A backend's conditional path rule is split into routes like a header rule, with its
+// condition evaluated on the path the route was selected with: exact unless an earlier
+// path rule of the backend changed it.
+void Builder::check_rule_order(const Proxy& p, bool as_backend) {
+  if (as_backend && !checked_backends_.insert(&p).second) return;  // once per backend
   const HttpRule* first_terminal = nullptr;
+  const HttpRule* first_path = nullptr;
   for (const auto& r : p.request_rules) {
     if (is_terminal(r.kind) && !first_terminal) first_terminal = &r;
     if (is_path_rule(r.kind) && first_terminal)
       l_.error(r.loc, fmt::format("'{}' after the terminal rule at line {} is not supported by proxyglot yet",
                                   r.keyword, first_terminal->loc.line));
-    if (is_path_rule(r.kind) && r.condition)
-      l_.error(r.loc, fmt::format("conditional '{}' is not supported by proxyglot yet", r.keyword));
+    if (is_path_rule(r.kind) && r.condition && (!as_backend || first_path))
+      l_.error(r.loc, fmt::format("conditional '{}' {}is not supported by proxyglot yet", r.keyword,
+                                  as_backend ? "after another path rule " : "in a frontend "));
+    if (is_path_rule(r.kind) && !first_path) first_path = &r;
   }
 }
 
@@ -412,7 +424,7 @@ void Builder::check_header_dependencies(const Proxy& fe) {
 }
 
 void Builder::build_frontend(const Proxy& fe) {
-  check_rule_order(fe);
+  check_rule_order(fe, false);
   check_header_dependencies(fe);
   if (fe.binds.empty()) {
     l_.warning(fe.loc, fmt::format("{} '{}' has no 'bind' directive: it receives no traffic",
@@ -458,7 +470,7 @@ void Builder::build_frontend(const Proxy& fe) {
     }
   }
   auto add_switch = [&](const SwitchRule& rule, const Proxy& be) {
-    if (&be != &fe) check_rule_order(be);
+    if (&be != &fe) check_rule_order(be, true);
     // HAProxy closes server connections when either side asks; the IR's pool belongs
     // to the backend alone.
     if (&be != &fe && fe.settings.conn_mode != ConnMode::keep_alive &&

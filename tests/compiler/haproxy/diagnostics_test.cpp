@@ -102,7 +102,7 @@ TEST(HaproxyDiagnostics, TooManyConditionalHeaderRules) {
   std::string t = std::string(kHttp) + "frontend fe\n bind :80\n default_backend b\n";
   for (int i = 0; i < 5; ++i) t += " http-request set-header X-" + std::to_string(i) + " 1 if { path /" + std::to_string(i) + " }\n";
   t += "backend b\n server s 1.1.1.1:80\n";
-  expect_has(errors_of(t), "test.cfg:13:2: error: more than 4 conditional header rules for one backend are not "
+  expect_has(errors_of(t), "test.cfg:13:2: error: more than 4 conditional header or path rules for one backend are not "
                            "supported by proxyglot yet");
 }
 

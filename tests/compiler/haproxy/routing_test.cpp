@@ -134,6 +134,20 @@ TEST(HaproxyRouting, LegacyRedirectComesAfterHttpRequestRules) {
   EXPECT_EQ(render(r.action.redirect->location), "https://${request_header:Host}${path}${query_mark}${query}");
 }
 
+TEST(HaproxyRouting, ConditionalBackendPathRuleSplitsTheRoute) {
+  auto c = haproxy(std::string("frontend fe\n bind :80\n default_backend api\n") +
+                   "backend api\n http-request set-path /v2%[path] if { hdr(x-version) 2 }\n server s 10.0.0.1:80\n");
+  const auto& rs = c.virtual_hosts[0].routes;
+  ASSERT_EQ(rs.size(), 2u);
+  EXPECT_EQ(route_for_request(c, req("/x", {{"X-Version", "2"}})), "default_backend api [line 7 applies]");
+  EXPECT_EQ(route_for_request(c, req("/x")), "default_backend api [line 7 does not apply]");
+  EXPECT_EQ(rs[0].rewrites.size(), 1u);
+  EXPECT_TRUE(rs[1].rewrites.empty());
+  auto e = compile_haproxy("defaults\n mode http\nfrontend fe\n bind :80\n http-request set-path /a if { path /b }\n");
+  EXPECT_NE(e.errors().find("test.cfg:5:2: error: conditional 'http-request set-path' in a frontend is not supported"),
+            std::string::npos) << e.errors();
+}
+
 TEST(HaproxyRouting, UrlParamAcls) {
   auto c = haproxy(std::string("frontend fe\n bind :80\n use_backend a if { url_param(v) 2 }\n"
                                " use_backend b if { url_param(debug) -m found }\n") + kBackends);
