@@ -99,6 +99,7 @@ class Builder {
   std::set<std::string> warned_no_log_;
   std::unordered_map<std::string, const Proxy*> backends_;  // the first of each name
   std::set<const Proxy*> checked_backends_;
+  std::set<std::pair<const Proxy*, const Proxy*>> checked_pairs_;  // frontend, backend
 };
 
 const Proxy* Builder::backend(const std::string& name) const {
@@ -404,6 +405,16 @@ std::string tested_header(const ir::Matcher& m, const std::set<std::string>& nam
   return "";
 }
 
+bool tests_path(const ir::Matcher& m) {
+  if (m.predicate) {
+    auto k = m.predicate->kind;
+    if (k == ir::PredKind::path_exact || k == ir::PredKind::path_prefix || k == ir::PredKind::path_regex) return true;
+  }
+  for (const auto& c : m.children)
+    if (tests_path(c)) return true;
+  return false;
+}
+
 }  // namespace
 
 // HAProxy evaluates later conditions on the request as earlier http-request rules left
@@ -411,16 +422,38 @@ std::string tested_header(const ir::Matcher& m, const std::set<std::string>& nam
 // an earlier rule changed would silently mean something else: report it.
 void Builder::check_header_dependencies(const Proxy& fe) {
   std::set<std::string> changed;
-  auto check = [&](const ir::Matcher& m, const SourceLoc& loc, const std::string& what) {
+  auto check = [&](const ir::Matcher& m, const SourceLoc& loc, const std::string& what, bool path_changed) {
     if (auto h = tested_header(m, changed); !h.empty())
       l_.error(loc, fmt::format("{} tests header '{}', which an earlier http-request rule changes: not supported by "
                                 "proxyglot yet", what, h));
+    else if (path_changed && tests_path(m))
+      l_.error(loc, fmt::format("{} tests the path, which an earlier path rule of the backend changes: not "
+                                "supported by proxyglot yet", what));
   };
   for (const auto& r : fe.request_rules) {
-    if (r.condition) check(*r.condition, r.loc, fmt::format("'{}'", r.keyword));
+    if (r.condition) check(*r.condition, r.loc, fmt::format("'{}'", r.keyword), false);
     if (is_header_rule(r.kind)) changed.insert(lower(r.name));
   }
-  for (const auto& s : fe.switching) check(s.condition, s.loc, "'use_backend'");
+  std::vector<const Proxy*> backends;
+  for (const auto& s : fe.switching) {
+    check(s.condition, s.loc, "'use_backend'", false);
+    if (const Proxy* be = backend(s.backend)) backends.push_back(be);
+  }
+  if (fe.default_backend)
+    if (const Proxy* be = backend(fe.default_backend->backend)) backends.push_back(be);
+  // A backend's conditions see what the frontend's rules and its own earlier rules did.
+  const std::set<std::string> from_frontend = changed;
+  std::set<const Proxy*> seen;
+  for (const Proxy* be : backends) {
+    if (be == &fe || !seen.insert(be).second || !checked_pairs_.insert({&fe, be}).second) continue;
+    changed = from_frontend;
+    bool path_changed = false;
+    for (const auto& r : be->request_rules) {
+      if (r.condition) check(*r.condition, r.loc, fmt::format("'{}'", r.keyword), path_changed);
+      if (is_header_rule(r.kind)) changed.insert(lower(r.name));
+      if (is_path_rule(r.kind)) path_changed = true;
+    }
+  }
 }
 
 void Builder::build_frontend(const Proxy& fe) {

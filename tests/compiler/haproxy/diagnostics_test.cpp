@@ -113,6 +113,17 @@ TEST(HaproxyDiagnostics, ConditionOnAHeaderAnEarlierRuleChanged) {
                 "not supported by proxyglot yet");
 }
 
+TEST(HaproxyDiagnostics, BackendConditionOnAChangedPathOrHeader) {
+  auto e = errors_of(std::string(kHttp) + "frontend fe\n bind :80\n http-request set-header X-A 1\n default_backend b\n"
+                     "backend b\n http-request set-path /x%[path]\n"
+                     " http-request set-header X-B 1 if { path_beg /x }\n"
+                     " http-request set-header X-C 1 if { req.hdr(x-a) 1 }\n server s 1.1.1.1:80\n");
+  expect_has(e, "test.cfg:12:2: error: 'http-request set-header' tests the path, which an earlier path rule of the "
+                "backend changes: not supported by proxyglot yet");
+  expect_has(e, "test.cfg:13:2: error: 'http-request set-header' tests header 'x-a', which an earlier http-request "
+                "rule changes: not supported by proxyglot yet");
+}
+
 TEST(HaproxyDiagnostics, TcpModeProxyIsReported) {
   expect_has(errors_of("frontend fe\n bind :80\n"),
              "test.cfg:1:1: error: frontend 'fe' is in TCP mode (no 'mode http'), which is not supported by proxyglot yet");
