@@ -149,6 +149,13 @@ void Builder::build_pool(const Proxy& p) {
       l_.warning(sv.loc, fmt::format("server {}: certificate verification settings are not represented in the IR",
                                      sv.name));
   }
+  // The IR's upstream scheme belongs to the route, the same for every server.
+  for (const auto& sv : p.servers)
+    if (sv.params.ssl != p.servers.front().params.ssl) {
+      l_.warning(sv.loc, fmt::format("backend '{}': servers with and without 'ssl' cannot be represented; every "
+                                     "server is reached as server '{}' is", p.name, p.servers.front().name));
+      break;
+    }
   if (first_checked) {
     bool some_unchecked = false;
     for (const auto& sv : p.servers) some_unchecked = some_unchecked || !sv.params.check;
