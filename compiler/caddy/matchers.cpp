@@ -167,7 +167,10 @@ bool SetBuilder::add(const Node& n, size_t first) {
         l.error(at, fmt::format("malformed query matcher token: {}; must be in param=val format", q));
         return false;
       }
-      qs.push_back(pred(ir::PredKind::query_arg, q.substr(eq + 1), q.substr(0, eq)));
+      std::string value = q.substr(eq + 1);
+      // "key=*": the argument is there, with any value.
+      qs.push_back(value == "*" ? pred(ir::PredKind::query_arg_present, "", q.substr(0, eq))
+                                : pred(ir::PredKind::query_arg, value, q.substr(0, eq)));
     }
     others.push_back(all_of(std::move(qs)));
   } else if (type == "remote_ip") {

@@ -52,11 +52,26 @@ BOOST_DEFINE_ENUM_CLASS(Var,
     time_local, time_iso8601, msec, upstream_addr, upstream_status, upstream_response_time,
     connection_id, hostname)
 
+// A transformation applied to a variable's value, in order (HAProxy's converters).
+// name: lower | upper | regsub (args: regex, replacement[, flags "g"/"i"]) |
+// field (args: index, delimiters[, count]) | word (args: index, delimiters[, count]).
+struct Converter {
+  std::string name;
+  std::vector<std::string> args;
+};
+BOOST_DESCRIBE_STRUCT(Converter, (), (name, args))
+
 struct TemplatePart {
+  TemplatePart() = default;
+  // Most parts have no converters: {var, value} stays the short way to write one.
+  TemplatePart(Var v, std::string val, std::vector<Converter> convs = {})
+      : var(v), value(std::move(val)), converters(std::move(convs)) {}
+
   Var var = Var::literal;
   std::string value;
+  std::vector<Converter> converters;  // applied to the value in order; literals have none
 };
-BOOST_DESCRIBE_STRUCT(TemplatePart, (), (var, value))
+BOOST_DESCRIBE_STRUCT(TemplatePart, (), (var, value, converters))
 
 struct Template {
   std::vector<TemplatePart> parts;
@@ -176,9 +191,10 @@ struct HealthCheck {
   std::string expect_body_regex;
   int rise = 2;
   int fall = 3;
-  int port = 0;  // 0: each server's own port
+  int port = 0;                // 0: each server's own port
+  bool connect_only = false;   // a TCP connect is the whole check (no HTTP request sent)
 };
-BOOST_DESCRIBE_STRUCT(HealthCheck, (), (uri, method, headers, interval_ms, timeout_ms, expect_status, expect_body_regex, rise, fall, port))
+BOOST_DESCRIBE_STRUCT(HealthCheck, (), (uri, method, headers, interval_ms, timeout_ms, expect_status, expect_body_regex, rise, fall, port, connect_only))
 
 struct Pool {
   SourceLoc loc;
@@ -197,7 +213,8 @@ BOOST_DEFINE_ENUM_CLASS(MatchOp, all, any, not_, predicate)
 BOOST_DEFINE_ENUM_CLASS(PredKind,
     path_exact, path_prefix, path_regex,  // on the normalised path
     host, header_present, header_exact, header_regex, method, query, client_cidr, scheme, upgrade,
-    query_arg)  // query argument `name` is present with value `value` ("*": any value)
+    query_arg,          // the query has an argument `name` equal to `value`
+    query_arg_present)  // the query has an argument `name`
 
 struct Predicate {
   PredKind kind = PredKind::path_prefix;
@@ -218,7 +235,8 @@ BOOST_DESCRIBE_STRUCT(Matcher, (), (op, predicate, children))
 // ---- actions ----------------------------------------------------------------------------------
 
 BOOST_DEFINE_ENUM_CLASS(HeaderOpKind, set, add, remove,
-                        replace)  // each match of regex `search` in the value replaced by `value`
+                        replace,        // each match of regex `search` in the value replaced by `value`
+                        add_if_absent)  // add only when the request has no such header
 
 struct HeaderOp {
   SourceLoc loc;
@@ -227,9 +245,10 @@ struct HeaderOp {
   Template value;
   // Response headers: false applies only to 200 201 204 206 301 302 303 304 307 308.
   bool always = true;
-  std::string search;  // replace only: a regex
+  std::string search;                       // replace only: a regex
+  std::vector<std::string> except_clients;  // CIDRs: the op is skipped for these clients
 };
-BOOST_DESCRIBE_STRUCT(HeaderOp, (), (loc, op, name, value, always, search))
+BOOST_DESCRIBE_STRUCT(HeaderOp, (), (loc, op, name, value, always, search, except_clients))
 
 BOOST_DEFINE_ENUM_CLASS(UpstreamProtocol, http1_0, http1_1, h2, grpc)
 BOOST_DEFINE_ENUM_CLASS(UriMode,
@@ -369,8 +388,9 @@ BOOST_DESCRIBE_STRUCT(AccessRule, (), (loc, allow, cidr))
 struct ClientLimits {
   int64_t max_body_bytes = 1048576;       // 0: unlimited; over it: 413
   int64_t keepalive_timeout_ms = 75000;   // idle client connection; 0: no keepalive
+  int64_t idle_timeout_ms = 0;            // client inactivity while a request is in progress; 0: none
 };
-BOOST_DESCRIBE_STRUCT(ClientLimits, (), (max_body_bytes, keepalive_timeout_ms))
+BOOST_DESCRIBE_STRUCT(ClientLimits, (), (max_body_bytes, keepalive_timeout_ms, idle_timeout_ms))
 
 // ---- routes, virtual hosts, listeners -----------------------------------------------------------
 

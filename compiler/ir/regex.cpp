@@ -64,13 +64,15 @@ bool Regex::match(const std::string& subject, std::vector<std::string>& captures
   return true;
 }
 
-std::string Regex::replace_all(const std::string& subject, const std::string& replacement) const {
+namespace {
+
+std::string substitute(pcre2_code* code, const std::string& subject, const std::string& replacement, bool global) {
   std::string out(subject.size() + replacement.size() + 64, '\0');
+  uint32_t options = PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | (global ? PCRE2_SUBSTITUTE_GLOBAL : 0);
   for (int attempt = 0; attempt < 2; ++attempt) {
     PCRE2_SIZE size = out.size();
-    int rc = pcre2_substitute(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0,
-                              PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, nullptr, nullptr,
-                              reinterpret_cast<PCRE2_SPTR>(replacement.data()), replacement.size(),
+    int rc = pcre2_substitute(code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, options, nullptr,
+                              nullptr, reinterpret_cast<PCRE2_SPTR>(replacement.data()), replacement.size(),
                               reinterpret_cast<PCRE2_UCHAR*>(out.data()), &size);
     if (rc >= 0) {
       out.resize(size);
@@ -80,6 +82,16 @@ std::string Regex::replace_all(const std::string& subject, const std::string& re
     out.assign(size, '\0');
   }
   return subject;
+}
+
+}  // namespace
+
+std::string Regex::replace_all(const std::string& subject, const std::string& replacement) const {
+  return substitute(impl_->code, subject, replacement, true);
+}
+
+std::string Regex::replace_first(const std::string& subject, const std::string& replacement) const {
+  return substitute(impl_->code, subject, replacement, false);
 }
 
 }  // namespace pg::ir

@@ -24,6 +24,8 @@ class Regex {
              std::map<std::string, std::string>& named) const;
   // Every match replaced by `replacement`, where $1 / ${1} / ${name} refer to groups.
   std::string replace_all(const std::string& subject, const std::string& replacement) const;
+  // The first match only.
+  std::string replace_first(const std::string& subject, const std::string& replacement) const;
 
  private:
   struct Impl;

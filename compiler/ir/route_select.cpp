@@ -78,28 +78,30 @@ bool RouteSelector::matches(const Matcher& m, const RequestView& r) const {
     }
     case PredKind::method: return r.method == p.value;
     case PredKind::query: return r.query == p.value;
+    case PredKind::query_arg:
+    case PredKind::query_arg_present: {
+      // name=value pairs separated by '&' (';' too, as HAProxy's url_param does), undecoded.
+      size_t start = 0;
+      while (start <= r.query.size()) {
+        size_t end = r.query.find_first_of("&;", start);
+        std::string pair = r.query.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        size_t sep = pair.find('=');
+        std::string name = pair.substr(0, sep);
+        if (!name.empty() && name == p.name) {
+          if (p.kind == PredKind::query_arg_present) return true;
+          if (sep != std::string::npos && eq(pair.substr(sep + 1), p.value)) return true;
+        }
+        if (end == std::string::npos) break;
+        start = end + 1;
+      }
+      return false;
+    }
     case PredKind::client_cidr: return cidr_contains(p.value, r.client_address);
     case PredKind::scheme: return r.scheme == p.value;
     case PredKind::upgrade: {
       const std::string* v = header(r, "upgrade");
       return v && iequals(*v, p.value);
     }
-    case PredKind::query_arg: return query_arg_matches(r.query, p.name, p.value);
-  }
-  return false;
-}
-
-bool query_arg_matches(const std::string& query, const std::string& name, const std::string& value) {
-  size_t start = 0;
-  while (start <= query.size()) {
-    size_t end = query.find('&', start);
-    if (end == std::string::npos) end = query.size();
-    std::string_view pair(query.data() + start, end - start);
-    size_t eq = pair.find('=');
-    std::string_view key = pair.substr(0, eq);
-    std::string_view val = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    if (key == name && (value == "*" || val == value)) return true;
-    start = end + 1;
   }
   return false;
 }

@@ -38,10 +38,6 @@ class RouteSelector {
   std::unordered_map<std::string, std::unique_ptr<Regex>> regexes_;
 };
 
-// Whether the query string (without '?') has argument `name` equal to `value`
-// ("*": any value). Neither side is percent-decoded.
-bool query_arg_matches(const std::string& query, const std::string& name, const std::string& value);
-
 // CIDR ("10.0.0.0/8", "::1", "all") containment of an address.
 bool cidr_contains(const std::string& cidr, const std::string& address);
 

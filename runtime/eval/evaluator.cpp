@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 namespace pg::runtime {
 
@@ -121,10 +122,72 @@ std::string Evaluator::map_value(const std::string& name, ir::RequestView& reque
 
 std::string Evaluator::eval(const ir::Template& t, ir::RequestView& r) const { return eval(t, r, 0); }
 
+namespace {
+
+// The n-th (1-based; negative counts from the end) of the `delims`-separated pieces of
+// `s`, `count` pieces joined from there (0: to the end). HAProxy's field/word: word
+// skips empty pieces, field keeps them.
+std::string piece(const std::string& s, const std::vector<std::string>& args, bool skip_empty) {
+  if (args.size() < 2) return s;
+  long index = std::strtol(args[0].c_str(), nullptr, 10);
+  long count = args.size() > 2 ? std::strtol(args[2].c_str(), nullptr, 10) : 1;
+  const std::string& delims = args[1];
+  std::vector<std::pair<size_t, size_t>> pieces;  // begin, end
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || delims.find(s[i]) != std::string::npos) {
+      if (!skip_empty || i > start) pieces.emplace_back(start, i);
+      start = i + 1;
+    }
+  }
+  long n = static_cast<long>(pieces.size());
+  long first = index > 0 ? index - 1 : n + index;
+  if (index == 0 || first < 0 || first >= n) return {};
+  long last = count <= 0 ? n - 1 : std::min(n - 1, first + count - 1);
+  return s.substr(pieces[static_cast<size_t>(first)].first,
+                  pieces[static_cast<size_t>(last)].second - pieces[static_cast<size_t>(first)].first);
+}
+
+std::string convert(std::string v, const ir::Converter& c) {
+  if (c.name == "lower") return to_lower(std::move(v));
+  if (c.name == "upper") {
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    return v;
+  }
+  if (c.name == "field") return piece(v, c.args, false);
+  if (c.name == "word") return piece(v, c.args, true);
+  if (c.name == "regsub" && c.args.size() >= 2) {
+    const std::string flags = c.args.size() > 2 ? c.args[2] : "";
+    ir::Regex re(c.args[0], flags.find('i') != std::string::npos);
+    // HAProxy's \1 back-references become PCRE2's $1.
+    std::string repl;
+    for (size_t i = 0; i < c.args[1].size(); ++i) {
+      if (c.args[1][i] == '\\' && i + 1 < c.args[1].size() && std::isdigit(static_cast<unsigned char>(c.args[1][i + 1]))) {
+        repl += '$';
+        continue;
+      }
+      if (c.args[1][i] == '$') repl += '$';  // a literal dollar
+      repl += c.args[1][i];
+    }
+    return flags.find('g') != std::string::npos ? re.replace_all(v, repl) : re.replace_first(v, repl);
+  }
+  return v;  // the front end rejects converters it does not know
+}
+
+}  // namespace
+
 std::string Evaluator::eval(const ir::Template& t, ir::RequestView& r, int depth) const {
   using V = ir::Var;
   std::string out;
   for (const auto& p : t.parts) {
+    if (!p.converters.empty()) {  // evaluate the part alone, then convert it
+      ir::Template single;
+      single.parts.push_back({p.var, p.value});
+      std::string v = eval(single, r, depth);
+      for (const auto& c : p.converters) v = convert(std::move(v), c);
+      out += v;
+      continue;
+    }
     switch (p.var) {
       case V::literal: out += p.value; break;
       case V::client_address: out += r.client_address; break;

@@ -1,6 +1,7 @@
 #include "eval/header_ops.h"
 
 #include "ir/regex.h"
+#include "ir/route_select.h"
 #include "ir/text.h"
 
 #include <algorithm>
@@ -32,6 +33,10 @@ void remove_header(HeaderList& headers, const std::string& name) {
 void apply_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers, const Evaluator& eval,
                       ir::RequestView& request) {
   for (const auto& op : ops) {
+    // HAProxy's "option forwardfor except NET": not for those clients.
+    if (std::any_of(op.except_clients.begin(), op.except_clients.end(),
+                    [&](const std::string& cidr) { return ir::cidr_contains(cidr, request.client_address); }))
+      continue;
     switch (op.op) {
       case ir::HeaderOpKind::remove:
         remove_header(headers, op.name);
@@ -49,6 +54,10 @@ void apply_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers,
           if (iequals(k, op.name)) v = re.replace_all(v, replacement);
         break;
       }
+      case ir::HeaderOpKind::add_if_absent:  // HAProxy's "option forwardfor if-none"
+        if (std::any_of(headers.begin(), headers.end(), [&](const auto& h) { return iequals(h.first, op.name); }))
+          break;
+        [[fallthrough]];
       case ir::HeaderOpKind::add: {
         std::string value = eval.eval(op.value, request);
         if (!value.empty()) headers.emplace_back(op.name, std::move(value));

@@ -16,7 +16,8 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 // set replaces every field of that name (an empty value removes it, as nginx does
 // not pass empty fields); add appends (an empty value adds nothing); remove drops;
-// replace rewrites each match of `search` in the field's values.
+// replace rewrites each match of `search` in the field's values; add_if_absent adds
+// only when the field is not there. An operation is skipped for `except_clients`.
 void apply_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers, const Evaluator& eval,
                       ir::RequestView& request);
 

@@ -122,10 +122,10 @@ TEST_F(Cli, DialectFromNameContentOrFlag) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("cannot tell the dialect"), std::string::npos);
   EXPECT_EQ(run("check --dialect nginx " + odd.string()).exit_code, 1);  // "hello" is no directive
-  auto cfg = write("haproxy.cfg", "global\n");
+  auto cfg = write("haproxy.cfg", "global\n  frobnicate\n");  // the name says HAProxy
   auto h = run("check " + cfg.string());
   EXPECT_EQ(h.exit_code, 1);
-  EXPECT_NE(h.err.find("the haproxy front end is not implemented yet"), std::string::npos);
+  EXPECT_NE(h.err.find("unknown keyword 'frobnicate' in 'global' section"), std::string::npos) << h.err;
   auto forced = write("weird.cfg", kGood);
   EXPECT_EQ(run("check --dialect=nginx " + forced.string()).exit_code, 0);
 }

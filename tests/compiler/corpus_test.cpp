@@ -94,6 +94,7 @@ INSTANTIATE_TEST_SUITE_P(All, Corpus, ::testing::ValuesIn(corpus()),
 
 TEST(Corpus, HasAtLeast25NginxConfigs) { EXPECT_GE(corpus("nginx").size(), 25u); }
 TEST(Corpus, HasAtLeast25CaddyConfigs) { EXPECT_GE(corpus("caddy").size(), 25u); }
+TEST(Corpus, HasAtLeast25HaproxyConfigs) { EXPECT_GE(corpus("haproxy").size(), 25u); }
 
 // The guide's examples (../shared/examples/seed), each against its golden
 // tests/corpus/<dialect>/seed-<name>.json.
