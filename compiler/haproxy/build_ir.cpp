@@ -486,7 +486,11 @@ void Builder::build_frontend(const Proxy& fe) {
     vh.listeners.push_back(static_cast<int>(c_.listeners.size()));
     c_.listeners.push_back(std::move(li));
     if (b.ssl) {
-      if (!vh.tls) vh.tls = ir::TlsSettings{};
+      if (!vh.tls) {
+        vh.tls = ir::TlsSettings{};
+        // HAProxy 2.6 with OpenSSL 3: TLS 1.2 and 1.3 unless ssl-min-ver/ssl-max-ver say otherwise.
+        vh.tls->protocols = {"TLSv1.2", "TLSv1.3"};
+      }
       for (const auto& crt : b.crts) {
         bool seen = false;
         for (const auto& existing : vh.tls->certificates) seen = seen || existing.certificate == crt;

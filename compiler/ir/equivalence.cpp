@@ -293,6 +293,10 @@ struct Differ {
         add(join(pa, "kind"), join(pb, "kind"), field(subject, "kind"), show(kx->value()), show(ky->value()));
         return;
       }
+      if (pa == "virtual_hosts" && pb == "virtual_hosts") {
+        vhosts(ox, oy);
+        return;
+      }
       for (const auto& kv : ox) {
         std::string sub = top_subject(pa, subject, kv.key());
         if (auto it = oy.find(kv.key()); it != oy.end()) {
@@ -319,6 +323,39 @@ struct Differ {
       return;
     }
     if (x != y) add(pa, pb, subject, show(x), show(y));
+  }
+
+  // Virtual hosts by key ("names on listeners"); a host present on one side only is
+  // paired with the other side's unpaired host on the same listeners, so that a
+  // change of names (HAProxy frontends have none) still compares what they serve.
+  void vhosts(const json::object& ox, const json::object& oy) {
+    auto listeners_of = [](std::string_view key) {
+      size_t on = key.rfind(" on ");
+      return std::string(on == std::string_view::npos ? key : key.substr(on + 4));
+    };
+    std::vector<std::string> only_b;
+    for (const auto& kv : oy)
+      if (!ox.contains(kv.key())) only_b.emplace_back(kv.key());
+    for (const auto& kv : ox) {
+      std::string key(kv.key());
+      std::string p = "virtual_hosts/" + key;
+      if (auto it = oy.find(kv.key()); it != oy.end()) {
+        walk(kv.value(), it->value(), p, p, fmt::format("virtual host {}:", key));
+        continue;
+      }
+      auto partner = std::find_if(only_b.begin(), only_b.end(),
+                                  [&](const std::string& b) { return listeners_of(b) == listeners_of(key); });
+      if (partner == only_b.end()) {
+        add(p, "virtual_hosts", fmt::format("virtual host {}:", key), show(kv.value()), "");
+        continue;
+      }
+      std::string pb = "virtual_hosts/" + *partner;
+      add(p, pb, "virtual host", fmt::format("\"{}\"", key), fmt::format("\"{}\"", *partner));
+      walk(kv.value(), oy.at(*partner), p, pb, fmt::format("virtual host {}:", key));
+      only_b.erase(partner);
+    }
+    for (const auto& key : only_b)
+      add("virtual_hosts", "virtual_hosts/" + key, fmt::format("virtual host {}:", key), "", show(oy.at(key)));
   }
 
   // Names for the top levels: "virtual host K:", "listener K:", "map $m:".

@@ -38,5 +38,21 @@ TEST(CrossDialectDiff, CaddyLoadBalancingVersusNginx) {
   EXPECT_NE(got.find("action.proxy.pool.health_check {...} vs tests/diff/lb/nginx.conf:"), std::string::npos);
 }
 
+TEST(CrossDialectDiff, CaddyLoadBalancingVersusHaproxy) {
+  std::string got = report("../shared/examples/seed/lb.Caddyfile", "tests/diff/lb/haproxy.cfg");
+  EXPECT_EQ(got, slurp("tests/diff/lb/caddy-vs-haproxy.txt"));
+  // Both have active health checks, written to mean the same: no difference there.
+  EXPECT_EQ(got.find("health_check"), std::string::npos);
+  // The balancing policy and the servers agree too.
+  EXPECT_EQ(got.find("balancing"), std::string::npos);
+  EXPECT_EQ(got.find("servers."), std::string::npos);
+}
+
+TEST(CrossDialectDiff, NginxVersusHaproxy) {
+  std::string got = report("tests/diff/lb/nginx.conf", "tests/diff/lb/haproxy.cfg");
+  EXPECT_EQ(got, slurp("tests/diff/lb/nginx-vs-haproxy.txt"));
+  EXPECT_NE(got.find("action.proxy.pool.health_check null vs tests/diff/lb/haproxy.cfg:"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pg::test
