@@ -79,6 +79,8 @@ std::vector<DirectiveSpec> make_table() {
     {"health_headers", kProxy, 0, 0, R, h::health_headers, "request headers of checks"},
     {"fail_duration",  kProxy, 1, 1, N, h::fail_duration, "passive health: how long a failure counts (0: off)"},
     {"max_fails",      kProxy, 1, 1, N, h::max_fails, "passive health: failures within fail_duration"},
+    {"unhealthy_status", kProxy, 1, kMany, N, h::unhealthy_status, "passive health: statuses (or 5xx classes) that count as failures"},
+    {"unhealthy_latency", kProxy, 1, 1, N, h::unhealthy_latency, "passive health: slower responses count as failures"},
     {"unhealthy_request_count", kProxy, 1, 1, N, h::unhealthy_request_count, "concurrent requests per server (max_conns)"},
     {"header_up",      kProxy, 1, 3, N, h::header_up, "[+|-]field [value|find replace]"},
     {"header_down",    kProxy, 1, 3, N, h::header_down, "[+|-]field [value|find replace]"},
@@ -112,7 +114,7 @@ std::vector<DirectiveSpec> make_table() {
   for (std::string_view name : {"listener_wrappers", "timeouts", "trusted_proxies", "metrics",
                                 "max_header_size", "log_credentials", "strict_sni_host"})
     t.push_back({name, kServers, 0, kMany, O, nullptr, ""});
-  for (std::string_view name : {"unhealthy_status", "unhealthy_latency", "lb_retry_match", "dynamic",
+  for (std::string_view name : {"lb_retry_match", "dynamic",
                                 "trusted_proxies", "buffer_responses", "max_buffer_size", "handle_response",
                                 "replace_status", "health_follow_redirects", "request_buffers",
                                 "response_buffers", "stream_timeout", "stream_close_delay"})

@@ -55,6 +55,8 @@ void health_headers(Lowerer&, const Call&);
 void fail_duration(Lowerer&, const Call&);
 void max_fails(Lowerer&, const Call&);
 void unhealthy_request_count(Lowerer&, const Call&);
+void unhealthy_status(Lowerer&, const Call&);
+void unhealthy_latency(Lowerer&, const Call&);
 void header_up(Lowerer&, const Call&);
 void header_down(Lowerer&, const Call&);
 void flush_interval(Lowerer&, const Call&);

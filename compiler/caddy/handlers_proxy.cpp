@@ -114,6 +114,13 @@ void reverse_proxy(Lowerer& l, const Call& c) {
     }
     s.max_conns = ps.unhealthy_request_count;
   }
+  // Caddy counts failures only while fail_duration is set: the unhealthy_* rules too.
+  if (ps.fail_duration_ms > 0) {
+    ps.pool.failure_statuses = ps.unhealthy_statuses;
+    ps.pool.failure_latency_ms = ps.unhealthy_latency_ms;
+  } else if (!ps.unhealthy_statuses.empty() || ps.unhealthy_latency_ms > 0) {
+    l.diags.warning(c.node.loc, "unhealthy_status and unhealthy_latency have no effect without fail_duration (as in Caddy)");
+  }
   if (ps.health_option && !ps.active_health) {
     l.diags.warning(c.node.loc, "health checks stay off without health_uri or health_port (as in Caddy)");
     ps.pool.health_check.reset();
@@ -274,6 +281,28 @@ void unhealthy_request_count(Lowerer& l, const Call& c) {
     return;
   }
   l.proxy->unhealthy_request_count = *n;
+}
+
+// "500 502" or classes "5xx": the statuses that count as failures.
+void unhealthy_status(Lowerer& l, const Call& c) {
+  for (const auto& a : c.args) {
+    const std::string& v = a.value;
+    if (v.size() == 3 && v[0] >= '1' && v[0] <= '5' && v.substr(1) == "xx") {
+      int base = (v[0] - '0') * 100;
+      for (int s = base; s < base + 100; ++s) l.proxy->unhealthy_statuses.push_back(s);
+      continue;
+    }
+    auto n = parse_int(v);
+    if (!n || *n < 100 || *n > 599) {
+      l.error(a.loc, fmt::format("bad status value '{}'", v));
+      return;
+    }
+    l.proxy->unhealthy_statuses.push_back(*n);
+  }
+}
+
+void unhealthy_latency(Lowerer& l, const Call& c) {
+  if (auto d = duration(l, c.args[0], "duration")) l.proxy->unhealthy_latency_ms = *d;
 }
 
 void header_up(Lowerer& l, const Call& c) {

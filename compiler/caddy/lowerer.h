@@ -94,6 +94,8 @@ struct ProxyState {
   int64_t fail_duration_ms = 0;
   int max_fails = 1;
   int unhealthy_request_count = 0;
+  std::vector<int> unhealthy_statuses;
+  int64_t unhealthy_latency_ms = 0;
   std::vector<std::string> scheme_of_upstreams;
 };
 

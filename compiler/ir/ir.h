@@ -204,8 +204,12 @@ struct Pool {
   Balancing balancing;
   Keepalive keepalive;
   std::optional<HealthCheck> health_check;  // null: no active checks
+  // Passive health beyond connection errors: responses with these statuses, or slower
+  // than failure_latency_ms (0: no bound), count as failures (Caddy unhealthy_*).
+  std::vector<int> failure_statuses;
+  int64_t failure_latency_ms = 0;
 };
-BOOST_DESCRIBE_STRUCT(Pool, (), (loc, name, implicit, servers, balancing, keepalive, health_check))
+BOOST_DESCRIBE_STRUCT(Pool, (), (loc, name, implicit, servers, balancing, keepalive, health_check, failure_statuses, failure_latency_ms))
 
 // ---- matchers -------------------------------------------------------------------------------
 

@@ -221,6 +221,7 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
     }
     beast::tcp_stream& upstream = *conn;
 
+    const int64_t sent_at = WorkerContext::now_ms();
     deadline(upstream, a.timeouts.send_ms);
     auto [wec, wn] = co_await http::async_write(upstream, up, kAwait);
     (void)wn;
@@ -253,6 +254,11 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
     }
 
     auto& upres = p.get();
+    // Passive health: statuses and slowness the pool counts as failures.
+    const bool unhealthy =
+        std::find(pool->failure_statuses.begin(), pool->failure_statuses.end(), static_cast<int>(upres.result_int())) !=
+            pool->failure_statuses.end() ||
+        (pool->failure_latency_ms > 0 && WorkerContext::now_ms() - sent_at > pool->failure_latency_ms);
     if (upres.result() == http::status::switching_protocols && a.upgrade &&
         std::any_of(view.headers.begin(), view.headers.end(), [](const auto& h) { return iequals(h.first, "upgrade"); })) {
       co_return co_await tunnel(client, upstream, ubuf, upres, req.version(), a, out, balancer, *pick);
@@ -320,7 +326,7 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
       (void)fwn;
       if (fw && fw != http::error::need_buffer) ok = false;
     }
-    balancer.finish(*pick, false);
+    balancer.finish(*pick, unhealthy);
     // Kept for the next request when both sides allow it and the body was read whole.
     if (pool->keepalive.max_idle > 0 && p.is_done() && upres.keep_alive() && up.keep_alive() &&
         served + 1 < pool->keepalive.max_requests) {

@@ -304,3 +304,26 @@ def test_unsupported_parts_are_refused_with_a_diagnostic(tmp_path):
     r = subprocess.run([BINARY, "run", str(conf)], capture_output=True, text=True, timeout=10)
     assert r.returncode == 1
     assert f"{conf}:2:24: error: listener 0.0.0.0:8443: TLS is not supported by the runtime yet" in r.stderr
+
+
+def test_passive_health_counts_unhealthy_statuses(proxy, backends):
+    def broken(handler):
+        handler.send_response(500)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+        return True
+
+    bad, good = backends("bad", broken), backends("good")
+    p = proxy(f"""http://:8080 {{
+	reverse_proxy 127.0.0.1:{bad.port} 127.0.0.1:{good.port} {{
+		lb_policy round_robin
+		fail_duration 10s
+		max_fails 1
+		unhealthy_status 5xx
+	}}
+}}
+""", name="Caddyfile")
+    statuses = [request(p.port())[0] for _ in range(6)]
+    assert statuses[0] == 500  # the failing answer still reaches the client...
+    assert statuses[1:] == [200] * 5  # ...and takes the server out for fail_duration
+    assert len(bad.requests) == 1

@@ -22,8 +22,8 @@ TEST(CaddyDiagnostics, UnrecognizedDirectiveSubdirectiveAndGlobalOption) {
 TEST(CaddyDiagnostics, NotSupportedYetNamesTheDirective) {
   EXPECT_EQ(errors_of("a.com {\n  encode gzip\n}\n"), "Caddyfile:2:3: error: encode is not supported by proxyglot yet\n");
   EXPECT_EQ(errors_of("a.com {\n  file_server\n}\n"), "Caddyfile:2:3: error: file_server is not supported by proxyglot yet\n");
-  EXPECT_EQ(errors_of("a.com {\n  reverse_proxy x:1 {\n    unhealthy_status 5xx\n  }\n}\n"),
-            "Caddyfile:3:5: error: unhealthy_status is not supported by proxyglot yet\n");
+  EXPECT_EQ(errors_of("a.com {\n  reverse_proxy x:1 {\n    lb_retry_match {\n      method POST\n    }\n  }\n}\n"),
+            "Caddyfile:3:5: error: lb_retry_match is not supported by proxyglot yet\n");
   EXPECT_EQ(errors_of("a.com {\n  reverse_proxy x:1 {\n    transport fastcgi\n  }\n}\n"),
             "Caddyfile:3:15: error: transport fastcgi is not supported by proxyglot yet\n");
   EXPECT_EQ(errors_of("a.com {\n  respond {http.request.tls.version}\n}\n"),

@@ -215,3 +215,29 @@ TEST(CaddyReverseProxy, EachReverseProxyHasItsOwnPool) {
 
 }  // namespace
 }  // namespace pg::test
+
+namespace pg::test {
+namespace {
+
+TEST(CaddyReverseProxy, PassiveHealthStatusesAndLatency) {
+  auto c = caddy(":8080 {\n\treverse_proxy a:1 b:2 {\n\t\tfail_duration 30s\n\t\tmax_fails 2\n"
+                 "\t\tunhealthy_status 5xx 404\n\t\tunhealthy_latency 2s\n\t}\n}\n");
+  const auto& pool = c.pools.at(0);
+  EXPECT_EQ(pool.failure_latency_ms, 2000);
+  ASSERT_EQ(pool.failure_statuses.size(), 101u);
+  EXPECT_EQ(pool.failure_statuses.front(), 500);
+  EXPECT_EQ(pool.failure_statuses.back(), 404);
+  EXPECT_EQ(pool.servers[0].max_fails, 2);
+  EXPECT_EQ(pool.servers[0].fail_timeout_ms, 30000);
+}
+
+TEST(CaddyReverseProxy, UnhealthyRulesNeedFailDuration) {
+  auto r = compile_caddy(":8080 {\n\treverse_proxy a:1 {\n\t\tunhealthy_status 500\n\t}\n}\n");
+  ASSERT_TRUE(r.config) << r.errors();
+  EXPECT_TRUE(r.config->pools.at(0).failure_statuses.empty());
+  EXPECT_NE(r.errors().find("warning: unhealthy_status and unhealthy_latency have no effect without fail_duration"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace pg::test
