@@ -12,6 +12,7 @@
 #include "eval/header_ops.h"
 #include "http/await.h"
 #include "http/generated.h"
+#include "http/real_ip.h"
 #include "http/upstream_exchange.h"
 #include "http/uri.h"
 #include "ir/route_select.h"
@@ -166,6 +167,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     const ir::VirtualHost& vhost = snap.config().virtual_hosts[static_cast<size_t>(vh_index)];
     const VirtualHostPlan& plan = snap.plan(static_cast<size_t>(vh_index));
     view.server_name = vhost.names.empty() ? "" : vhost.names.front().value;
+    view.client_address = real_client_address(vhost.real_ip, view.client_address, view);
 
     // Rewrites and route selection.
     std::optional<Reply> reply;

@@ -327,3 +327,31 @@ def test_passive_health_counts_unhealthy_statuses(proxy, backends):
     assert statuses[0] == 500  # the failing answer still reaches the client...
     assert statuses[1:] == [200] * 5  # ...and takes the server out for fail_duration
     assert len(bad.requests) == 1
+
+
+def test_real_ip_from_trusted_proxies(proxy, backends):
+    b = backends("a")
+    p = proxy(f"""events {{}}
+http {{
+  set_real_ip_from 127.0.0.1;
+  set_real_ip_from 10.0.0.0/8;
+  real_ip_header X-Forwarded-For;
+  server {{ listen 8080;
+    real_ip_recursive on;
+    location / {{ proxy_pass http://127.0.0.1:{b.port}; proxy_set_header X-Real-IP $remote_addr; }}
+  }}
+  server {{ listen 8081;
+    location / {{ proxy_pass http://127.0.0.1:{b.port}; proxy_set_header X-Real-IP $remote_addr; }}
+  }}
+}}""")
+
+    def real_ip(port, xff):
+        request(port, headers={"X-Forwarded-For": xff})
+        return {k.lower(): v for k, v in b.requests[-1]["headers"]}["x-real-ip"]
+
+    # Recursive: the rightmost address that is not a trusted proxy, never the forgeable leftmost.
+    assert real_ip(p.port(8080), "6.6.6.6, 1.2.3.4, 10.0.0.5") == "1.2.3.4"
+    assert real_ip(p.port(8080), "10.1.1.1, 10.0.0.5") == "10.1.1.1"  # all trusted: the leftmost
+    # Not recursive: the last hop.
+    assert real_ip(p.port(8081), "6.6.6.6, 1.2.3.4, 10.0.0.5") == "10.0.0.5"
+    assert real_ip(p.port(8081), "not-an-ip") == "127.0.0.1"
