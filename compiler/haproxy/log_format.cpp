@@ -79,6 +79,7 @@ std::optional<ir::TemplatePart> fetch_part(const std::string& name, const std::v
   if (name == "url") return one(V::request_uri);
   if (name == "method") return one(V::method);
   if (name == "hostname") return one(V::hostname);
+  if (name == "ssl_fc") return one(V::tls_active);
   if ((name == "hdr" || name == "req.hdr" || name == "req.fhdr") && args.size() == 1)
     return ir::TemplatePart{V::request_header, args[0]};
   if ((name == "url_param" || name == "urlp") && args.size() == 1) return ir::TemplatePart{V::query_arg, args[0]};

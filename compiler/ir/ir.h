@@ -50,7 +50,8 @@ BOOST_DEFINE_ENUM_CLASS(Var,
     remote_user,             // HTTP basic-auth user name, "-" when none
     request_line, status, body_bytes_sent, bytes_sent, request_length, request_time,
     time_local, time_iso8601, msec, upstream_addr, upstream_status, upstream_response_time,
-    connection_id, hostname)
+    connection_id, hostname,
+    tls_active)              // "1" when the client connection is TLS, else "0" (HAProxy ssl_fc)
 
 // A transformation applied to a variable's value, in order (HAProxy's converters).
 // name: lower | upper | regsub (args: regex, replacement[, flags "g"/"i"]) |

@@ -218,6 +218,7 @@ std::string Evaluator::eval(const ir::Template& t, ir::RequestView& r, int depth
       case V::map: out += map_value(p.value, r, depth); break;
       case V::upstream_host: out += r.upstream_host; break;
       case V::upstream_addr: out += r.upstream_addr; break;
+      case V::tls_active: out += r.scheme == "https" ? "1" : "0"; break;
       case V::forwarded_for_appended: {
         std::string xff = header(r, "x-forwarded-for");
         out += xff.empty() ? r.client_address : xff + ", " + r.client_address;

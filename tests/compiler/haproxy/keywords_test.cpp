@@ -416,3 +416,19 @@ TEST(HaproxyKeywords, NewIrFieldsRoundTripThroughJson) {
 
 }  // namespace
 }  // namespace pg::test
+
+namespace pg::test {
+namespace {
+
+TEST(HaproxyTemplates, SslFcInLogFormatValues) {
+  auto c = haproxy("frontend fe\n bind :80\n http-request set-header X-TLS %[ssl_fc]\n default_backend b\n"
+                   "backend b\n server s 127.0.0.1:1\n");
+  bool found = false;
+  for (const auto& r : c.virtual_hosts.at(0).routes)
+    for (const auto& h : r.request_headers)
+      if (h.name == "X-TLS") found = h.value.parts.size() == 1 && h.value.parts[0].var == ir::Var::tls_active;
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace pg::test
