@@ -277,8 +277,12 @@ void balance(Lowerer& lw, const Line& l, size_t a) {
     if (!part) return;
     key(std::move(*part));
   } else if (algo == "rdp-cookie") {
-    lw.error(w.loc, "'balance rdp-cookie' is not supported by proxyglot yet");
-    return;
+    // The RDP cookie sits in an RDP connection request (X.224), which an HTTP request
+    // never is: HAProxy finds no cookie and uses round robin, as its documentation says
+    // it does when the cookie is missing. The IR says so, and the user is told.
+    b.policy = B::round_robin;
+    lw.warning(w.loc, "'balance rdp-cookie' hashes RDP's connection cookie, which HTTP requests do not carry: "
+                      "HAProxy falls back to round robin in HTTP mode, and so does the IR");
   } else {
     lw.error(w.loc, "balance only supports 'roundrobin', 'static-rr', 'leastconn', 'source', 'uri', "
                     "'url_param', 'hdr(name)' and 'rdp-cookie(name)' options.");

@@ -432,3 +432,19 @@ TEST(HaproxyTemplates, SslFcInLogFormatValues) {
 
 }  // namespace
 }  // namespace pg::test
+
+namespace pg::test {
+namespace {
+
+TEST(HaproxyBalance, RdpCookieIsRoundRobinInHttpMode) {
+  auto r = compile_haproxy("defaults\n mode http\n timeout connect 1s\n timeout client 1s\n timeout server 1s\n"
+                           "backend b\n balance rdp-cookie\n server s 127.0.0.1:1\n");
+  ASSERT_TRUE(r.config) << r.errors();
+  EXPECT_EQ(r.config->pools.at(0).balancing.policy, ir::Balance::round_robin);
+  EXPECT_NE(r.errors().find("test.cfg:7:10: warning: 'balance rdp-cookie' hashes RDP's connection cookie"),
+            std::string::npos)
+      << r.errors();
+}
+
+}  // namespace
+}  // namespace pg::test
