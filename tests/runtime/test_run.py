@@ -355,3 +355,32 @@ http {{
     # Not recursive: the last hop.
     assert real_ip(p.port(8081), "6.6.6.6, 1.2.3.4, 10.0.0.5") == "10.0.0.5"
     assert real_ip(p.port(8081), "not-an-ip") == "127.0.0.1"
+
+
+def test_haproxy_config_on_the_runtime(proxy, backends):
+    api, web = backends("api"), backends("web")
+    p = proxy(f"""defaults
+    mode http
+    timeout connect 2s
+    timeout client 10s
+    timeout server 10s
+    option forwardfor
+
+frontend fe
+    bind :8080
+    acl is_api path_beg /api/
+    use_backend api if is_api
+    default_backend web
+
+backend api
+    server a 127.0.0.1:{api.port}
+
+backend web
+    server w 127.0.0.1:{web.port}
+""", name="haproxy.cfg")
+    status, _, body = request(p.port(), path="/api/users", headers={"X-Forwarded-For": "9.9.9.9"})
+    assert status == 200 and json.loads(body)["backend"] == "api"
+    xff = [v for k, v in api.requests[-1]["headers"] if k.lower() == "x-forwarded-for"]
+    assert xff == ["9.9.9.9", "127.0.0.1"]  # HAProxy adds its own line
+    status, _, body = request(p.port(), path="/index.html")
+    assert status == 200 and json.loads(body)["backend"] == "web"
