@@ -16,6 +16,7 @@
 #include "http/upstream_exchange.h"
 #include "http/uri.h"
 #include "ir/route_select.h"
+#include "ir/text.h"
 
 namespace pg::runtime {
 
@@ -152,6 +153,13 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       co_await send_and_close(414);
       co_return;
     }
+    // nginx: one header line longer than a client header buffer (8k) is a 400.
+    if (std::any_of(req.begin(), req.end(), [](const auto& f) {
+          return f.name_string().size() + f.value().size() + 2 > kRequestLineLimit;
+        })) {
+      co_await send_and_close(400);
+      co_return;
+    }
 
     auto view_opt = view_of(req, client.socket(), snap, listener);
     if (!view_opt) {
@@ -212,6 +220,13 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     }
     if (!parser.is_done()) {
       parser.body_limit(limit > 0 ? boost::optional<uint64_t>(static_cast<uint64_t>(limit)) : boost::none);
+      // The client waits for our go-ahead before it sends the body.
+      if (ir::iequals(header_value(req, "expect"), "100-continue")) {
+        http::response<http::empty_body> go{http::status::continue_, 11};
+        auto [gec, gn] = co_await http::async_write(client, go, kAwait);
+        (void)gn;
+        if (gec) co_return;
+      }
       client.expires_after(kHeaderTimeout);
       auto [bec, bn] = co_await http::async_read(client, buffer, parser, kAwait);
       (void)bn;

@@ -61,6 +61,13 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, int listener, std::sh
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       continue;  // EMFILE and friends: keep serving the connections we have
     }
+    // worker_connections: past it, nginx says "worker_connections are not enough" and
+    // drops the connection.
+    if (ctx.active() >= ctx.connection_limit()) {
+      std::fprintf(stderr, "proxyglot: %d worker connections are not enough\n", ctx.connection_limit());
+      socket.close(ec);
+      continue;
+    }
     socket.set_option(tcp::no_delay(true), ec);
     asio::co_spawn(acceptor.get_executor(), serve_connection(std::move(socket), listener, snap, ctx), asio::detached);
   }
@@ -76,6 +83,7 @@ Server::Server(std::shared_ptr<const Snapshot> snapshot, RunOptions options)
   for (int i = 0; i < n; ++i) {
     auto w = std::make_unique<Worker>();
     w->context = std::make_unique<WorkerContext>(i, stopping_);
+    w->context->set_connection_limit(snapshot_->config().globals.worker_connections);
     workers_.push_back(std::move(w));
   }
 }

@@ -52,6 +52,8 @@ class WorkerContext {
   void opened() { ++active_; }
   void closed() { --active_; }
   int active() const { return active_; }
+  int connection_limit() const { return connection_limit_; }
+  void set_connection_limit(int n) { connection_limit_ = n > 0 ? n : 1; }
 
   void close_idle() {
     for (auto* s : idle_) {
@@ -76,6 +78,7 @@ class WorkerContext {
   std::set<boost::beast::tcp_stream*> idle_;
   std::map<std::pair<const ir::Pool*, size_t>, std::deque<IdleUpstream>> idle_upstreams_;
   int active_ = 0;
+  int connection_limit_ = 512;
 };
 
 }  // namespace pg::runtime

@@ -384,3 +384,35 @@ backend web
     assert xff == ["9.9.9.9", "127.0.0.1"]  # HAProxy adds its own line
     status, _, body = request(p.port(), path="/index.html")
     assert status == 200 and json.loads(body)["backend"] == "web"
+
+
+def test_expect_continue_header_lines_and_connection_limit(proxy, backends):
+    b = backends("a")
+    p = proxy(f"""worker_processes 1;
+events {{ worker_connections 2; }}
+http {{ server {{ listen 8080; location / {{ proxy_pass http://127.0.0.1:{b.port}; }} }} }}""")
+    port = p.port()
+    # Expect: 100-continue gets its go-ahead before the body is sent.
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(b"POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        assert s.recv(4096).startswith(b"HTTP/1.1 100 Continue")
+        s.sendall(b"hello")
+        reply = b""
+        while b"backend" not in reply:
+            reply += s.recv(4096)
+        assert reply.startswith(b"HTTP/1.1 200")
+    assert b.requests[-1]["body"] == b"hello"
+    line = b"GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + b"l" * 9000 + b"\r\n\r\n"
+    assert raw(port, line).startswith(b"HTTP/1.1 400")
+    # worker_connections 2: a third connection is dropped.
+    held = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(2)]
+    time.sleep(0.2)
+    third = socket.create_connection(("127.0.0.1", port), timeout=5)
+    try:
+        third.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = third.recv(4096)
+    except (ConnectionResetError, BrokenPipeError):
+        answer = b""
+    assert answer == b""  # closed without a response
+    for s in held + [third]:
+        s.close()
