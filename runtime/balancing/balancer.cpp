@@ -239,6 +239,15 @@ std::optional<Pick> Balancer::pick(const PickInput& in, Attempt& attempt) {
   return std::nullopt;
 }
 
+bool Balancer::any_left(const Attempt& attempt) const {
+  int64_t now = clock_();
+  for (size_t i = 0; i < peers_.primary().size(); ++i)
+    if (!attempt.tried_primary[i] && Peers::available(peers_.primary()[i], now)) return true;
+  for (size_t i = 0; i < peers_.backup().size(); ++i)
+    if (!attempt.tried_backup[i] && Peers::available(peers_.backup()[i], now)) return true;
+  return false;
+}
+
 void Balancer::finish(const Pick& pick, bool failed) {
   auto& peers = pick.backup ? peers_.backup() : peers_.primary();
   if (pick.peer < peers.size()) Peers::finished(peers[pick.peer], failed, clock_());

@@ -41,6 +41,8 @@ class Balancer {
   std::optional<Pick> pick(const PickInput& in, Attempt& attempt);
   // The attempt on `pick` ended; `failed` feeds passive health.
   void finish(const Pick& pick, bool failed);
+  // Whether a server this attempt has not tried yet is available now.
+  bool any_left(const Attempt& attempt) const;
 
   Peers& peers() { return peers_; }
 

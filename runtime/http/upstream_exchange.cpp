@@ -82,6 +82,20 @@ std::string upstream_target(const ir::ProxyAction& a, ir::RequestView& v, const 
   return rewritten ? with_query(escape_path(v.path)) : v.request_uri;
 }
 
+// The retry condition a status stands for.
+std::optional<ir::RetryOn> retry_status(int status) {
+  switch (status) {
+    case 500: return ir::RetryOn::http_500;
+    case 502: return ir::RetryOn::http_502;
+    case 503: return ir::RetryOn::http_503;
+    case 504: return ir::RetryOn::http_504;
+    case 403: return ir::RetryOn::http_403;
+    case 404: return ir::RetryOn::http_404;
+    case 429: return ir::RetryOn::http_429;
+    default: return std::nullopt;
+  }
+}
+
 // Copies bytes one way until EOF, an error or `idle` without traffic.
 asio::awaitable<void> pump(beast::tcp_stream& from, beast::tcp_stream& to, int64_t idle_ms) {
   char buf[16 * 1024];
@@ -165,10 +179,23 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
   Balancer& balancer = worker.balancer(*pool);
   Attempt attempt = balancer.start();
   PickInput in{view.client_address, snap.evaluator().eval(pool->balancing.key, view)};
-  const bool retry_errors = std::find(a.retry.on.begin(), a.retry.on.end(), ir::RetryOn::error) != a.retry.on.end();
-  const bool retry_timeouts = std::find(a.retry.on.begin(), a.retry.on.end(), ir::RetryOn::timeout) != a.retry.on.end();
+  auto retries_on = [&](ir::RetryOn r) { return std::find(a.retry.on.begin(), a.retry.on.end(), r) != a.retry.on.end(); };
+  const bool retry_errors = retries_on(ir::RetryOn::error);
+  const bool retry_timeouts = retries_on(ir::RetryOn::timeout);
+  // Once a request was sent, nginx passes it on again only if its method is
+  // idempotent, unless non_idempotent says otherwise.
+  const auto method = req.method();
+  const bool resendable = retries_on(ir::RetryOn::non_idempotent) || method == http::verb::get ||
+                          method == http::verb::head || method == http::verb::options || method == http::verb::trace ||
+                          method == http::verb::put || method == http::verb::delete_;
   auto executor = co_await asio::this_coro::executor;
   int tries = 0;
+  const int64_t started = WorkerContext::now_ms();
+  // Another attempt is allowed: within max_tries and the retry timeout.
+  auto may_retry = [&] {
+    return (a.retry.max_tries == 0 || tries < a.retry.max_tries) &&
+           (a.retry.timeout_ms == 0 || WorkerContext::now_ms() - started < a.retry.timeout_ms);
+  };
 
   for (;;) {
     auto pick = balancer.pick(in, attempt);
@@ -215,7 +242,7 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
         std::fprintf(stderr, "proxyglot: connect to %s failed: %s\n", out.upstream.c_str(), cec.message().c_str());
         out.status = timed_out ? 504 : 502;
         bool allowed = timed_out ? retry_timeouts : retry_errors;
-        if (allowed && (a.retry.max_tries == 0 || tries < a.retry.max_tries)) continue;
+        if (allowed && may_retry()) continue;
         co_return out;
       }
     }
@@ -248,12 +275,24 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
     }
     if (hec) {
       balancer.finish(*pick, true);
-      out.status = hec == beast::error::timeout ? 504 : 502;
+      const bool timed_out = hec == beast::error::timeout;
+      out.status = timed_out ? 504 : 502;
       std::fprintf(stderr, "proxyglot: upstream %s: %s\n", out.upstream.c_str(), hec.message().c_str());
+      if ((timed_out ? retry_timeouts : retry_errors) && resendable && may_retry()) continue;
       co_return out;
     }
 
     auto& upres = p.get();
+    // proxy_next_upstream http_5xx/403/404/429: another server answers instead, when
+    // one is left; the last one's answer is what the client gets.
+    if (auto next = retry_status(static_cast<int>(upres.result_int()));
+        next && retries_on(*next) && resendable && may_retry() && balancer.any_left(attempt)) {
+      const bool failure = *next != ir::RetryOn::http_403 && *next != ir::RetryOn::http_404;
+      balancer.finish(*pick, failure);
+      std::fprintf(stderr, "proxyglot: upstream %s answered %d, trying the next server\n", out.upstream.c_str(),
+                   static_cast<int>(upres.result_int()));
+      continue;
+    }
     // Passive health: statuses and slowness the pool counts as failures.
     const bool unhealthy =
         std::find(pool->failure_statuses.begin(), pool->failure_statuses.end(), static_cast<int>(upres.result_int())) !=

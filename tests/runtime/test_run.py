@@ -416,3 +416,32 @@ http {{ server {{ listen 8080; location / {{ proxy_pass http://127.0.0.1:{b.port
     assert answer == b""  # closed without a response
     for s in held + [third]:
         s.close()
+
+
+def test_next_upstream_on_http_502_only_for_idempotent_requests(proxy, backends):
+    def bad_gateway(handler):
+        handler.send_response(502)
+        handler.send_header("Content-Length", "3")
+        handler.end_headers()
+        handler.wfile.write(b"bad")
+        return True
+
+    bad, good = backends("bad", bad_gateway), backends("good")
+    p = proxy(f"""events {{}}
+http {{ upstream app {{ server 127.0.0.1:{bad.port} max_fails=0; server 127.0.0.1:{good.port}; }}
+  upstream only_bad {{ server 127.0.0.1:{bad.port} max_fails=0; }}
+  server {{ listen 8080;
+    location / {{ proxy_pass http://app; proxy_next_upstream error timeout http_502; }}
+    location /plain/ {{ proxy_pass http://app; }}
+    location /last/ {{ proxy_pass http://only_bad; proxy_next_upstream error timeout http_502; }}
+  }} }}""")
+    results = [request(p.port(), path="/x") for _ in range(4)]
+    assert all(r[0] == 200 and json.loads(r[2])["backend"] == "good" for r in results)
+    # POST is not idempotent: once sent, it is not passed on again.
+    posts = [request(p.port(), method="POST", path="/x", body=b"1")[0] for _ in range(2)]
+    assert 502 in posts
+    # Without http_502 in the conditions, the 502 goes to the client.
+    assert 502 in [request(p.port(), path="/plain/x")[0] for _ in range(2)]
+    # No server left: the last answer is the client's.
+    status, _, body = request(p.port(), path="/last/x")
+    assert (status, body) == (502, b"bad")
