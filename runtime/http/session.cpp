@@ -92,6 +92,30 @@ Reply redirect_reply(int status, const std::string& location, const ir::RequestV
   return r;
 }
 
+// The raw header block, checked before the parser sees it: what nginx and HAProxy
+// refuse and a lenient parser would fold or pass on (request smuggling material).
+bool header_block_ok(std::string_view block) {
+  size_t line_start = block.find("\r\n");
+  if (line_start == std::string_view::npos) return true;  // the parser judges the request line
+  for (size_t i = 0; i < block.size(); ++i) {
+    char c = block[i];
+    if (c == '\0') return false;
+    if (c == '\r' && (i + 1 >= block.size() || block[i + 1] != '\n')) return false;  // a bare CR
+  }
+  size_t pos = line_start + 2;
+  while (pos < block.size()) {
+    size_t end = block.find("\r\n", pos);
+    if (end == std::string_view::npos || end == pos) break;  // the blank line ends the block
+    std::string_view line = block.substr(pos, end - pos);
+    if (line.front() == ' ' || line.front() == '\t') return false;  // obs-fold
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    if (line[colon - 1] == ' ' || line[colon - 1] == '\t') return false;  // space before the colon
+    pos = end + 2;
+  }
+  return true;
+}
+
 bool access_allowed(const ir::Route& route, const std::string& client) {
   for (const auto& rule : route.access)
     if (ir::cidr_contains(rule.cidr, client)) return rule.allow;
@@ -121,15 +145,6 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderLimit);
     parser.body_limit(boost::none);  // set once the route is known
-    client.expires_after(wait);
-    if (worker.stopping()) co_return;
-    worker.idle(&client);
-    auto [ec, n] = co_await http::async_read_header(client, buffer, parser, kAwait);
-    worker.busy(&client);
-    (void)n;
-    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-        ec == beast::error::timeout || ec == asio::error::operation_aborted)
-      co_return;
     auto send_and_close = [&](int status) -> asio::awaitable<void> {
       http::response<http::string_body> res{static_cast<http::status>(status), 11};
       res.set(http::field::server, "proxyglot");
@@ -143,6 +158,40 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       beast::error_code ignored;
       client.socket().shutdown(tcp::socket::shutdown_both, ignored);
     };
+    client.expires_after(wait);
+    if (worker.stopping()) co_return;
+    worker.idle(&client);
+    // Read up to the end of the header block first, to check its raw bytes.
+    boost::system::error_code ec;
+    size_t block_end = std::string_view::npos;
+    for (;;) {
+      std::string_view seen(static_cast<const char*>(buffer.data().data()), buffer.size());
+      size_t skip = seen.find_first_not_of("\r\n");  // empty lines before a request are allowed
+      if (skip != std::string_view::npos && (block_end = seen.find("\r\n\r\n", skip)) != std::string_view::npos) break;
+      if (buffer.size() > kHeaderLimit) break;  // the parser reports it too large
+      auto [rec, rn] = co_await client.async_read_some(buffer.prepare(8192), kAwait);
+      if (rec) {
+        ec = rec;
+        break;
+      }
+      buffer.commit(rn);
+    }
+    worker.busy(&client);
+    if (ec && buffer.size() == 0) co_return;  // closed or timed out between requests
+    if (block_end != std::string_view::npos &&
+        !header_block_ok(std::string_view(static_cast<const char*>(buffer.data().data()), block_end + 4))) {
+      std::fprintf(stderr, "proxyglot: refused a malformed header block (obs-fold, bare CR, NUL or space before ':')\n");
+      co_await send_and_close(400);
+      co_return;
+    }
+    if (!ec) {
+      auto [hec, n] = co_await http::async_read_header(client, buffer, parser, kAwait);
+      (void)n;
+      ec = hec;
+    }
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+        ec == beast::error::timeout || ec == asio::error::operation_aborted)
+      co_return;
     if (ec) {  // malformed, too large, smuggling attempts Beast refuses: 400 and close
       std::fprintf(stderr, "proxyglot: bad request from client: %s\n", ec.message().c_str());
       co_await send_and_close(400);
@@ -152,6 +201,19 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     if (req.target().size() > kRequestLineLimit) {  // nginx: 414 Request-URI Too Large
       co_await send_and_close(414);
       co_return;
+    }
+    // Request smuggling: a Transfer-Encoding whose last coding is not chunked gives the
+    // body no end (Beast 1.81 reads it as no body); nginx and HAProxy refuse it.
+    if (auto te = req.find(http::field::transfer_encoding); te != req.end()) {
+      std::string codings = ir::to_lower(std::string(te->value()));
+      while (!codings.empty() && (codings.back() == ' ' || codings.back() == '\t')) codings.pop_back();
+      size_t comma = codings.rfind(',');
+      std::string last = codings.substr(comma == std::string::npos ? 0 : comma + 1);
+      last.erase(0, last.find_first_not_of(" \t"));
+      if (last != "chunked") {
+        co_await send_and_close(400);
+        co_return;
+      }
     }
     // nginx: one header line longer than a client header buffer (8k) is a 400.
     if (std::any_of(req.begin(), req.end(), [](const auto& f) {

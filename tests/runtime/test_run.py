@@ -445,3 +445,24 @@ http {{ upstream app {{ server 127.0.0.1:{bad.port} max_fails=0; server 127.0.0.
     # No server left: the last answer is the client's.
     status, _, body = request(p.port(), path="/last/x")
     assert (status, body) == (502, b"bad")
+
+
+def test_request_smuggling_attempts_are_refused(proxy, backends):
+    b = backends("a")
+    p = proxy(f"""events {{}}
+http {{ server {{ listen 8080; location / {{ proxy_pass http://127.0.0.1:{b.port}; }} }} }}""")
+    port = p.port()
+    attempts = [
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\nabcde",
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nhello",
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nX-Bad : a\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nX-Nul: a\x00b\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nX-Cr: a\rb\r\n\r\n",
+    ]
+    for attempt in attempts:
+        answer = raw(port, attempt)
+        assert answer.startswith(b"HTTP/1.1 400"), (attempt, answer[:60])
+    assert b.requests == []  # the backend never saw a request the client did not send
