@@ -33,6 +33,11 @@ std::string HostSelector::normalize_host(const std::string& host) {
 }
 
 int HostSelector::select(int listener, const std::string& raw_host) const {
+  RequestView ignored;
+  return select(listener, raw_host, ignored);
+}
+
+int HostSelector::select(int listener, const std::string& raw_host, RequestView& request) const {
   if (listener < 0 || static_cast<size_t>(listener) >= config_.listeners.size()) return -1;
   std::string host = normalize_host(raw_host);
   std::vector<int> bound;
@@ -70,7 +75,7 @@ int HostSelector::select(int listener, const std::string& raw_host) const {
   if (best >= 0) return best;
   for (int i : bound)  // regexes, in configuration order
     for (const auto& [name, re] : regexes_->by_vhost[static_cast<size_t>(i)])
-      if (re.matches(host)) return i;
+      if (re.match(host, request.captures, request.named_captures)) return i;
   return fallback();
 }
 

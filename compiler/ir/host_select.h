@@ -9,6 +9,7 @@
 
 #include "ir/ir.h"
 #include "ir/regex.h"
+#include "ir/request_view.h"
 
 namespace pg::ir {
 
@@ -20,6 +21,9 @@ class HostSelector {
   // Index into config.virtual_hosts, or -1 when the listener has none. `host` is the
   // Host header as sent (any case, with or without port, "" when absent).
   int select(int listener, const std::string& host) const;
+  // The same, filling `request`'s captures when a regex name matched (nginx's named
+  // server_name captures become variables).
+  int select(int listener, const std::string& host, RequestView& request) const;
 
   // "Example.COM:8080." -> "example.com"
   static std::string normalize_host(const std::string& host);

@@ -114,6 +114,33 @@ int RouteSelector::select(const RequestView& request) const {
   return -1;
 }
 
+namespace {
+
+// The positive path regexes of a matcher, in evaluation order (the route's own regex
+// comes last: guards are prepended).
+void path_regexes(const Matcher& m, bool negated, std::vector<const Predicate*>& out) {
+  if (m.op == MatchOp::predicate) {
+    if (!negated && m.predicate && m.predicate->kind == PredKind::path_regex) out.push_back(&*m.predicate);
+    return;
+  }
+  for (const auto& c : m.children) path_regexes(c, negated != (m.op == MatchOp::not_), out);
+}
+
+}  // namespace
+
+void RouteSelector::capture(int route, RequestView& request) const {
+  if (route < 0 || static_cast<size_t>(route) >= vhost_.routes.size()) return;
+  std::vector<const Predicate*> regexes;
+  path_regexes(vhost_.routes[static_cast<size_t>(route)].match, false, regexes);
+  for (auto it = regexes.rbegin(); it != regexes.rend(); ++it) {
+    std::map<std::string, std::string> named;
+    if (regex((*it)->value, (*it)->case_insensitive).match(request.path, request.captures, named)) {
+      for (auto& [k, v] : named) request.named_captures[k] = v;
+      return;
+    }
+  }
+}
+
 int RouteSelector::select_internal(const RequestView& request) const {
   for (size_t i = 0; i < vhost_.routes.size(); ++i)
     if (matches(vhost_.routes[i].match, request)) return static_cast<int>(i);

@@ -29,6 +29,9 @@ class RouteSelector {
   int select(const RequestView& request) const;
   // The same for an internal redirect (error_page, rewrite): internal routes count.
   int select_internal(const RequestView& request) const;
+  // After `route` was selected: the captures of its own path regex ($1.., named
+  // groups) into `request`, as nginx sets them from the location's regex.
+  void capture(int route, RequestView& request) const;
   bool matches(const Matcher& m, const RequestView& request) const;
 
  private:

@@ -229,7 +229,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       co_return;
     }
     ir::RequestView view = std::move(*view_opt);
-    int vh_index = snap.hosts().select(listener, header_value(req, "host"));
+    int vh_index = snap.hosts().select(listener, header_value(req, "host"), view);
     if (vh_index < 0) {
       co_await send_and_close(404);
       co_return;
@@ -256,6 +256,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
         break;
       }
       int idx = plan.routes->select(view);
+      plan.routes->capture(idx, view);
       route = idx >= 0 ? &vhost.routes[static_cast<size_t>(idx)] : &vhost.fallback;
       const RewriteProgram& rw = idx >= 0 ? *plan.route_rewrites[static_cast<size_t>(idx)] : *plan.fallback_rewrites;
       if (!access_allowed(*route, view.client_address)) {

@@ -466,3 +466,19 @@ http {{ server {{ listen 8080; location / {{ proxy_pass http://127.0.0.1:{b.port
         answer = raw(port, attempt)
         assert answer.startswith(b"HTTP/1.1 400"), (attempt, answer[:60])
     assert b.requests == []  # the backend never saw a request the client did not send
+
+
+def test_regex_captures_from_location_and_server_name(proxy, backends):
+    b = backends("a")
+    p = proxy(f"""events {{}}
+http {{ server {{ listen 8080; server_name "~^(?<tenant>[a-z]+)\\.example\\.com$";
+  location ~ ^/api/(?<ver>v[0-9])/(.*)$ {{
+    proxy_pass http://127.0.0.1:{b.port}/$2?version=$ver;
+    proxy_set_header X-Tenant $tenant;
+  }}
+}} }}""")
+    status, _, _ = request(p.port(), path="/api/v2/users/7", host="acme.example.com")
+    assert status == 200
+    seen = b.requests[-1]
+    assert seen["path"] == "/users/7?version=v2"
+    assert {k.lower(): v for k, v in seen["headers"]}["x-tenant"] == "acme"
