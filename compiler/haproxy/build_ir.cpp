@@ -303,6 +303,7 @@ ir::Route Builder::backend_route(const Proxy& fe, const Proxy& be, const SwitchR
   r.match = rule.condition;
   const Settings& bs = be.settings;
   ir::ProxyAction a;
+  a.no_server_status = 503;  // HAProxy's answer when no server is up
   a.pool = be.name;
   a.authority = be.name;
   bool ssl = !be.servers.empty() && be.servers.front().params.ssl;

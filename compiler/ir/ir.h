@@ -321,8 +321,9 @@ struct ProxyAction {
   Buffering buffering;
   Retry retry;
   RedirectRewrite redirect_rewrite;
+  int no_server_status = 502;  // the answer when no server can be tried (HAProxy: 503)
 };
-BOOST_DESCRIBE_STRUCT(ProxyAction, (), (pool, authority, dynamic_target, scheme, protocol, uri_mode, prefix, uri, upgrade, timeouts, buffering, retry, redirect_rewrite))
+BOOST_DESCRIBE_STRUCT(ProxyAction, (), (pool, authority, dynamic_target, scheme, protocol, uri_mode, prefix, uri, upgrade, timeouts, buffering, retry, redirect_rewrite, no_server_status))
 
 struct RespondAction {
   int status = 200;

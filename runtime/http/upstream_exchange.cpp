@@ -199,7 +199,10 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
 
   for (;;) {
     auto pick = balancer.pick(in, attempt);
-    if (!pick) co_return out;  // nothing (left) to try: out.status says why
+    if (!pick) {  // nothing (left) to try: the last failure says why, else the product's answer
+      if (tries == 0) out.status = a.no_server_status;
+      co_return out;
+    }
     ++tries;
     const ir::UpstreamServer& server = pool->servers[pick->server];
     out.upstream = fmt::format("{}:{}", server.address, server.port);

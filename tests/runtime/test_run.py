@@ -482,3 +482,24 @@ http {{ server {{ listen 8080; server_name "~^(?<tenant>[a-z]+)\\.example\\.com$
     seen = b.requests[-1]
     assert seen["path"] == "/users/7?version=v2"
     assert {k.lower(): v for k, v in seen["headers"]}["x-tenant"] == "acme"
+
+
+def test_no_server_status_follows_the_product(proxy):
+    dead = free_port()
+    h = proxy(f"""defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+
+frontend fe
+    bind :8080
+    default_backend b
+
+backend b
+    server s 127.0.0.1:{dead} disabled
+""", name="haproxy.cfg")
+    assert request(h.port())[0] == 503  # HAProxy: no server available
+    n = proxy(f"""events {{}}
+http {{ upstream u {{ server 127.0.0.1:{dead} down; }} server {{ listen 8080; location / {{ proxy_pass http://u; }} }} }}""")
+    assert request(n.port())[0] == 502  # nginx
