@@ -188,6 +188,13 @@ TEST_F(Cli, CaddySeedExamplesCheckAndCaddyDiagnosticsExitOne) {
   EXPECT_NE(r.err.find("Caddyfile:2:2: error: encode is not supported by proxyglot yet"), std::string::npos) << r.err;
 }
 
+TEST_F(Cli, BundledExamplesCheck) {
+  for (const char* example : {"examples/nginx.conf", "examples/demo/nginx.conf"}) {
+    auto c = run("check " + std::string(PROXYGLOT_SOURCE_DIR) + "/" + example);
+    EXPECT_EQ(c.exit_code, 0) << example << ": " << c.err;
+  }
+}
+
 TEST_F(Cli, SeedExampleChecks) {
   auto c = run("check " + std::string(PROXYGLOT_SOURCE_DIR) + "/../shared/examples/seed/nginx.conf");
   EXPECT_EQ(c.exit_code, 0) << c.err;
