@@ -5,6 +5,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
@@ -116,6 +117,38 @@ bool header_block_ok(std::string_view block) {
   return true;
 }
 
+// A deadline that cancels the stream's pending operations but keeps the socket open,
+// so that a 408 can still be sent (beast::tcp_stream's own timeout closes it).
+class Watchdog {
+ public:
+  Watchdog(beast::tcp_stream& s, std::chrono::milliseconds after)
+      : timer_(s.get_executor()), state_(std::make_shared<State>()) {
+    s.expires_never();
+    timer_.expires_after(after);
+    // The handler may run after this object is gone (it was already queued when the
+    // read completed): it only touches the shared state, and the stream while armed.
+    timer_.async_wait([state = state_, &s](const boost::system::error_code& ec) {
+      if (ec || !state->armed) return;
+      state->fired = true;
+      beast::error_code ignored;
+      s.socket().cancel(ignored);
+    });
+  }
+  ~Watchdog() {
+    state_->armed = false;
+    timer_.cancel();
+  }
+  bool fired() const { return state_->fired; }
+
+ private:
+  struct State {
+    bool armed = true;
+    bool fired = false;
+  };
+  asio::steady_timer timer_;
+  std::shared_ptr<State> state_;
+};
+
 bool access_allowed(const ir::Route& route, const std::string& client) {
   for (const auto& rule : route.access)
     if (ir::cidr_contains(rule.cidr, client)) return rule.allow;
@@ -140,7 +173,18 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
   } closed{worker, &client};
 
   // The first request waits the header timeout; later ones the route's keepalive.
-  std::chrono::milliseconds wait = kHeaderTimeout;
+  // A request in progress may idle this long (HAProxy's timeout client); else nginx's
+  // 60 s client_header_timeout.
+  std::chrono::milliseconds in_request = kHeaderTimeout;
+  {
+    const auto& listener_conf = snap.config().listeners[static_cast<size_t>(listener)];
+    if (listener_conf.default_virtual_host) {
+      int64_t idle = snap.config().virtual_hosts[static_cast<size_t>(*listener_conf.default_virtual_host)]
+                         .fallback.limits.idle_timeout_ms;
+      if (idle > 0) in_request = std::chrono::milliseconds(idle);
+    }
+  }
+  std::chrono::milliseconds wait = in_request;
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderLimit);
@@ -169,7 +213,15 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       size_t skip = seen.find_first_not_of("\r\n");  // empty lines before a request are allowed
       if (skip != std::string_view::npos && (block_end = seen.find("\r\n\r\n", skip)) != std::string_view::npos) break;
       if (buffer.size() > kHeaderLimit) break;  // the parser reports it too large
+      // Idle between requests the stream's own timeout closes quietly; once a request
+      // has begun, its deadline answers 408.
+      std::optional<Watchdog> begun;
+      if (buffer.size() > 0) begun.emplace(client, in_request);
       auto [rec, rn] = co_await client.async_read_some(buffer.prepare(8192), kAwait);
+      if (begun && begun->fired()) {
+        co_await send_and_close(408);
+        co_return;
+      }
       if (rec) {
         ec = rec;
         break;
@@ -290,9 +342,16 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
         (void)gn;
         if (gec) co_return;
       }
-      client.expires_after(kHeaderTimeout);
+      std::optional<Watchdog> body_deadline;
+      body_deadline.emplace(client, in_request);
       auto [bec, bn] = co_await http::async_read(client, buffer, parser, kAwait);
       (void)bn;
+      if (body_deadline->fired()) {  // nginx: client_body_timeout, 408
+        body_deadline.reset();
+        co_await send_and_close(408);
+        co_return;
+      }
+      body_deadline.reset();
       if (bec == http::error::body_limit) {
         co_await send_and_close(413);
         co_return;

@@ -503,3 +503,30 @@ backend b
     n = proxy(f"""events {{}}
 http {{ upstream u {{ server 127.0.0.1:{dead} down; }} server {{ listen 8080; location / {{ proxy_pass http://u; }} }} }}""")
     assert request(n.port())[0] == 502  # nginx
+
+
+def test_unfinished_request_gets_408(proxy, backends):
+    b = backends("a")
+    p = proxy(f"""defaults
+    mode http
+    timeout connect 1s
+    timeout client 1s
+    timeout server 5s
+
+frontend fe
+    bind :8080
+    default_backend b
+
+backend b
+    server s 127.0.0.1:{b.port}
+""", name="haproxy.cfg")
+    with socket.create_connection(("127.0.0.1", p.port()), timeout=5) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and then nothing
+        started = time.time()
+        answer = s.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:40]
+        assert 0.8 < time.time() - started < 4
+    with socket.create_connection(("127.0.0.1", p.port()), timeout=5) as s:
+        s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")  # body cut short
+        assert s.recv(4096).startswith(b"HTTP/1.1 408")
+    assert b.requests == []
