@@ -5,33 +5,15 @@
 #include <fmt/format.h>
 
 #include "caddy/values.h"
+#include "ir/matchers.h"
 
 namespace pg::caddy {
 
 namespace {
 
-ir::Matcher pred(ir::PredKind kind, std::string value, std::string name = "", bool ci = false) {
-  ir::Matcher m;
-  m.op = ir::MatchOp::predicate;
-  m.predicate = ir::Predicate{kind, std::move(name), std::move(value), ci};
-  return m;
-}
-
-ir::Matcher any_of(std::vector<ir::Matcher> ms) {
-  if (ms.size() == 1) return std::move(ms.front());
-  ir::Matcher m;
-  m.op = ir::MatchOp::any;
-  m.children = std::move(ms);
-  return m;
-}
-
-ir::Matcher all_of(std::vector<ir::Matcher> ms) {
-  if (ms.size() == 1) return std::move(ms.front());
-  ir::Matcher m;
-  m.op = ir::MatchOp::all;
-  m.children = std::move(ms);
-  return m;
-}
+using ir::all_of;
+using ir::any_of;
+using ir::pred;
 
 // `*` inside a path pattern is Go's path.Match star: no '/' crossed.
 std::string glob_regex(const std::string& p) {

@@ -1,36 +1,19 @@
 #include "haproxy/acl.h"
 
+#include "ir/matchers.h"
+
 #include <fmt/format.h>
 
 namespace pg::haproxy {
 
 namespace {
 
-ir::Matcher pred(ir::PredKind kind, std::string value, std::string name = "", bool ci = false) {
-  ir::Matcher m;
-  m.op = ir::MatchOp::predicate;
-  m.predicate = ir::Predicate{kind, std::move(name), std::move(value), ci};
-  return m;
-}
-
-// all/any of `children`, with nested groups of the same kind spliced in.
-ir::Matcher group(ir::MatchOp op, std::vector<ir::Matcher> children) {
-  if (children.size() == 1 && op != ir::MatchOp::not_) return std::move(children.front());
-  ir::Matcher m;
-  m.op = op;
-  for (auto& c : children) {
-    if (op != ir::MatchOp::not_ && c.op == op) {
-      for (auto& g : c.children) m.children.push_back(std::move(g));
-    } else {
-      m.children.push_back(std::move(c));
-    }
-  }
-  return m;
-}
-
-ir::Matcher negate(ir::Matcher m) { return group(ir::MatchOp::not_, {std::move(m)}); }
-ir::Matcher always() { return ir::Matcher{}; }  // all of none
-ir::Matcher never() { return group(ir::MatchOp::any, {}); }
+using ir::all_of;
+using ir::any_of;
+using ir::always;
+using ir::negate;
+using ir::never;
+using ir::pred;
 
 // A fetch split into its base ("path", "hdr"...), argument and default match method.
 struct Fetch {
@@ -175,7 +158,7 @@ std::optional<ir::Matcher> lower_acl(Lowerer& lw, const Line& l, size_t from, si
       if (p.find('?') != std::string::npos || (method != "str" && method != "beg"))
         return fail(fmt::format("'{}' with pattern '{}'", fw.value, p));
       if (method == "beg") any.push_back(pred(K::path_prefix, p, "", ci));
-      else any.push_back(group(ir::MatchOp::all, {pred(K::path_exact, p, "", ci), pred(K::query, "")}));
+      else any.push_back(all_of({pred(K::path_exact, p, "", ci), pred(K::query, "")}));
     } else if (base == "hdr") {
       const std::string& h = fetch->arg;
       if (method == "str") any.push_back(pred(K::header_exact, p, h, ci));
@@ -201,7 +184,7 @@ std::optional<ir::Matcher> lower_acl(Lowerer& lw, const Line& l, size_t from, si
     }
   }
   if (any.empty()) return never();  // no pattern: HAProxy's ACL never matches
-  return group(ir::MatchOp::any, std::move(any));
+  return any_of(std::move(any));
 }
 
 namespace {
@@ -210,9 +193,9 @@ std::optional<ir::Matcher> predefined_acl(const std::string& name) {
   using K = ir::PredKind;
   if (name == "TRUE" || name == "HTTP") return always();
   if (name == "FALSE") return never();
-  if (name == "LOCALHOST") return group(ir::MatchOp::any, {pred(K::client_cidr, "127.0.0.1/8"), pred(K::client_cidr, "::1")});
+  if (name == "LOCALHOST") return any_of({pred(K::client_cidr, "127.0.0.1/8"), pred(K::client_cidr, "::1")});
   if (name == "HTTP_URL_SLASH") return pred(K::path_prefix, "/");
-  if (name == "METH_GET") return group(ir::MatchOp::any, {pred(K::method, "GET"), pred(K::method, "HEAD")});
+  if (name == "METH_GET") return any_of({pred(K::method, "GET"), pred(K::method, "HEAD")});
   for (const char* m : {"CONNECT", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "TRACE"})
     if (name == std::string("METH_") + m) return pred(K::method, m);
   return std::nullopt;
@@ -241,7 +224,7 @@ std::optional<ir::Matcher> lower_condition(Lowerer& lw, const Line& l, size_t fr
         lw.error(w[i].loc, fmt::format("missing condition before '{}'", v));
         return std::nullopt;
       }
-      alternatives.push_back(group(ir::MatchOp::all, std::move(terms)));
+      alternatives.push_back(all_of(std::move(terms)));
       terms.clear();
       continue;
     }
@@ -262,7 +245,7 @@ std::optional<ir::Matcher> lower_condition(Lowerer& lw, const Line& l, size_t fr
       m = lower_acl(lw, l, i + 1, close);
       i = close;
     } else if (lw.in_proxy() && lw.proxy().acls.count(v)) {
-      m = group(ir::MatchOp::any, lw.proxy().acls.at(v));
+      m = any_of(lw.proxy().acls.at(v));
     } else if (auto p = predefined_acl(v)) {
       m = std::move(p);
     } else if (predefined_unsupported(v)) {
@@ -286,8 +269,8 @@ std::optional<ir::Matcher> lower_condition(Lowerer& lw, const Line& l, size_t fr
     lw.error(w.back().loc, "missing condition after '||'");
     return std::nullopt;
   }
-  alternatives.push_back(group(ir::MatchOp::all, std::move(terms)));
-  ir::Matcher c = group(ir::MatchOp::any, std::move(alternatives));
+  alternatives.push_back(all_of(std::move(terms)));
+  ir::Matcher c = any_of(std::move(alternatives));
   return unless ? negate(std::move(c)) : c;
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "haproxy/handlers.h"
+#include "support_matrix.h"
 
 namespace pg::haproxy {
 
@@ -170,11 +171,6 @@ std::string section_names(uint32_t sections) {
 
 namespace {
 
-std::string arity(const KeywordSpec& s) {
-  if (s.max_args == kMany) return fmt::format("{}+", s.min_args);
-  if (s.min_args == s.max_args) return fmt::format("{}", s.min_args);
-  return fmt::format("{}-{}", s.min_args, s.max_args);
-}
 
 }  // namespace
 
@@ -187,24 +183,16 @@ std::string support_matrix_markdown() {
       "| keyword | sections | arguments | notes |\n|---|---|---|---|\n";
   for (const auto& s : keyword_table()) {
     if (!s.handler) continue;
-    out += fmt::format("| `{}` | {} | {} | {} |\n", s.name, section_names(s.sections), arity(s), s.summary);
+    out += fmt::format("| `{}` | {} | {} | {} |\n", s.name, section_names(s.sections), arity_text(s.min_args, s.max_args), s.summary);
   }
   out += "\n## Not supported yet\n\n"
          "These HAProxy keywords are recognised and rejected with\n"
          "`error: 'NAME' is not supported by proxyglot yet`; any other name gets\n"
          "HAProxy's own `unknown keyword 'NAME' in 'SECTION' section`.\n\n";
-  std::string line;
-  for (const auto& s : keyword_table()) {
-    if (s.handler) continue;
-    std::string item = fmt::format("`{}`", s.name);
-    if (!line.empty() && line.size() + item.size() + 2 > 88) {
-      out += line + "\n";
-      line.clear();
-    }
-    line += line.empty() ? item : ", " + item;
-  }
-  if (!line.empty()) out += line + "\n";
-  return out;
+  std::vector<std::string_view> unsupported;
+  for (const auto& s : keyword_table())
+    if (!s.handler) unsupported.push_back(s.name);
+  return out + wrapped_names(unsupported);
 }
 
 std::string keyword_listing() {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "nginx/lowerer.h"
+#include "ir/matchers.h"
 #include "nginx/route_order.h"
 #include "nginx/values.h"
 #include "ir/text.h"
@@ -322,11 +323,11 @@ void Builder::build_server(ir::Config& c, ServerNode& s, int index) {
   for (const auto& n : s.locations) {
     if (n.kind != LocKind::named) continue;
     ir::Route r = route_for(&n, n.settings, n.loc, "location " + n.path);
-    r.match = match_all({});
+    r.match = ir::always();
     vh.named_routes.push_back(std::move(r));
   }
   vh.fallback = route_for(nullptr, eff, s.loc, "server (no location matched)");
-  vh.fallback.match = match_all({});
+  vh.fallback.match = ir::always();
   c.virtual_hosts.push_back(std::move(vh));
 }
 

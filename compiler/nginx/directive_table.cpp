@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "nginx/handlers.h"
+#include "support_matrix.h"
 
 namespace pg::nginx {
 
@@ -172,33 +173,18 @@ std::string support_matrix_markdown() {
       "a test keeps this file equal to that output. Semantics follow nginx 1.22.\n\n"
       "## Supported\n\n"
       "| directive | contexts | arguments | notes |\n|---|---|---|---|\n";
-  auto arity = [](const DirectiveSpec& s) {
-    if (s.block && s.max_args == 0) return std::string("block");
-    std::string a = s.max_args == kMany ? fmt::format("{}+", s.min_args)
-                    : s.min_args == s.max_args ? fmt::format("{}", s.min_args)
-                                               : fmt::format("{}-{}", s.min_args, s.max_args);
-    return s.block ? a + " + block" : a;
-  };
   for (const auto& s : directive_table()) {
     if (!s.handler) continue;
-    out += fmt::format("| `{}` | {} | {} | {} |\n", s.name, context_names(s.contexts), arity(s), s.summary);
+    out += fmt::format("| `{}` | {} | {} | {} |\n", s.name, context_names(s.contexts), arity_text(s.min_args, s.max_args, s.block), s.summary);
   }
   out += "\n## Not supported yet\n\n"
          "These nginx directives are recognised and rejected with\n"
          "`error: \"NAME\" directive is not supported by proxyglot yet`; any other unknown name\n"
          "gets nginx's own `unknown directive \"NAME\"`.\n\n";
-  std::string line;
-  for (const auto& s : directive_table()) {
-    if (s.handler) continue;
-    std::string item = fmt::format("`{}`", s.name);
-    if (!line.empty() && line.size() + item.size() + 2 > 88) {
-      out += line + "\n";
-      line.clear();
-    }
-    line += line.empty() ? item : ", " + item;
-  }
-  if (!line.empty()) out += line + "\n";
-  return out;
+  std::vector<std::string_view> unsupported;
+  for (const auto& s : directive_table())
+    if (!s.handler) unsupported.push_back(s.name);
+  return out + wrapped_names(unsupported);
 }
 
 }  // namespace pg::nginx

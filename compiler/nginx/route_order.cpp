@@ -1,38 +1,10 @@
 #include "nginx/route_order.h"
 
+#include "ir/matchers.h"
+
 #include <algorithm>
 
 namespace pg::nginx {
-
-ir::Matcher match_predicate(ir::PredKind kind, std::string value, bool case_insensitive) {
-  ir::Matcher m;
-  m.op = ir::MatchOp::predicate;
-  m.predicate = ir::Predicate{kind, "", std::move(value), case_insensitive};
-  return m;
-}
-
-namespace {
-
-// all/any of one matcher is that matcher.
-ir::Matcher group(ir::MatchOp op, std::vector<ir::Matcher> children) {
-  if (children.size() == 1) return std::move(children.front());
-  ir::Matcher m;
-  m.op = op;
-  m.children = std::move(children);
-  return m;
-}
-
-}  // namespace
-
-ir::Matcher match_all(std::vector<ir::Matcher> children) { return group(ir::MatchOp::all, std::move(children)); }
-ir::Matcher match_any(std::vector<ir::Matcher> children) { return group(ir::MatchOp::any, std::move(children)); }
-
-ir::Matcher match_not(ir::Matcher child) {
-  ir::Matcher m;
-  m.op = ir::MatchOp::not_;
-  m.children.push_back(std::move(child));
-  return m;
-}
 
 namespace {
 
@@ -47,7 +19,7 @@ bool is_regex(const LocationNode& n) { return n.kind == LocKind::regex || n.kind
 ir::Matcher with_guards(const std::vector<ir::Matcher>& guards, ir::Matcher own) {
   std::vector<ir::Matcher> all = guards;
   all.push_back(std::move(own));
-  return match_all(std::move(all));
+  return ir::all_of(std::move(all));
 }
 
 // True when `p` is the longest matching prefix among `prefixes`: it matches and no
@@ -56,13 +28,13 @@ ir::Matcher longest_guard(const LocationNode& p, const std::vector<const Locatio
   std::vector<ir::Matcher> longer;
   for (const auto* q : prefixes)
     if (q != &p && q->path.size() > p.path.size() && q->path.compare(0, p.path.size(), p.path) == 0)
-      longer.push_back(match_predicate(ir::PredKind::path_prefix, q->path));
-  ir::Matcher own = match_predicate(ir::PredKind::path_prefix, p.path);
+      longer.push_back(ir::pred(ir::PredKind::path_prefix, q->path));
+  ir::Matcher own = ir::pred(ir::PredKind::path_prefix, p.path);
   if (longer.empty()) return own;
   std::vector<ir::Matcher> both;
   both.push_back(std::move(own));
-  both.push_back(match_not(match_any(std::move(longer))));
-  return match_all(std::move(both));
+  both.push_back(ir::negate(ir::any_of(std::move(longer))));
+  return ir::all_of(std::move(both));
 }
 
 Lists order_level(const std::vector<LocationNode>& level, const std::vector<ir::Matcher>& guards) {
@@ -76,7 +48,7 @@ Lists order_level(const std::vector<LocationNode>& level, const std::vector<ir::
 
   for (const auto& n : level)
     if (n.kind == LocKind::exact)
-      out.terminal.push_back({&n, with_guards(guards, match_predicate(ir::PredKind::path_exact, n.path))});
+      out.terminal.push_back({&n, with_guards(guards, ir::pred(ir::PredKind::path_exact, n.path))});
 
   // "/foo" answered with a 301 to "/foo/" when no location is named "/foo".
   for (const auto& n : level) {
@@ -86,7 +58,7 @@ Lists order_level(const std::vector<LocationNode>& level, const std::vector<ir::
       return !is_regex(o) && o.kind != LocKind::named && o.path == bare;
     });
     if (!named)
-      out.terminal.push_back({&n, with_guards(guards, match_predicate(ir::PredKind::path_exact, bare)), true});
+      out.terminal.push_back({&n, with_guards(guards, ir::pred(ir::PredKind::path_exact, bare)), true});
   }
 
   for (const auto* p : prefixes) {
@@ -97,7 +69,7 @@ Lists order_level(const std::vector<LocationNode>& level, const std::vector<ir::
       for (auto& e : child.terminal) out.terminal.push_back(std::move(e));
       for (auto& e : child.soft) out.soft.push_back(std::move(e));
     }
-    out.soft.push_back({p, with_guards(guards, match_predicate(ir::PredKind::path_prefix, p->path))});
+    out.soft.push_back({p, with_guards(guards, ir::pred(ir::PredKind::path_prefix, p->path))});
   }
 
   // This level's regexes do not apply where the longest prefix is '^~'.
@@ -105,11 +77,11 @@ Lists order_level(const std::vector<LocationNode>& level, const std::vector<ir::
   std::vector<ir::Matcher> noregex;
   for (const auto* p : prefixes)
     if (p->kind == LocKind::noregex) noregex.push_back(longest_guard(*p, prefixes));
-  if (!noregex.empty()) regex_guards.push_back(match_not(match_any(std::move(noregex))));
+  if (!noregex.empty()) regex_guards.push_back(ir::negate(ir::any_of(std::move(noregex))));
 
   for (const auto& x : level) {
     if (!is_regex(x)) continue;
-    ir::Matcher own = match_predicate(ir::PredKind::path_regex, x.path, x.kind == LocKind::regex_i);
+    ir::Matcher own = ir::pred(ir::PredKind::path_regex, x.path, "", x.kind == LocKind::regex_i);
     if (!x.children.empty()) {
       std::vector<ir::Matcher> inner = regex_guards;
       inner.push_back(own);

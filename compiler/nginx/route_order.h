@@ -28,10 +28,4 @@ struct OrderedLocation {
 
 std::vector<OrderedLocation> order_locations(const std::vector<LocationNode>& level);
 
-// Matcher helpers shared with the IR builder.
-ir::Matcher match_predicate(ir::PredKind kind, std::string value, bool case_insensitive = false);
-ir::Matcher match_all(std::vector<ir::Matcher> children);
-ir::Matcher match_not(ir::Matcher child);
-ir::Matcher match_any(std::vector<ir::Matcher> children);
-
 }  // namespace pg::nginx
