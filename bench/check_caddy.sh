@@ -4,18 +4,8 @@
 # Usage (from repo root): bash bench/check_caddy.sh [path/to/proxyglot]
 set -euo pipefail
 
-BIN=${1:-build/proxyglot}
-RUNS=20
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-
-if [[ ! -x $BIN ]]; then
-    echo "error: proxyglot binary not found or not executable: $BIN (build it first)" >&2
-    exit 1
-fi
-command -v caddy >/dev/null || { echo "error: caddy not installed" >&2; exit 1; }
-
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+source "$(dirname "$0")/common.sh"
+bench_start "${1:-}" caddy
 CONF=$TMP/Caddyfile
 /usr/bin/python3 "$ROOT/bench/gen_caddy_config.py" "$CONF"
 
@@ -27,26 +17,12 @@ exec caddy adapt --config "$CONF" --adapter caddyfile
 SH
 chmod +x "$TMP/caddy-adapt.sh"
 
-# Both tools must accept the file, or the timings compare different work.
-"$TMP/caddy-adapt.sh" >/dev/null 2>"$TMP/caddy.out" || { cat "$TMP/caddy.out" >&2; echo "error: caddy adapt rejected the Caddyfile" >&2; exit 1; }
-"$BIN" check "$CONF" >"$TMP/pg.out" 2>&1 || { cat "$TMP/pg.out" >&2; echo "error: proxyglot rejected a Caddyfile caddy accepts" >&2; exit 1; }
-
-read -r _ CA_WALL CA_RSS _ PG_WALL PG_RSS < <(/usr/bin/python3 "$ROOT/bench/measure.py" "$RUNS" \
-    "caddy=$TMP/caddy-adapt.sh" "proxyglot=$BIN check $CONF" | tr '\n' ' '; echo)
+bench_accepts "caddy adapt" "$TMP/caddy-adapt.sh"
+bench_compare "caddy adapt ($(caddy version | cut -d' ' -f1))" "$TMP/caddy-adapt.sh"
 
 LINES=$(wc -l <"$CONF")
 SITES=$(grep -c '^site' "$CONF")
 PROXIES=$(grep -c 'reverse_proxy' "$CONF")
-SPEED=$(awk -v p="$PG_WALL" -v n="$CA_WALL" 'BEGIN { print (p <= n) ? "PASS" : "FAIL" }')
-MEM=$(awk -v r="$PG_RSS" 'BEGIN { print (r < 100) ? "PASS" : "FAIL" }')
-
-TABLE="| tool | median wall s | peak RSS MB |
-|---|---|---|
-| caddy adapt ($(caddy version | cut -d' ' -f1)) | $CA_WALL | $CA_RSS |
-| proxyglot check | $PG_WALL | $PG_RSS |"
-
-echo "$TABLE"
-echo "speed: $SPEED  memory: $MEM"
 
 /usr/bin/python3 "$ROOT/bench/write_section.py" "$ROOT/docs/performance.md" check-caddy <<MD
 ## \`check\` on Caddyfiles: against \`caddy adapt\`

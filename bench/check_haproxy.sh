@@ -4,43 +4,18 @@
 # Usage (from repo root): bash bench/check_haproxy.sh [path/to/proxyglot]
 set -euo pipefail
 
-BIN=${1:-build/proxyglot}
-RUNS=20
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-
-if [[ ! -x $BIN ]]; then
-    echo "error: proxyglot binary not found or not executable: $BIN (build it first)" >&2
-    exit 1
-fi
-command -v haproxy >/dev/null || { echo "error: haproxy not installed" >&2; exit 1; }
-
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+source "$(dirname "$0")/common.sh"
+bench_start "${1:-}" haproxy
 CONF=$TMP/haproxy.cfg
 /usr/bin/python3 "$ROOT/bench/gen_haproxy_config.py" "$CONF"
 
-# Both tools must accept the config, or the timings compare different work.
-haproxy -c -q -f "$CONF" 2>"$TMP/haproxy.out" || { cat "$TMP/haproxy.out" >&2; echo "error: haproxy -c rejected the config" >&2; exit 1; }
-"$BIN" check "$CONF" >"$TMP/pg.out" 2>&1 || { cat "$TMP/pg.out" >&2; echo "error: proxyglot rejected a config haproxy accepts" >&2; exit 1; }
-
-# Interleaved runs, median wall time and peak RSS of each (bench/measure.py).
-read -r _ HA_WALL HA_RSS _ PG_WALL PG_RSS < <(/usr/bin/python3 "$ROOT/bench/measure.py" "$RUNS" \
-    "haproxy=haproxy -c -q -f $CONF" "proxyglot=$BIN check $CONF" | tr '\n' ' '; echo)
+bench_accepts "haproxy -c" "haproxy -c -q -f $CONF"
+bench_compare "haproxy -c ($(haproxy -v | head -1 | awk '{print $3}'))" "haproxy -c -q -f $CONF"
 
 LINES=$(wc -l <"$CONF")
 FRONTENDS=$(grep -cE '^frontend ' "$CONF")
 BACKENDS=$(grep -cE '^backend ' "$CONF")
 ACLS=$(grep -cE '^\s*acl ' "$CONF")
-SPEED=$(awk -v p="$PG_WALL" -v n="$HA_WALL" 'BEGIN { print (p <= n) ? "PASS" : "FAIL" }')
-MEM=$(awk -v r="$PG_RSS" 'BEGIN { print (r < 100) ? "PASS" : "FAIL" }')
-
-TABLE="| tool | median wall s | peak RSS MB |
-|---|---|---|
-| haproxy -c ($(haproxy -v | head -1 | awk '{print $3}')) | $HA_WALL | $HA_RSS |
-| proxyglot check | $PG_WALL | $PG_RSS |"
-
-echo "$TABLE"
-echo "speed: $SPEED  memory: $MEM"
 
 mkdir -p "$ROOT/docs"
 /usr/bin/python3 "$ROOT/bench/write_section.py" "$ROOT/docs/performance.md" check-haproxy <<MD

@@ -4,56 +4,27 @@
 # Usage (from repo root): bash bench/check_nginx.sh [path/to/proxyglot]
 set -euo pipefail
 
-BIN=${1:-build/proxyglot}
-RUNS=20
-ROOT=$(cd "$(dirname "$0")/.." && pwd)   # docs/ and the generator live here, whatever the cwd
-
-# Fail early: without the binary there is nothing to compare.
-if [[ ! -x $BIN ]]; then
-    echo "error: proxyglot binary not found or not executable: $BIN (build it first)" >&2
-    exit 1
-fi
-command -v nginx >/dev/null || { echo "error: nginx not installed" >&2; exit 1; }
-
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+source "$(dirname "$0")/common.sh"
+bench_start "${1:-}" nginx
 CONF=$TMP/nginx.conf
 mkdir -p "$TMP/logs"   # nginx -t opens the default access log under the prefix
 
 /usr/bin/python3 "$ROOT/bench/gen_nginx_config.py" "$CONF"
 
-# Keep pid/error log inside TMP so the test never touches the system nginx.
-NGINX=(nginx -t -p "$TMP" -c "$CONF" -g "pid $TMP/nginx.pid; error_log $TMP/error.log;")
-PG=("$BIN" check "$CONF")
-
-# Both tools must accept the config, or the timings compare different work.
-"${NGINX[@]}" 2>"$TMP/nginx.out" || { cat "$TMP/nginx.out" >&2; echo "error: nginx -t rejected the config" >&2; exit 1; }
-"${PG[@]}" >"$TMP/pg.out" 2>&1 || { cat "$TMP/pg.out" >&2; echo "error: proxyglot rejected a config nginx accepts" >&2; exit 1; }
-
-# Interleaved runs, median wall time and peak RSS of each (bench/measure.py).
-# nginx's -g argument holds spaces, so nginx reads it from a wrapper script.
+# Keep pid/error log inside TMP so the benchmark never touches the system nginx. nginx's
+# -g argument holds spaces, so nginx runs from a wrapper script; `exec` keeps the
+# wrapper out of the measurement.
 cat >"$TMP/nginx-t.sh" <<SH
 #!/bin/sh
 exec nginx -t -q -p "$TMP" -c "$CONF" -g "pid $TMP/nginx.pid; error_log $TMP/error.log;"
 SH
 chmod +x "$TMP/nginx-t.sh"
-# `exec` keeps the wrapper out of the measurement: the shell becomes nginx.
-read -r _ NG_WALL NG_RSS _ PG_WALL PG_RSS < <(/usr/bin/python3 "$ROOT/bench/measure.py" "$RUNS" \
-    "nginx=$TMP/nginx-t.sh" "proxyglot=$BIN check $CONF" | tr '\n' ' '; echo)
+bench_accepts "nginx -t" "$TMP/nginx-t.sh"
+bench_compare "nginx -t ($(nginx -v 2>&1 | sed 's|.*/||'))" "$TMP/nginx-t.sh"
 
 LINES=$(wc -l <"$CONF")
 UPSTREAMS=$(grep -cE '^\s*upstream ' "$CONF")
 LOCATIONS=$(grep -cE '^\s*location ' "$CONF")
-SPEED=$(awk -v p="$PG_WALL" -v n="$NG_WALL" 'BEGIN { print (p <= n) ? "PASS" : "FAIL" }')
-MEM=$(awk -v r="$PG_RSS" 'BEGIN { print (r < 100) ? "PASS" : "FAIL" }')
-
-TABLE="| tool | median wall s | peak RSS MB |
-|---|---|---|
-| nginx -t ($(nginx -v 2>&1 | sed 's|.*/||')) | $NG_WALL | $NG_RSS |
-| proxyglot check | $PG_WALL | $PG_RSS |"
-
-echo "$TABLE"
-echo "speed: $SPEED  memory: $MEM"
 
 mkdir -p "$ROOT/docs"
 /usr/bin/python3 "$ROOT/bench/write_section.py" "$ROOT/docs/performance.md" check-nginx <<MD

@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "support/haproxy_fixture.h"
+#include "support/process.h"
 
 namespace pg::test {
 namespace {
@@ -165,13 +166,7 @@ int haproxy_error_line(const std::string& config) {
   auto dir = std::filesystem::temp_directory_path() / ("pg-haproxy-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "haproxy.cfg") << config;
-  std::string cmd = "haproxy -c -f " + (dir / "haproxy.cfg").string() + " 2>&1";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    std::array<char, 512> buf{};
-    while (fgets(buf.data(), buf.size(), p)) out += buf.data();
-    pclose(p);
-  }
+  std::string out = run_capture("haproxy -c -f " + (dir / "haproxy.cfg").string());
   std::filesystem::remove_all(dir);
   std::smatch m;
   if (std::regex_search(out, m, std::regex(R"(ALERT.*haproxy\.cfg:(\d+)\])"))) return std::stoi(m[1]);

@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "support/nginx_fixture.h"
+#include "support/process.h"
 
 namespace pg::test {
 namespace {
@@ -178,14 +179,8 @@ int nginx_error_line(const std::string& config) {
                                                       std::to_string(std::rand()));
   std::filesystem::create_directories(dir / "logs");
   std::ofstream(dir / "nginx.conf") << config;
-  std::string cmd = "nginx -t -q -p " + dir.string() + " -c " + (dir / "nginx.conf").string() +
-                    " -g 'pid " + (dir / "nginx.pid").string() + ";' 2>&1";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    std::array<char, 512> buf{};
-    while (fgets(buf.data(), buf.size(), p)) out += buf.data();
-    pclose(p);
-  }
+  std::string out = run_capture("nginx -t -q -p " + dir.string() + " -c " + (dir / "nginx.conf").string() +
+                                " -g 'pid " + (dir / "nginx.pid").string() + ";'");
   std::filesystem::remove_all(dir);
   std::smatch m;
   if (std::regex_search(out, m, std::regex(R"(nginx\.conf:(\d+))"))) return std::stoi(m[1]);
