@@ -30,6 +30,19 @@ ir::Template literal(std::string s) {
   return t;
 }
 
+// An errorfile is a named route; its name says which one and the error page points at it.
+std::string errorfile_route(const ErrorFile& e) { return fmt::format("errorfile {} {}", e.code, e.file); }
+
+ir::ErrorPage errorfile_page(const ErrorFile& e) {
+  ir::ErrorPage ep;
+  ep.loc = e.loc;
+  ep.codes = {e.code};
+  ep.status_mode = ir::ErrorStatus::from_target;
+  ep.target_kind = ir::ErrorTarget::named_route;
+  ep.target = literal(errorfile_route(e));
+  return ep;
+}
+
 ir::Matcher all_of(std::vector<ir::Matcher> children) {
   ir::Matcher m;
   m.op = ir::MatchOp::all;
@@ -210,15 +223,7 @@ ir::Route Builder::base_route(const Proxy& fe, const SourceLoc& loc, std::string
     a.format = s.httplog ? "httplog" : "haproxy_default";
     r.access_logs.push_back(std::move(a));
   }
-  for (const auto& e : s.errorfiles) {
-    ir::ErrorPage ep;
-    ep.loc = e.loc;
-    ep.codes = {e.code};
-    ep.status_mode = ir::ErrorStatus::from_target;
-    ep.target_kind = ir::ErrorTarget::named_route;
-    ep.target = literal(fmt::format("errorfile {} {}", e.code, e.file));
-    r.error_pages.push_back(std::move(ep));
-  }
+  for (const auto& e : s.errorfiles) r.error_pages.push_back(errorfile_page(e));
   return r;
 }
 
@@ -363,13 +368,7 @@ ir::Route Builder::backend_route(const Proxy& fe, const Proxy& be, const SwitchR
     // The backend's errorfiles replace the frontend's for the same code.
     for (const auto& e : be.settings.errorfiles) {
       std::erase_if(r.error_pages, [&](const ir::ErrorPage& x) { return x.codes == std::vector<int>{e.code}; });
-      ir::ErrorPage ep;
-      ep.loc = e.loc;
-      ep.codes = {e.code};
-      ep.status_mode = ir::ErrorStatus::from_target;
-      ep.target_kind = ir::ErrorTarget::named_route;
-      ep.target = literal(fmt::format("errorfile {} {}", e.code, e.file));
-      r.error_pages.push_back(std::move(ep));
+      r.error_pages.push_back(errorfile_page(e));
     }
   }
   return r;
@@ -569,13 +568,13 @@ void Builder::build_frontend(const Proxy& fe) {
   vh.fallback.action.respond = ir::RespondAction{503, std::nullopt};
   // errorfiles: each is a named route answering with the file's response.
   std::map<std::string, const ErrorFile*> files;
-  for (const auto& e : fe.settings.errorfiles) files[fmt::format("errorfile {} {}", e.code, e.file)] = &e;
+  for (const auto& e : fe.settings.errorfiles) files[errorfile_route(e)] = &e;
   for (const auto& rule : fe.switching)
     if (const Proxy* be = backend(rule.backend))
-      for (const auto& e : be->settings.errorfiles) files[fmt::format("errorfile {} {}", e.code, e.file)] = &e;
+      for (const auto& e : be->settings.errorfiles) files[errorfile_route(e)] = &e;
   if (fe.default_backend)
     if (const Proxy* be = backend(fe.default_backend->backend))
-      for (const auto& e : be->settings.errorfiles) files[fmt::format("errorfile {} {}", e.code, e.file)] = &e;
+      for (const auto& e : be->settings.errorfiles) files[errorfile_route(e)] = &e;
   for (const auto& [name, e] : files) {
     ir::Route r = base_route(fe, e->loc, name);
     r.error_pages.clear();
