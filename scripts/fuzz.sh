@@ -14,6 +14,11 @@ mkdir -p build-fuzz/crashes
 for source in tests/fuzz/*_fuzz.cpp; do
   target=$(basename "$source" .cpp)
   dialect=${target%_fuzz}
+  # Inputs that once crashed a target must keep passing (UBSan aborts on the first error).
+  if compgen -G "tests/fuzz/regressions/$dialect/*" >/dev/null; then
+    ./build-fuzz/tests/fuzz/"$target" tests/fuzz/regressions/"$dialect"/* ||
+      { echo "fuzz: $target failed on a regression input" >&2; exit 1; }
+  fi
   seeds=$(mktemp -d)
   cp -r tests/corpus/"$dialect"/. "$seeds"/ 2>/dev/null || true
   find "$seeds" -name '*.json' -delete

@@ -108,7 +108,7 @@ void Lowerer::lower_file(const std::vector<Node>& nodes) {
     std::vector<Word> addresses = first.words;
     size_t j = i;
     while (!nodes[j].has_block && j + 1 < nodes.size() && !nodes[j].words.empty() &&
-           nodes[j].words.back().value.back() == ',') {
+           !nodes[j].words.back().value.empty() && nodes[j].words.back().value.back() == ',') {
       ++j;
       for (const auto& w : nodes[j].words) addresses.push_back(w);
     }

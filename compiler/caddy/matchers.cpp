@@ -37,7 +37,7 @@ std::string glob_regex(const std::string& p) {
 // Matcher values that test the header value: `*` wildcards at either end.
 ir::Matcher header_value(const std::string& field, const std::string& v) {
   if (v == "*") return pred(ir::PredKind::header_present, "", field);
-  bool lead = v.front() == '*', trail = v.size() > 1 && v.back() == '*';
+  bool lead = !v.empty() && v.front() == '*', trail = v.size() > 1 && v.back() == '*';
   if (!lead && !trail) return pred(ir::PredKind::header_exact, v, field);
   std::string core = v.substr(lead ? 1 : 0, v.size() - (lead ? 1 : 0) - (trail ? 1 : 0));
   return pred(ir::PredKind::header_regex, (lead ? "" : "^") + regex_escape(core) + (trail ? "" : "$"), field);
