@@ -12,6 +12,7 @@
 #include "ir/ir_json.h"
 #include "front_ends.h"
 #include "server/server.h"
+#include "server/startup_error.h"
 #include "server/support_check.h"
 
 namespace pg::cli {
@@ -169,6 +170,7 @@ int run(const std::vector<std::string>& args) {
   runtime::RunOptions options;
   std::optional<Dialect> dialect;
   std::string config;
+  std::optional<std::string> access_log;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> std::optional<std::string> {
@@ -176,14 +178,18 @@ int run(const std::vector<std::string>& args) {
       return args[++i];
     };
     if (a == "--help" || a == "-h") {
-      std::fputs("usage: proxyglot run CONFIG [--dialect D] [--threads N] [--bind FROM=TO]...\n\n"
-                 "Serves CONFIG on the bundled runtime in the foreground, logging to stderr.\n"
-                 "Prints \"listening on ADDRESS (configured CONFIGURED)\" for each listener once\n"
-                 "bound. --bind 0.0.0.0:80=127.0.0.1:0 serves a configured listener elsewhere\n"
-                 "(port 0: any free port; tests use it). SIGTERM or SIGINT: stop accepting,\n"
-                 "finish requests in flight (at most --shutdown-timeout ms, default 10000),\n"
-                 "exit 0. Not yet: TLS, HTTP/2, unix sockets, WebSocket, upstream keepalive\n"
-                 "(see docs/runtime.md).\n",
+      std::fputs("usage: proxyglot run CONFIG [--dialect D] [--threads N] [--bind FROM=TO]...\n"
+                 "                     [--access-log DEST] [--shutdown-timeout MS]\n\n"
+                 "Serves CONFIG on the bundled runtime in the foreground, errors to stderr,\n"
+                 "access logs where the config says (nginx access_log, HAProxy log with\n"
+                 "option httplog, Caddy log). Prints \"listening on ADDRESS (configured\n"
+                 "CONFIGURED)\" for each listener once bound. --threads: else the config's\n"
+                 "worker_processes/nbthread, else one per core. --bind 0.0.0.0:80=127.0.0.1:0\n"
+                 "serves a configured listener elsewhere (port 0: any free port; tests use\n"
+                 "it). --access-log FILE|stderr|stdout|off sends every access log there\n"
+                 "instead, in its own format. SIGTERM or SIGINT: stop accepting, finish\n"
+                 "requests in flight (at most --shutdown-timeout ms, default 10000), exit 0.\n"
+                 "Not yet: TLS, HTTP/2, unix sockets (see docs/runtime.md).\n",
                  stdout);
       return kOk;
     }
@@ -201,6 +207,10 @@ int run(const std::vector<std::string>& args) {
       if (!v || v->empty() || v->find_first_not_of("0123456789") != std::string::npos)
         return fmt::print(stderr, "proxyglot run: --shutdown-timeout needs milliseconds\n"), kUsageError;
       options.shutdown_timeout_ms = std::stoll(*v);
+    } else if (a == "--access-log") {
+      auto v = value();
+      if (!v || v->empty()) return fmt::print(stderr, "proxyglot run: --access-log needs FILE, stderr, stdout or off\n"), kUsageError;
+      access_log = *v;
     } else if (a == "--bind") {
       auto v = value();
       size_t eq = v ? v->find('=') : std::string::npos;
@@ -233,7 +243,7 @@ int run(const std::vector<std::string>& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   try {
-    auto snapshot = std::make_shared<const runtime::Snapshot>(std::move(*r.config));
+    auto snapshot = std::make_shared<const runtime::Snapshot>(std::move(*r.config), access_log);
     runtime::Server server(snapshot, options);
     for (const auto& b : server.bind()) fmt::print("listening on {} (configured {})\n", b.bound, b.configured);
     std::fflush(stdout);
@@ -243,6 +253,9 @@ int run(const std::vector<std::string>& args) {
     fmt::print(stderr, "proxyglot: {} received, finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop();
     server.wait();
+  } catch (const runtime::StartupError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return kConfigError;
   } catch (const std::exception& e) {
     fmt::print(stderr, "proxyglot run: {}\n", e.what());
     return kConfigError;

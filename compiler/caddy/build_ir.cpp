@@ -158,11 +158,16 @@ ir::Config Lowerer::build() {
     f.name = "caddy_json";
     f.escape = ir::LogEscape::json;
     auto lit = [](std::string s) { return ir::TemplatePart{ir::Var::literal, std::move(s)}; };
-    f.format.parts = {lit("{\"ts\":\""), {ir::Var::time_iso8601, ""}, lit("\",\"request\":{\"remote_ip\":\""),
-                      {ir::Var::client_address, ""}, lit("\",\"method\":\""), {ir::Var::method, ""},
-                      lit("\",\"host\":\""), {ir::Var::host, ""}, lit("\",\"uri\":\""), {ir::Var::request_uri, ""},
-                      lit("\"},\"duration\":"), {ir::Var::request_time, ""}, lit(",\"size\":"),
-                      {ir::Var::body_bytes_sent, ""}, lit(",\"status\":"), {ir::Var::status, ""}, lit("}")};
+    // Caddy 2.6's access log entry, without the request and response header maps.
+    f.format.parts = {lit("{\"level\":\"info\",\"ts\":"), {ir::Var::msec, ""},
+                      lit(",\"logger\":\"http.log.access\",\"msg\":\"handled request\",\"request\":{\"remote_ip\":\""),
+                      {ir::Var::client_address, ""}, lit("\",\"remote_port\":\""), {ir::Var::client_port, ""},
+                      lit("\",\"proto\":\""), {ir::Var::protocol, ""}, lit("\",\"method\":\""),
+                      {ir::Var::method, ""}, lit("\",\"host\":\""), {ir::Var::request_header, "host"},
+                      lit("\",\"uri\":\""), {ir::Var::request_uri, ""},
+                      lit("\"},\"user_id\":\"\",\"duration\":"), {ir::Var::request_time, ""},
+                      lit(",\"size\":"), {ir::Var::body_bytes_sent, ""}, lit(",\"status\":"),
+                      {ir::Var::status, ""}, lit("}")};
     config.log_formats.push_back(f);
     ir::LogFormat console = f;
     console.name = "caddy_console";

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "haproxy/access_logs.h"
 #include "haproxy/lowerer.h"
 
 namespace pg::haproxy {
@@ -140,6 +141,7 @@ void Builder::build_pool(const Proxy& p) {
   for (const auto& sv : p.servers) {
     ir::UpstreamServer u;
     u.loc = sv.loc;
+    u.name = sv.name;
     u.address = sv.host;
     u.port = sv.port;
     u.weight = sv.params.weight;
@@ -217,10 +219,11 @@ ir::Route Builder::base_route(const Proxy& fe, const SourceLoc& loc, std::string
   if (s.httplog && targets.empty() && warned_no_log_.insert(fe.name).second)
     l_.warning(fe.loc, fmt::format("log format ignored for frontend '{}' since it has no log address.", fe.name));
   for (const auto& t : targets) {
+    if (!t.takes_traffic_logs()) continue;
     ir::AccessLog a;
     a.loc = t.loc;
-    a.path = fmt::format("syslog:{},facility={}", t.target, t.facility);
-    a.format = s.httplog ? "httplog" : "haproxy_default";
+    a.path = t.ir_path();
+    a.format = access_log_format_name(s.httplog, fe.name);
     r.access_logs.push_back(std::move(a));
   }
   for (const auto& e : s.errorfiles) r.error_pages.push_back(errorfile_page(e));
@@ -607,7 +610,7 @@ ir::Config Builder::build() {
   for (const auto& t : global_.logs) {
     ir::LogTarget lt;
     lt.loc = t.loc;
-    lt.path = fmt::format("syslog:{},facility={}", t.target, t.facility);
+    lt.path = t.ir_path();
     lt.level = t.level;
     c_.globals.error_logs.push_back(std::move(lt));
   }
@@ -628,29 +631,17 @@ ir::Config Builder::build() {
   }
   for (const auto& p : proxies_)
     if (p.kind != kBackend && p.settings.mode == "http") build_frontend(p);
-  bool any_log = false;
+  // The formats the access logs name, one per frontend that logs.
+  std::set<std::string> formats;
+  auto collect = [&](const ir::Route& r) {
+    for (const auto& a : r.access_logs) formats.insert(a.format);
+  };
   for (const auto& vh : c_.virtual_hosts) {
-    any_log = any_log || !vh.fallback.access_logs.empty();
-    for (const auto& r : vh.routes) any_log = any_log || !r.access_logs.empty();
+    collect(vh.fallback);
+    for (const auto& r : vh.routes) collect(r);
+    for (const auto& r : vh.named_routes) collect(r);
   }
-  if (any_log) {
-    // HAProxy's formats, with the fields the IR has variables for.
-    using V = ir::Var;
-    ir::LogFormat http;
-    http.name = "httplog";
-    http.escape = ir::LogEscape::none;
-    http.format.parts = {{V::client_address, ""}, {V::literal, ":"}, {V::client_port, ""}, {V::literal, " ["},
-                         {V::time_local, ""}, {V::literal, "] "}, {V::upstream_addr, ""}, {V::literal, " "},
-                         {V::request_time, ""}, {V::literal, " "}, {V::status, ""}, {V::literal, " "},
-                         {V::bytes_sent, ""}, {V::literal, " \""}, {V::request_line, ""}, {V::literal, "\""}};
-    c_.log_formats.push_back(http);
-    ir::LogFormat tcp;
-    tcp.name = "haproxy_default";
-    tcp.escape = ir::LogEscape::none;
-    tcp.format.parts = {{V::client_address, ""}, {V::literal, ":"}, {V::client_port, ""}, {V::literal, " ["},
-                        {V::time_local, ""}, {V::literal, "] "}, {V::upstream_addr, ""}};
-    c_.log_formats.push_back(tcp);
-  }
+  for (const auto& name : formats) c_.log_formats.push_back(access_log_format(name));
   return std::move(c_);
 }
 

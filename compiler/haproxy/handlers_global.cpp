@@ -1,4 +1,6 @@
 // The global section.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "haproxy/handlers.h"
@@ -36,6 +38,32 @@ std::optional<LogTarget> parse_log(Lowerer& lw, const Line& l, size_t a) {
   t.loc = l.loc;
   t.target = l.words[a].value;
   size_t i = a + 1;
+  if (i >= l.words.size()) {
+    lw.error(l.loc, "'log' expects <address> and <facility> as arguments.");
+    return std::nullopt;
+  }
+  // Options between the address and the facility.
+  while (i + 1 < l.words.size()) {
+    const std::string& opt = l.words[i].value;
+    if (opt == "format") {
+      static const char* formats[] = {"raw", "rfc3164", "rfc5424", "short", "priority"};
+      const std::string& f = l.words[i + 1].value;
+      if (std::find(std::begin(formats), std::end(formats), f) == std::end(formats)) {
+        static const char* known[] = {"iso", "local", "timed"};
+        lw.error(l.words[i + 1].loc, std::find(std::begin(known), std::end(known), f) != std::end(known)
+                                         ? fmt::format("log format '{}' is not supported by proxyglot yet", f)
+                                         : fmt::format("unknown log format '{}'", f));
+        return std::nullopt;
+      }
+      t.format = f;
+    } else if (opt == "len" || opt == "sample") {
+      lw.warning(l.words[i].loc, fmt::format("log option '{} {}' is ignored by proxyglot: every request is logged "
+                                             "whole", opt, l.words[i + 1].value));
+    } else {
+      break;
+    }
+    i += 2;
+  }
   if (i >= l.words.size()) {
     lw.error(l.loc, "'log' expects <address> and <facility> as arguments.");
     return std::nullopt;

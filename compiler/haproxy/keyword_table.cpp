@@ -23,7 +23,7 @@ std::vector<KeywordSpec> make_table() {
     // name, sections, min, max, handler, summary, warn_elsewhere
     {"maxconn",        kG, 1, 1, h::maxconn_global, "total client connections"},
     {"nbthread",       kG, 1, 1, h::nbthread, "worker threads"},
-    {"log",            kG, 2, 4, h::log_global_section, "target facility [max [min]]"},
+    {"log",            kG, 2, 10, h::log_global_section, "target [len N] [format F] [sample R:S] facility [max [min]]"},
     {"stats socket",   kG, 1, kMany, h::stats_socket, "admin socket (warned: the IR has no admin socket)"},
     {"setenv",         kG, 2, 2, h::environment, "NAME value, for later ${NAME}"},
     {"presetenv",      kG, 2, 2, h::environment, "NAME value, unless already set"},
@@ -59,7 +59,7 @@ std::vector<KeywordSpec> make_table() {
                        "roundrobin static-rr leastconn first source uri url_param hdr(name) random hash", W},
     {"hash-type",      kD | kB, 1, 3, h::hash_type, "map-based | consistent [function] [modifier]", W},
     {"maxconn",        kD | kF, 1, 1, h::maxconn_proxy, "client connections of the proxy", W},
-    {"log",            kAll, 1, 4, h::log_proxy, "global | target facility [max [min]]"},
+    {"log",            kAll, 1, 10, h::log_proxy, "global | target [len N] [format F] [sample R:S] facility [max [min]]"},
     {"errorfile",      kAll, 2, 2, h::errorfile, "code file: the response HAProxy sends for its own errors"},
     {"http-check send", kD | kB, 0, kMany, h::http_check_send, "meth M uri U ver V hdr N V", W},
     {"http-check expect", kD | kB, 2, 3, h::http_check_expect, "[!] status|rstatus|string|rstring pattern", W},

@@ -79,6 +79,13 @@ struct ErrorFile {
 struct LogTarget {
   SourceLoc loc;
   std::string target, facility, level;
+  std::string format = "rfc3164";  // `format F`: raw, rfc3164, rfc5424, short, priority
+
+  // The IR's destination for this target (docs/ir.md, AccessLog.path).
+  std::string ir_path() const;
+  // Traffic logs are sent at level info: a target whose max level is more severe
+  // (`log /dev/log local0 notice`) never receives them.
+  bool takes_traffic_logs() const;
 };
 
 // What a `defaults` section passes on (and what each proxy may override).

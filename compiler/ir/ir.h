@@ -51,6 +51,11 @@ BOOST_DEFINE_ENUM_CLASS(Var,
     request_line, status, body_bytes_sent, bytes_sent, request_length, request_time,
     time_local, time_iso8601, msec, upstream_addr, upstream_status, upstream_response_time,
     connection_id, hostname,
+    upstream_connect_time, upstream_header_time,  // seconds.millis like request_time ("-": none)
+    upstream_pool,           // name of the pool that answered ("-": none)
+    upstream_name,           // name of the server that answered ("-": none)
+    upstream_retries,        // further attempts after the first
+    connections_active,      // client connections open on the worker
     tls_active)              // "1" when the client connection is TLS, else "0" (HAProxy ssl_fc)
 
 // A transformation applied to a variable's value, in order (HAProxy's converters).
@@ -146,6 +151,7 @@ BOOST_DESCRIBE_STRUCT(AccessLog, (), (loc, path, format))
 
 struct UpstreamServer {
   SourceLoc loc;
+  std::string name;     // the source's name for it (HAProxy `server NAME`); "" when unnamed
   std::string address;  // IP or host name; "unix:/path" for a socket
   int port = 0;         // 0 for unix sockets
   int weight = 1;
@@ -155,7 +161,7 @@ struct UpstreamServer {
   bool down = false;             // administratively down at start
   int max_conns = 0;             // 0: unlimited
 };
-BOOST_DESCRIBE_STRUCT(UpstreamServer, (), (loc, address, port, weight, max_fails, fail_timeout_ms, backup, down, max_conns))
+BOOST_DESCRIBE_STRUCT(UpstreamServer, (), (loc, name, address, port, weight, max_fails, fail_timeout_ms, backup, down, max_conns))
 
 BOOST_DEFINE_ENUM_CLASS(Balance,
     round_robin,     // smooth weighted round robin

@@ -3,6 +3,7 @@
 // template evaluation (runtime/eval).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -26,6 +27,24 @@ struct RequestView {
   std::vector<std::pair<std::string, std::string>> headers;  // names as sent, in order
   std::string upstream_host;  // the proxy target as written, once a route proxies
   std::string upstream_addr;  // host:port of the server picked for this attempt
+
+  // What the access log reads once the response is sent (Var::status and later).
+  struct Outcome {
+    int status = 0;
+    uint64_t body_bytes_sent = 0;
+    uint64_t bytes_sent = 0;      // status line, headers and body
+    uint64_t request_length = 0;  // request line, headers and body as received
+    std::string request_line;     // the client's, unchanged by rewrites
+    int64_t started_unix_us = 0;  // when the request's first byte arrived (wall clock)
+    int64_t header_us = 0;        // from then to the end of the header block
+    int64_t duration_us = 0;      // from then to the last byte sent
+    std::string upstream_status;  // "-" until an upstream answers
+    int64_t upstream_connect_us = -1, upstream_header_us = -1, upstream_response_us = -1;  // -1: none
+    std::string upstream_pool, upstream_name;
+    int upstream_retries = 0;
+    uint64_t connection_id = 0;
+    int connections_active = 0;
+  } outcome;
 
   // The last regex match: $0..$9 and named groups.
   std::vector<std::string> captures;

@@ -1,5 +1,7 @@
 // main, events and http-level directives, logging, real IP and map.
 #include <cctype>
+#include <optional>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -89,6 +91,37 @@ void log_format(Lowerer& l, const Directive& d) {
   formats.push_back(std::move(f));
 }
 
+namespace {
+
+// nginx's "syslog:server=ADDR[:PORT],facility=F,severity=S,tag=T,nohostname" as the IR's
+// syslog destination (docs/ir.md, AccessLog.path); nullopt when malformed.
+std::optional<std::string> syslog_path(const std::string& params) {
+  std::string server, facility = "local7", severity = "info", tag = "nginx";
+  bool hostname = true;
+  size_t pos = 0;
+  while (pos <= params.size()) {
+    size_t comma = params.find(',', pos);
+    std::string item = params.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    auto take = [&](std::string_view key, std::string& into) {
+      if (item.rfind(key, 0) != 0) return false;
+      into = item.substr(key.size());
+      return true;
+    };
+    if (item == "nohostname") hostname = false;
+    else if (!take("server=", server) && !take("facility=", facility) && !take("severity=", severity) &&
+             !take("tag=", tag))
+      return std::nullopt;
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  if (server.empty()) return std::nullopt;
+  if (server.rfind("unix:", 0) == 0) server = server.substr(5);
+  return fmt::format("syslog:{},facility={},level={},format=rfc3164,tag={}{}", server, facility, severity, tag,
+                     hostname ? ",hostname" : "");
+}
+
+}  // namespace
+
 void access_log(Lowerer& l, const Directive& d) {
   auto& logs = l.frame().settings->access_logs;
   if (d.args[0].value == "off") {
@@ -98,6 +131,11 @@ void access_log(Lowerer& l, const Directive& d) {
   }
   if (!logs) logs.emplace();
   ir::AccessLog a{report_loc(d), d.args[0].value, "combined"};
+  if (a.path.rfind("syslog:", 0) == 0) {
+    auto path = syslog_path(a.path.substr(7));
+    if (!path) return l.arg_error(d, 0, fmt::format("invalid syslog parameters \"{}\"", a.path));
+    a.path = *path;
+  }
   for (size_t i = 1; i < d.args.size(); ++i) {
     const std::string& v = d.args[i].value;
     if (i == 1 && v.find('=') == std::string::npos) {

@@ -31,6 +31,8 @@ const std::map<std::string, Var>& builtin_variables() {
       {"msec", Var::msec},                  {"upstream_addr", Var::upstream_addr},
       {"upstream_status", Var::upstream_status},
       {"upstream_response_time", Var::upstream_response_time},
+      {"upstream_connect_time", Var::upstream_connect_time},
+      {"upstream_header_time", Var::upstream_header_time},
       {"remote_user", Var::remote_user},
       {"connection", Var::connection_id},   {"hostname", Var::hostname},
   };

@@ -177,58 +177,65 @@ std::string convert(std::string v, const ir::Converter& c) {
 }  // namespace
 
 std::string Evaluator::eval(const ir::Template& t, ir::RequestView& r, int depth) const {
-  using V = ir::Var;
   std::string out;
-  for (const auto& p : t.parts) {
-    if (!p.converters.empty()) {  // evaluate the part alone, then convert it
-      ir::Template single;
-      single.parts.push_back({p.var, p.value});
-      std::string v = eval(single, r, depth);
-      for (const auto& c : p.converters) v = convert(std::move(v), c);
-      out += v;
-      continue;
-    }
-    switch (p.var) {
-      case V::literal: out += p.value; break;
-      case V::client_address: out += r.client_address; break;
-      case V::client_port: out += r.client_port; break;
-      case V::server_address: out += r.server_address; break;
-      case V::server_port: out += r.server_port; break;
-      case V::server_name: out += r.server_name; break;
-      case V::host: out += !r.host.empty() ? r.host : r.server_name; break;
-      case V::scheme: out += r.scheme; break;
-      case V::method: out += r.method; break;
-      case V::request_uri: out += r.request_uri; break;
-      case V::path: out += r.path; break;
-      case V::query: out += r.query; break;
-      case V::query_mark: out += r.query.empty() ? "" : "?"; break;
-      case V::protocol: out += r.protocol; break;
-      case V::request_header: out += header(r, p.value); break;
-      case V::cookie: out += cookie(r, p.value); break;
-      case V::query_arg: out += query_arg(r, p.value); break;
-      case V::regex_capture: {
-        if (!p.value.empty() && std::isdigit(static_cast<unsigned char>(p.value[0]))) {
-          size_t n = static_cast<size_t>(std::stoul(p.value));
-          if (n < r.captures.size()) out += r.captures[n];
-        } else if (auto it = r.named_captures.find(p.value); it != r.named_captures.end()) {
-          out += it->second;
-        }
-        break;
-      }
-      case V::map: out += map_value(p.value, r, depth); break;
-      case V::upstream_host: out += r.upstream_host; break;
-      case V::upstream_addr: out += r.upstream_addr; break;
-      case V::tls_active: out += r.scheme == "https" ? "1" : "0"; break;
-      case V::forwarded_for_appended: {
-        std::string xff = header(r, "x-forwarded-for");
-        out += xff.empty() ? r.client_address : xff + ", " + r.client_address;
-        break;
-      }
-      case V::remote_user: break;  // no authentication yet: empty
-      default: break;  // response-time values: filled by the access logger, not here
-    }
-  }
+  for (const auto& p : t.parts) append(out, p, r, depth);
   return out;
+}
+
+std::string Evaluator::eval_part(const ir::TemplatePart& p, ir::RequestView& r) const {
+  std::string out;
+  append(out, p, r, 0);
+  return out;
+}
+
+void Evaluator::append(std::string& out, const ir::TemplatePart& p, ir::RequestView& r, int depth) const {
+  using V = ir::Var;
+  if (!p.converters.empty()) {  // evaluate the part alone, then convert it
+    std::string v;
+    append(v, ir::TemplatePart{p.var, p.value}, r, depth);
+    for (const auto& c : p.converters) v = convert(std::move(v), c);
+    out += v;
+    return;
+  }
+  switch (p.var) {
+    case V::literal: out += p.value; break;
+    case V::client_address: out += r.client_address; break;
+    case V::client_port: out += r.client_port; break;
+    case V::server_address: out += r.server_address; break;
+    case V::server_port: out += r.server_port; break;
+    case V::server_name: out += r.server_name; break;
+    case V::host: out += !r.host.empty() ? r.host : r.server_name; break;
+    case V::scheme: out += r.scheme; break;
+    case V::method: out += r.method; break;
+    case V::request_uri: out += r.request_uri; break;
+    case V::path: out += r.path; break;
+    case V::query: out += r.query; break;
+    case V::query_mark: out += r.query.empty() ? "" : "?"; break;
+    case V::protocol: out += r.protocol; break;
+    case V::request_header: out += header(r, p.value); break;
+    case V::cookie: out += cookie(r, p.value); break;
+    case V::query_arg: out += query_arg(r, p.value); break;
+    case V::regex_capture: {
+      if (!p.value.empty() && std::isdigit(static_cast<unsigned char>(p.value[0]))) {
+        size_t n = static_cast<size_t>(std::stoul(p.value));
+        if (n < r.captures.size()) out += r.captures[n];
+      } else if (auto it = r.named_captures.find(p.value); it != r.named_captures.end()) {
+        out += it->second;
+      }
+      break;
+    }
+    case V::map: out += map_value(p.value, r, depth); break;
+    case V::upstream_host: out += r.upstream_host; break;
+    case V::upstream_addr: out += r.upstream_addr; break;
+    case V::tls_active: out += r.scheme == "https" ? "1" : "0"; break;
+    case V::forwarded_for_appended: {
+      std::string xff = header(r, "x-forwarded-for");
+      out += xff.empty() ? r.client_address : xff + ", " + r.client_address;
+      break;
+    }
+    case V::remote_user: break;  // no authentication yet: empty
+    default: append_outcome(out, p, r); break;  // values known once the response is sent
+  }
 }
 
 }  // namespace pg::runtime

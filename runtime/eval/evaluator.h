@@ -25,6 +25,9 @@ class Evaluator {
 
   // The first value of a request header (Cookie and X-Forwarded-For lines joined, as
   // nginx 1.22 joins them), "" when absent.
+  // One part's value (the access log escapes each variable's value on its own).
+  std::string eval_part(const ir::TemplatePart& part, ir::RequestView& request) const;
+
   static std::string header(const ir::RequestView& request, const std::string& name);
   static std::string cookie(const ir::RequestView& request, const std::string& name);
   static std::string query_arg(const ir::RequestView& request, const std::string& name);
@@ -33,6 +36,9 @@ class Evaluator {
   struct MapTable;
   std::string map_value(const std::string& name, ir::RequestView& request, int depth) const;
   std::string eval(const ir::Template& t, ir::RequestView& request, int depth) const;
+  void append(std::string& out, const ir::TemplatePart& part, ir::RequestView& request, int depth) const;
+  // The values known only after the response (request.outcome): eval/outcome_values.cpp.
+  static void append_outcome(std::string& out, const ir::TemplatePart& part, const ir::RequestView& request);
 
   std::map<std::string, std::unique_ptr<MapTable>> maps_;
 };

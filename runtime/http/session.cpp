@@ -1,6 +1,7 @@
 #include "http/session.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 
 #include <boost/asio/as_tuple.hpp>
@@ -48,18 +49,10 @@ std::string header_value(const http::request_header<>& req, std::string_view nam
   return it == req.end() ? std::string() : std::string(it->value());
 }
 
-// The client's request, as matchers and templates read it.
-std::optional<ir::RequestView> view_of(const http::request_header<>& req, const tcp::socket& socket,
-                                       const Snapshot& snap, int listener) {
-  auto target = parse_target(std::string_view(req.target().data(), req.target().size()));
-  if (!target) return std::nullopt;
+// What every request on a connection shares: the addresses, the scheme, its serial.
+ir::RequestView connection_view(const tcp::socket& socket, const Snapshot& snap, int listener) {
+  static std::atomic<uint64_t> serial{0};
   ir::RequestView v;
-  v.method = std::string(req.method_string());
-  v.path = target->path;
-  v.query = target->query;
-  v.request_uri = std::string(req.target());
-  v.protocol = req.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
-  v.host = ir::HostSelector::normalize_host(header_value(req, "host"));
   v.scheme = snap.config().listeners[static_cast<size_t>(listener)].tls ? "https" : "http";
   boost::system::error_code ec;
   auto remote = socket.remote_endpoint(ec);
@@ -68,8 +61,28 @@ std::optional<ir::RequestView> view_of(const http::request_header<>& req, const 
   v.client_port = std::to_string(remote.port());
   v.server_address = local.address().to_string();
   v.server_port = std::to_string(local.port());
-  for (const auto& f : req) v.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  v.outcome.connection_id = ++serial;
   return v;
+}
+
+// The client's request, as matchers and templates read it; false for a target that
+// is no URI.
+bool read_request(ir::RequestView& v, const http::request_header<>& req) {
+  auto target = parse_target(std::string_view(req.target().data(), req.target().size()));
+  if (!target) return false;
+  v.method = std::string(req.method_string());
+  v.path = target->path;
+  v.query = target->query;
+  v.request_uri = std::string(req.target());
+  v.protocol = req.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
+  v.host = ir::HostSelector::normalize_host(header_value(req, "host"));
+  for (const auto& f : req) v.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  return true;
+}
+
+int64_t unix_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 Reply status_reply(int status) {
@@ -176,16 +189,36 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
   // A request in progress may idle this long (HAProxy's timeout client); else nginx's
   // 60 s client_header_timeout.
   std::chrono::milliseconds in_request = kHeaderTimeout;
+  // What fails before a virtual host is chosen is logged where the listener's default
+  // host logs (nginx: its default server).
+  const ir::Route* listener_route = nullptr;
   {
     const auto& listener_conf = snap.config().listeners[static_cast<size_t>(listener)];
     if (listener_conf.default_virtual_host) {
-      int64_t idle = snap.config().virtual_hosts[static_cast<size_t>(*listener_conf.default_virtual_host)]
-                         .fallback.limits.idle_timeout_ms;
+      listener_route = &snap.config().virtual_hosts[static_cast<size_t>(*listener_conf.default_virtual_host)].fallback;
+      int64_t idle = listener_route->limits.idle_timeout_ms;
       if (idle > 0) in_request = std::chrono::milliseconds(idle);
     }
   }
+  const ir::RequestView connection = connection_view(client.socket(), snap, listener);
   std::chrono::milliseconds wait = in_request;
   for (;;) {
+    ir::RequestView view = connection;
+    const ir::Route* log_route = listener_route;
+    int64_t started = 0;  // steady clock, µs; 0 until the request's first byte
+    auto mark_started = [&] {
+      if (started) return;
+      started = WorkerContext::now_us();
+      view.outcome.started_unix_us = unix_now_us();
+    };
+    // The access log line, once the response went out (or the connection was dropped).
+    auto log_request = [&](int status) {
+      if (!log_route) return;
+      view.outcome.status = status;
+      view.outcome.duration_us = started ? WorkerContext::now_us() - started : 0;
+      view.outcome.connections_active = worker.active();
+      snap.access_logs().write(*log_route, view, snap.evaluator());
+    };
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderLimit);
     parser.body_limit(boost::none);  // set once the route is known
@@ -198,7 +231,9 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       res.body() = status_page(status);
       res.prepare_payload();
       client.expires_after(std::chrono::seconds(10));
-      co_await http::async_write(client, res, kAwait);
+      auto [ec, n] = co_await http::async_write(client, res, kAwait);
+      if (!ec) view.outcome.bytes_sent = n, view.outcome.body_bytes_sent = res.body().size();
+      log_request(status);
       beast::error_code ignored;
       client.socket().shutdown(tcp::socket::shutdown_both, ignored);
     };
@@ -208,6 +243,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     // Read up to the end of the header block first, to check its raw bytes.
     boost::system::error_code ec;
     size_t block_end = std::string_view::npos;
+    if (buffer.size() > 0) mark_started();  // pipelined
     for (;;) {
       std::string_view seen(static_cast<const char*>(buffer.data().data()), buffer.size());
       size_t skip = seen.find_first_not_of("\r\n");  // empty lines before a request are allowed
@@ -227,9 +263,18 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
         break;
       }
       buffer.commit(rn);
+      mark_started();
     }
     worker.busy(&client);
     if (ec && buffer.size() == 0) co_return;  // closed or timed out between requests
+    if (block_end != std::string_view::npos) {
+      view.outcome.header_us = WorkerContext::now_us() - started;
+      view.outcome.request_length = block_end + 4;
+      std::string_view block(static_cast<const char*>(buffer.data().data()), block_end);
+      size_t begin = block.find_first_not_of("\r\n");
+      size_t line_end = block.find("\r\n", begin);
+      view.outcome.request_line = std::string(block.substr(begin, std::min(line_end - begin, kRequestLineLimit)));
+    }
     if (block_end != std::string_view::npos &&
         !header_block_ok(std::string_view(static_cast<const char*>(buffer.data().data()), block_end + 4))) {
       std::fprintf(stderr, "proxyglot: refused a malformed header block (obs-fold, bare CR, NUL or space before ':')\n");
@@ -275,12 +320,10 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       co_return;
     }
 
-    auto view_opt = view_of(req, client.socket(), snap, listener);
-    if (!view_opt) {
+    if (!read_request(view, req)) {
       co_await send_and_close(400);
       co_return;
     }
-    ir::RequestView view = std::move(*view_opt);
     int vh_index = snap.hosts().select(listener, header_value(req, "host"), view);
     if (vh_index < 0) {
       co_await send_and_close(404);
@@ -288,6 +331,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     }
     const ir::VirtualHost& vhost = snap.config().virtual_hosts[static_cast<size_t>(vh_index)];
     const VirtualHostPlan& plan = snap.plan(static_cast<size_t>(vh_index));
+    log_route = &vhost.fallback;
     view.server_name = vhost.names.empty() ? "" : vhost.names.front().value;
     view.client_address = real_client_address(vhost.real_ip, view.client_address, view);
 
@@ -310,6 +354,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       int idx = plan.routes->select(view);
       plan.routes->capture(idx, view);
       route = idx >= 0 ? &vhost.routes[static_cast<size_t>(idx)] : &vhost.fallback;
+      log_route = route;
       const RewriteProgram& rw = idx >= 0 ? *plan.route_rewrites[static_cast<size_t>(idx)] : *plan.fallback_rewrites;
       if (!access_allowed(*route, view.client_address)) {
         reply = status_reply(403);
@@ -362,6 +407,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       }
     }
     body = std::move(parser.get().body());
+    view.outcome.request_length += body.size();
 
     const int64_t keepalive_ms = route ? route->limits.keepalive_timeout_ms : 75000;
     const bool keep_alive = parser.keep_alive() && !worker.stopping() && keepalive_ms > 0;
@@ -386,8 +432,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
         case ir::ActionKind::proxy: {
           ExchangeResult ex = co_await exchange(client, req, std::move(body), keep_alive, *route, view, snap, worker);
           if (ex.responded) {
-            std::fprintf(stderr, "%s \"%s %s\" %d (upstream %s)\n", view.client_address.c_str(), view.method.c_str(),
-                         view.request_uri.c_str(), ex.status, ex.upstream.c_str());
+            log_request(ex.status);
             if (!ex.keep_alive) co_return;
             continue;
           }
@@ -427,6 +472,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       }
       if (handler) {
         route = handler;
+        log_route = handler;
         switch (handler->action.kind) {
           case ir::ActionKind::respond:
             reply = status_reply(forced.value_or(handler->action.respond->status));
@@ -445,8 +491,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
           case ir::ActionKind::proxy: {
             ExchangeResult ex = co_await exchange(client, req, {}, keep_alive, *handler, view, snap, worker, forced);
             if (ex.responded) {
-              std::fprintf(stderr, "%s \"%s %s\" %d (error_page, upstream %s)\n", view.client_address.c_str(),
-                           view.method.c_str(), view.request_uri.c_str(), ex.status, ex.upstream.c_str());
+              log_request(ex.status);
               if (!ex.keep_alive) co_return;
               continue;
             }
@@ -457,7 +502,10 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       }
     }
 
-    if (reply->status == 444) co_return;  // nginx: close without a response
+    if (reply->status == 444) {  // nginx: close without a response
+      log_request(444);
+      co_return;
+    }
     http::response<http::string_body> res{static_cast<http::status>(reply->status), req.version()};
     res.set(http::field::server, "proxyglot");
     res.set(http::field::date, http_date());
@@ -474,9 +522,9 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     if (req.method() == http::verb::head) res.body().clear();  // the length stays, the body goes
     client.expires_after(std::chrono::seconds(60));
     auto [wec, wn] = co_await http::async_write(client, res, kAwait);
-    (void)wn;
-    std::fprintf(stderr, "%s \"%s %s\" %d\n", view.client_address.c_str(), view.method.c_str(),
-                 view.request_uri.c_str(), reply->status);
+    view.outcome.bytes_sent = wn;
+    view.outcome.body_bytes_sent = res.body().size();
+    log_request(reply->status);
     if (wec || !keep_alive) {
       beast::error_code ignored;
       client.socket().shutdown(tcp::socket::shutdown_send, ignored);

@@ -206,6 +206,12 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
     ++tries;
     const ir::UpstreamServer& server = pool->servers[pick->server];
     out.upstream = fmt::format("{}:{}", server.address, server.port);
+    auto& outcome = view.outcome;  // what the access log reports of this attempt
+    outcome.upstream_pool = pool->name;
+    outcome.upstream_name = server.name.empty() ? out.upstream : server.name;
+    outcome.upstream_retries = tries - 1;
+    outcome.upstream_connect_us = outcome.upstream_header_us = outcome.upstream_response_us = -1;
+    const int64_t attempt_start = WorkerContext::now_us();
     // The header rules may name the picked server (Caddy's {upstream_hostport}).
     view.upstream_addr = out.upstream;
     up.clear();
@@ -227,6 +233,7 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
       }
     }
     const bool reused = conn != nullptr;
+    if (reused) outcome.upstream_connect_us = 0;
     if (!conn) {
       conn = std::make_unique<beast::tcp_stream>(executor);
       tcp::resolver resolver(executor);
@@ -248,6 +255,7 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
         if (allowed && may_retry()) continue;
         co_return out;
       }
+      outcome.upstream_connect_us = WorkerContext::now_us() - attempt_start;
     }
     beast::tcp_stream& upstream = *conn;
 
@@ -286,6 +294,8 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
     }
 
     auto& upres = p.get();
+    outcome.upstream_header_us = WorkerContext::now_us() - attempt_start;
+    outcome.upstream_status = std::to_string(upres.result_int());
     // proxy_next_upstream http_5xx/403/404/429: another server answers instead, when
     // one is left; the last one's answer is what the client gets.
     if (auto next = retry_status(static_cast<int>(upres.result_int()));
@@ -334,7 +344,7 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
     bool ok = true;
     client.expires_after(std::chrono::seconds(60));
     auto [hw, hwn] = co_await http::async_write_header(client, sr, kAwait);
-    (void)hwn;
+    outcome.bytes_sent = hwn;
     if (hw) ok = false;
     while (ok && !p.is_done() && req.method() != http::verb::head) {
       p.get().body().data = buf;
@@ -353,10 +363,11 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
       }
       res.body().data = buf;
       res.body().size = sizeof(buf) - p.get().body().size;
+      outcome.body_bytes_sent += res.body().size;
       res.body().more = !p.is_done();
       client.expires_after(std::chrono::seconds(60));
       auto [cw, cwn] = co_await http::async_write(client, sr, kAwait);
-      (void)cwn;
+      outcome.bytes_sent += cwn;
       if (cw == http::error::need_buffer) cw = {};
       if (cw) ok = false;
     }
@@ -365,9 +376,10 @@ asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::
       res.body().size = 0;
       res.body().more = false;
       auto [fw, fwn] = co_await http::async_write(client, sr, kAwait);
-      (void)fwn;
+      outcome.bytes_sent += fwn;
       if (fw && fw != http::error::need_buffer) ok = false;
     }
+    outcome.upstream_response_us = WorkerContext::now_us() - attempt_start;
     balancer.finish(*pick, unhealthy);
     // Kept for the next request when both sides allow it and the body was read whole.
     if (pool->keepalive.max_idle > 0 && p.is_done() && upres.keep_alive() && up.keep_alive() &&

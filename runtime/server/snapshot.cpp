@@ -2,7 +2,8 @@
 
 namespace pg::runtime {
 
-Snapshot::Snapshot(ir::Config config) : config_(std::move(config)) {
+Snapshot::Snapshot(ir::Config config, const std::optional<std::string>& access_log_override)
+    : config_(std::move(config)) {
   evaluator_ = std::make_unique<Evaluator>(config_);
   hosts_ = std::make_unique<ir::HostSelector>(config_);
   for (const auto& vh : config_.virtual_hosts) {
@@ -14,6 +15,7 @@ Snapshot::Snapshot(ir::Config config) : config_(std::move(config)) {
     p.fallback_rewrites = std::make_unique<RewriteProgram>(vh.fallback.rewrites);
     plans_.push_back(std::move(p));
   }
+  access_logs_ = std::make_unique<AccessLogs>(config_, access_log_override);
 }
 
 const ir::Pool* Snapshot::pool(const std::string& name) const {

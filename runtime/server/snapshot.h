@@ -4,10 +4,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "eval/evaluator.h"
 #include "eval/rewrite_program.h"
+#include "logging/access_logs.h"
 #include "ir/host_select.h"
 #include "ir/ir.h"
 #include "ir/route_select.h"
@@ -24,19 +27,23 @@ struct VirtualHostPlan {
 
 class Snapshot {
  public:
-  explicit Snapshot(ir::Config config);
+  // Opens the access logs (throws std::runtime_error when one cannot be opened);
+  // `access_log_override` replaces every destination (`run --access-log`).
+  explicit Snapshot(ir::Config config, const std::optional<std::string>& access_log_override = std::nullopt);
 
   const ir::Config& config() const { return config_; }
   const Evaluator& evaluator() const { return *evaluator_; }
   const ir::HostSelector& hosts() const { return *hosts_; }
   const VirtualHostPlan& plan(size_t vhost) const { return plans_.at(vhost); }
   const ir::Pool* pool(const std::string& name) const;
+  const AccessLogs& access_logs() const { return *access_logs_; }
 
  private:
   ir::Config config_;
   std::unique_ptr<Evaluator> evaluator_;
   std::unique_ptr<ir::HostSelector> hosts_;
   std::vector<VirtualHostPlan> plans_;
+  std::unique_ptr<AccessLogs> access_logs_;
 };
 
 }  // namespace pg::runtime

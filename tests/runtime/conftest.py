@@ -68,7 +68,11 @@ def free_port():
 
 
 class Proxy:
-    def __init__(self, config_text, name="nginx.conf", threads=1):
+    """proxyglot run on a temp copy of the config. Access logs go to self.access_log
+    (run --access-log) unless keep_access_logs: the config's own destinations (say,
+    nginx's default /var/log/nginx/access.log) are not the test's to write."""
+
+    def __init__(self, config_text, name="nginx.conf", threads=1, keep_access_logs=False, extra_args=()):
         self.dir = tempfile.mkdtemp(prefix="pg-run-")
         self.path = os.path.join(self.dir, name)
         with open(self.path, "w") as f:
@@ -78,21 +82,44 @@ class Proxy:
         listens = sorted(set(re.findall(r"listen\s+(\d+)\s*;", config_text))
                          | set(re.findall(r"http://:(\d+)", config_text))
                          | set(re.findall(r"bind\s+\*?:(\d+)", config_text)))
-        args = [BINARY, "run", self.path, "--threads", str(threads), "--shutdown-timeout", "5000"]
+        args = [BINARY, "run", self.path, "--threads", str(threads), "--shutdown-timeout", "5000", *extra_args]
+        self.access_log = os.path.join(self.dir, "access.log")
+        if not keep_access_logs and "--access-log" not in extra_args:
+            args += ["--access-log", self.access_log]
         for port in listens:
             args += ["--bind", f"0.0.0.0:{port}=127.0.0.1:0"]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # stderr to a file: a pipe nobody reads would block the proxy once full.
+        self.stderr_path = os.path.join(self.dir, "stderr.log")
+        self._stderr = open(self.stderr_path, "w")
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
         self.ports = {}
         deadline = time.time() + 10
         while len(self.ports) < len(listens):
             line = self.proc.stdout.readline()
             if not line:
-                raise RuntimeError("proxyglot exited: " + self.proc.stderr.read())
+                self.proc.wait()
+                raise RuntimeError("proxyglot exited: " + self.stderr())
             m = re.match(r"listening on 127\.0\.0\.1:(\d+) \(configured 0\.0\.0\.0:(\d+)\)", line)
             if m:
                 self.ports[m.group(2)] = int(m.group(1))
             if time.time() > deadline:
                 raise RuntimeError("proxyglot did not start")
+
+        self.stdout_lines = []  # what comes after the listening lines (logs to stdout)
+        threading.Thread(target=lambda: self.stdout_lines.extend(self.proc.stdout), daemon=True).start()
+
+    def stderr(self):
+        with open(self.stderr_path) as f:
+            return f.read()
+
+    def access_log_lines(self, count=1, timeout=5):
+        """The access log's lines once it has `count` (lines are written after the response)."""
+        deadline = time.time() + timeout
+        while True:
+            lines = open(self.access_log).read().splitlines() if os.path.exists(self.access_log) else []
+            if len(lines) >= count or time.time() > deadline:
+                return lines
+            time.sleep(0.02)
 
     def port(self, configured="8080"):
         return self.ports[str(configured)]
@@ -103,8 +130,7 @@ class Proxy:
         try:
             return self.proc.wait(timeout=timeout)
         finally:
-            self.proc.stdout.close()
-            self.proc.stderr.close()
+            self._stderr.close()
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ TEST(HaproxyKeywords, GlobalSection) {
   EXPECT_EQ(g.config->globals.user, "haproxy");
   EXPECT_EQ(g.config->globals.pid_file, "/run/h.pid");
   ASSERT_EQ(g.config->globals.error_logs.size(), 1u);
-  EXPECT_EQ(g.config->globals.error_logs[0].path, "syslog:/dev/log,facility=local0");
+  EXPECT_EQ(g.config->globals.error_logs[0].path, "syslog:/dev/log,facility=local0,level=info,format=rfc3164,tag=haproxy,pid");
   EXPECT_EQ(g.config->globals.error_logs[0].level, "notice");
 }
 
@@ -343,9 +343,26 @@ TEST(HaproxyKeywords, LogGlobalWithHttplog) {
   ASSERT_TRUE(c.config) << c.errors();
   const auto& logs = c.config->virtual_hosts.at(0).fallback.access_logs;
   ASSERT_EQ(logs.size(), 1u);
-  EXPECT_EQ(logs[0].path, "syslog:127.0.0.1:514,facility=local1");
-  EXPECT_EQ(logs[0].format, "httplog");
-  EXPECT_EQ(c.config->log_formats.at(0).name, "httplog");
+  EXPECT_EQ(logs[0].path, "syslog:127.0.0.1:514,facility=local1,level=info,format=rfc3164,tag=haproxy,pid");
+  EXPECT_EQ(logs[0].format, "httplog:fe");
+  ASSERT_EQ(c.config->log_formats.size(), 1u);
+  EXPECT_EQ(c.config->log_formats.at(0).name, "httplog:fe");
+}
+
+TEST(HaproxyKeywords, LogOptionsAndLevels) {
+  // `format raw` and `len` before the facility; a max level below info gets no traffic logs.
+  auto c = compile_haproxy("global\n log stdout len 2048 format raw daemon\n log /dev/log local0 notice\n"
+                           "defaults\n mode http\n log global\nfrontend fe\n bind :80\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  EXPECT_NE(c.errors().find("log option 'len 2048' is ignored"), std::string::npos) << c.errors();
+  const auto& logs = c.config->virtual_hosts.at(0).fallback.access_logs;
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_EQ(logs[0].path, "syslog:stdout,facility=daemon,level=info,format=raw,tag=haproxy,pid");
+  EXPECT_EQ(logs[0].format, "haproxy_default:fe");
+  auto bad = compile_haproxy("global\n log stdout format iso daemon\n");
+  EXPECT_NE(bad.errors().find("log format 'iso' is not supported by proxyglot yet"), std::string::npos);
+  auto unknown = compile_haproxy("global\n log stdout format json daemon\n");
+  EXPECT_NE(unknown.errors().find("unknown log format 'json'"), std::string::npos);
 }
 
 
