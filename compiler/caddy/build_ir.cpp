@@ -11,6 +11,7 @@
 #include "caddy/lowerer.h"
 #include "caddy/matchers.h"
 #include "caddy/route_order.h"
+#include "caddy/values.h"
 
 namespace pg::caddy {
 
@@ -140,8 +141,7 @@ ir::Config Lowerer::build() {
       ir::Route r;
       r.loc = site.loc;
       r.name = "automatic HTTPS redirect";
-      r.limits.max_body_bytes = 0;
-      r.limits.keepalive_timeout_ms = 300000;
+      r.limits = client_limits();
       r.action.kind = ir::ActionKind::redirect;
       ir::Template to{{{ir::Var::literal, "https://"}, {ir::Var::host, ""}}};
       if (g.https_port != 443) to.parts.push_back({ir::Var::literal, fmt::format(":{}", g.https_port)});

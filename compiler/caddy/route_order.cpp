@@ -4,6 +4,7 @@
 
 #include "caddy/directive_table.h"
 #include "caddy/matchers.h"
+#include "caddy/values.h"
 
 namespace pg::caddy {
 
@@ -166,8 +167,7 @@ struct Emitter {
     ir::Route r;
     r.loc = loc;
     r.name = name;
-    r.limits.max_body_bytes = 0;            // Caddy sets no request body limit
-    r.limits.keepalive_timeout_ms = 300000; // Caddy's idle timeout: 5m
+    r.limits = client_limits();
     r.access_logs = site.logs;
     return r;
   }

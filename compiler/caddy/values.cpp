@@ -257,4 +257,15 @@ std::string regex_escape(std::string_view s) {
   return out;
 }
 
+ir::ClientLimits client_limits() {
+  ir::ClientLimits l;
+  l.max_body_bytes = 0;
+  l.keepalive_timeout_ms = 300000;
+  l.header_block_bytes = (1 << 20) + 4096;
+  l.header_line_bytes = 0;
+  l.request_line_bytes = 0;
+  l.header_limit_status = 431;
+  return l;
+}
+
 }  // namespace pg::caddy

@@ -41,4 +41,8 @@ std::optional<Upstream> parse_upstream(std::string_view s, std::string* error);
 // `s` escaped for use as literal text inside a PCRE2 pattern.
 std::string regex_escape(std::string_view s);
 
+// Caddy's client limits (Go's net/http server under Caddy 2.6): no body limit, a 5 min
+// idle timeout, 1 MiB of request head (plus Go's 4 KiB slack) answered by 431.
+ir::ClientLimits client_limits();
+
 }  // namespace pg::caddy

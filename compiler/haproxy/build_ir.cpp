@@ -208,6 +208,11 @@ ir::Route Builder::base_route(const Proxy& fe, const SourceLoc& loc, std::string
   r.name = std::move(name);
   r.default_type = "text/plain";
   r.limits.max_body_bytes = 0;  // HAProxy sets no request body limit
+  // tune.bufsize 16384 less tune.maxrewrite 1024 holds the request head; tune.http.maxhdr 101.
+  r.limits.header_block_bytes = 16384 - 1024;
+  r.limits.header_line_bytes = 0;
+  r.limits.request_line_bytes = 0;
+  r.limits.header_count = 101;
   // Idle time between requests: http-keep-alive, else http-request, else client.
   int64_t client = timeout_or(s, "client", kNoTimeout);
   r.limits.idle_timeout_ms = client;

@@ -401,8 +401,16 @@ struct ClientLimits {
   int64_t max_body_bytes = 1048576;       // 0: unlimited; over it: 413
   int64_t keepalive_timeout_ms = 75000;   // idle client connection; 0: no keepalive
   int64_t idle_timeout_ms = 0;            // client inactivity while a request is in progress; 0: none
+  // The request head (read before routing: the listener's default host's fallback
+  // route decides). Defaults: nginx's large_client_header_buffers 4 8k.
+  int64_t header_block_bytes = 32768;     // request line and headers; over it: header_limit_status
+  int64_t header_line_bytes = 8192;       // one header line; over it: 400; 0: the block limit only
+  int64_t request_line_bytes = 8192;      // over it: 414; 0: the block limit only
+  int header_count = 0;                   // over it: header_limit_status; 0: unlimited
+  int header_limit_status = 400;
 };
-BOOST_DESCRIBE_STRUCT(ClientLimits, (), (max_body_bytes, keepalive_timeout_ms, idle_timeout_ms))
+BOOST_DESCRIBE_STRUCT(ClientLimits, (), (max_body_bytes, keepalive_timeout_ms, idle_timeout_ms, header_block_bytes,
+                                         header_line_bytes, request_line_bytes, header_count, header_limit_status))
 
 // ---- routes, virtual hosts, listeners -----------------------------------------------------------
 

@@ -29,13 +29,15 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// nginx: large_client_header_buffers 4 8k, client_header_timeout 60s.
-constexpr uint32_t kHeaderLimit = 32 * 1024;
+// nginx: client_header_timeout 60s.
 constexpr auto kHeaderTimeout = std::chrono::seconds(60);
 // nginx gives up with a 500 after ten internal redirections.
 constexpr int kMaxReselections = 10;
-// nginx: a request line longer than one 8k buffer.
-constexpr size_t kRequestLineLimit = 8 * 1024;
+// What the access log keeps of an overlong request line.
+constexpr size_t kLoggedRequestLine = 8 * 1024;
+// Beast keeps a field's length in 16 bits and throws beyond it: a longer line is
+// refused before the parser sees it.
+constexpr size_t kLongestLine = 65535 - 2;
 
 struct Reply {
   int status = 200;
@@ -162,6 +164,22 @@ class Watchdog {
   std::shared_ptr<State> state_;
 };
 
+// Closing with unread request bytes would reset the connection and could destroy the
+// response before the client reads it (a 413 or 431 while it is still sending): as
+// nginx's lingering close, stop sending, then read and discard what still comes, for
+// at most 5 s.
+asio::awaitable<void> linger(beast::tcp_stream& client) {
+  beast::error_code ignored;
+  client.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  client.expires_after(std::chrono::seconds(5));
+  char sink[16 * 1024];
+  for (;;) {
+    auto [ec, n] = co_await client.async_read_some(asio::buffer(sink), kAwait);
+    if (ec || n == 0) break;
+  }
+  client.socket().close(ignored);
+}
+
 bool access_allowed(const ir::Route& route, const std::string& client) {
   for (const auto& rule : route.access)
     if (ir::cidr_contains(rule.cidr, client)) return rule.allow;
@@ -201,6 +219,10 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     }
   }
   const ir::RequestView connection = connection_view(client.socket(), snap, listener);
+  // The request head's limits: the default host's (they apply before routing).
+  static const ir::ClientLimits kDefaults;
+  const ir::ClientLimits& head = listener_route ? listener_route->limits : kDefaults;
+  const size_t block_limit = static_cast<size_t>(head.header_block_bytes > 0 ? head.header_block_bytes : 1 << 20);
   std::chrono::milliseconds wait = in_request;
   for (;;) {
     ir::RequestView view = connection;
@@ -220,7 +242,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       snap.access_logs().write(*log_route, view, snap.evaluator());
     };
     http::request_parser<http::string_body> parser;
-    parser.header_limit(kHeaderLimit);
+    parser.header_limit(static_cast<uint32_t>(block_limit));
     parser.body_limit(boost::none);  // set once the route is known
     auto send_and_close = [&](int status) -> asio::awaitable<void> {
       http::response<http::string_body> res{static_cast<http::status>(status), 11};
@@ -234,8 +256,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       auto [ec, n] = co_await http::async_write(client, res, kAwait);
       if (!ec) view.outcome.bytes_sent = n, view.outcome.body_bytes_sent = res.body().size();
       log_request(status);
-      beast::error_code ignored;
-      client.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      co_await linger(client);
     };
     client.expires_after(wait);
     if (worker.stopping()) co_return;
@@ -244,11 +265,28 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     boost::system::error_code ec;
     size_t block_end = std::string_view::npos;
     if (buffer.size() > 0) mark_started();  // pipelined
+    size_t checked = 0;  // lines before this offset are known not to be too long
     for (;;) {
       std::string_view seen(static_cast<const char*>(buffer.data().data()), buffer.size());
       size_t skip = seen.find_first_not_of("\r\n");  // empty lines before a request are allowed
+      for (size_t at = std::max(checked, skip == std::string_view::npos ? seen.size() : skip); at < seen.size();) {
+        size_t eol = seen.find("\r\n", at);
+        if ((eol == std::string_view::npos ? seen.size() : eol) - at > kLongestLine) {
+          co_await send_and_close(at == skip ? 414 : head.header_limit_status);
+          co_return;
+        }
+        if (eol == std::string_view::npos) break;
+        checked = at = eol + 2;
+      }
       if (skip != std::string_view::npos && (block_end = seen.find("\r\n\r\n", skip)) != std::string_view::npos) break;
-      if (buffer.size() > kHeaderLimit) break;  // the parser reports it too large
+      if (buffer.size() > block_limit) break;  // the parser reports it too large
+      // A request line longer than nginx's buffer: 414 before reading further.
+      if (head.request_line_bytes > 0 && skip != std::string_view::npos &&
+          seen.find("\r\n", skip) == std::string_view::npos &&
+          seen.size() - skip > static_cast<size_t>(head.request_line_bytes)) {
+        co_await send_and_close(414);
+        co_return;
+      }
       // Idle between requests the stream's own timeout closes quietly; once a request
       // has begun, its deadline answers 408.
       std::optional<Watchdog> begun;
@@ -267,13 +305,15 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
     }
     worker.busy(&client);
     if (ec && buffer.size() == 0) co_return;  // closed or timed out between requests
+    size_t request_line_length = 0;
     if (block_end != std::string_view::npos) {
       view.outcome.header_us = WorkerContext::now_us() - started;
       view.outcome.request_length = block_end + 4;
       std::string_view block(static_cast<const char*>(buffer.data().data()), block_end);
       size_t begin = block.find_first_not_of("\r\n");
-      size_t line_end = block.find("\r\n", begin);
-      view.outcome.request_line = std::string(block.substr(begin, std::min(line_end - begin, kRequestLineLimit)));
+      size_t line_end = std::min(block.find("\r\n", begin), block.size());
+      request_line_length = line_end - begin;
+      view.outcome.request_line = std::string(block.substr(begin, std::min(line_end - begin, kLoggedRequestLine)));
     }
     if (block_end != std::string_view::npos &&
         !header_block_ok(std::string_view(static_cast<const char*>(buffer.data().data()), block_end + 4))) {
@@ -291,12 +331,16 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       co_return;
     if (ec) {  // malformed, too large, smuggling attempts Beast refuses: 400 and close
       std::fprintf(stderr, "proxyglot: bad request from client: %s\n", ec.message().c_str());
-      co_await send_and_close(400);
+      co_await send_and_close(ec == http::error::header_limit ? head.header_limit_status : 400);
       co_return;
     }
     const http::request_header<>& req = parser.get();
-    if (req.target().size() > kRequestLineLimit) {  // nginx: 414 Request-URI Too Large
-      co_await send_and_close(414);
+    if (head.request_line_bytes > 0 && request_line_length > static_cast<size_t>(head.request_line_bytes)) {
+      co_await send_and_close(414);  // nginx: 414 Request-URI Too Large
+      co_return;
+    }
+    if (head.header_count > 0 && std::distance(req.begin(), req.end()) > head.header_count) {
+      co_await send_and_close(head.header_limit_status);  // HAProxy: tune.http.maxhdr
       co_return;
     }
     // Request smuggling: a Transfer-Encoding whose last coding is not chunked gives the
@@ -313,8 +357,8 @@ asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::sh
       }
     }
     // nginx: one header line longer than a client header buffer (8k) is a 400.
-    if (std::any_of(req.begin(), req.end(), [](const auto& f) {
-          return f.name_string().size() + f.value().size() + 2 > kRequestLineLimit;
+    if (head.header_line_bytes > 0 && std::any_of(req.begin(), req.end(), [&](const auto& f) {
+          return f.name_string().size() + f.value().size() + 2 > static_cast<size_t>(head.header_line_bytes);
         })) {
       co_await send_and_close(400);
       co_return;

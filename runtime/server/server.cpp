@@ -69,7 +69,16 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, int listener, std::sh
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    asio::co_spawn(acceptor.get_executor(), serve_connection(std::move(socket), listener, snap, ctx), asio::detached);
+    asio::co_spawn(acceptor.get_executor(), serve_connection(std::move(socket), listener, snap, ctx),
+                   [](std::exception_ptr e) {
+                     // A connection that fails unexpectedly is closed, never the process.
+                     if (!e) return;
+                     try {
+                       std::rethrow_exception(e);
+                     } catch (const std::exception& x) {
+                       std::fprintf(stderr, "proxyglot: connection closed after an internal error: %s\n", x.what());
+                     }
+                   });
   }
 }
 
@@ -132,7 +141,17 @@ void Server::start() {
   for (auto& w : workers_) {
     for (size_t i = 0; i < w->acceptors.size(); ++i)
       asio::co_spawn(w->io, accept_loop(*w->acceptors[i], w->listener_of[i], snapshot_, *w->context), asio::detached);
-    w->thread = std::thread([&io = w->io] { io.run(); });
+    w->thread = std::thread([&io = w->io] {
+      // A handler that throws must not take the worker (and its connections) down.
+      for (;;) {
+        try {
+          io.run();
+          return;
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "proxyglot: internal error in a handler: %s\n", e.what());
+        }
+      }
+    });
   }
 }
 
