@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -51,19 +52,29 @@ std::string header_value(const http::request_header<>& req, std::string_view nam
   return it == req.end() ? std::string() : std::string(it->value());
 }
 
-// What every request on a connection shares: the addresses, the scheme, its serial.
-ir::RequestView connection_view(const tcp::socket& socket, const Snapshot& snap, int listener) {
+// What every request on a connection shares, kept small: idle connections hold it.
+struct ConnectionInfo {
+  tcp::endpoint remote, local;
+  bool tls = false;
+  uint64_t serial = 0;
+};
+
+ConnectionInfo connection_info(const tcp::socket& socket, const Snapshot& snap, int listener) {
   static std::atomic<uint64_t> serial{0};
-  ir::RequestView v;
-  v.scheme = snap.config().listeners[static_cast<size_t>(listener)].tls ? "https" : "http";
   boost::system::error_code ec;
-  auto remote = socket.remote_endpoint(ec);
-  auto local = socket.local_endpoint(ec);
-  v.client_address = remote.address().to_string();
-  v.client_port = std::to_string(remote.port());
-  v.server_address = local.address().to_string();
-  v.server_port = std::to_string(local.port());
-  v.outcome.connection_id = ++serial;
+  return {socket.remote_endpoint(ec), socket.local_endpoint(ec),
+          snap.config().listeners[static_cast<size_t>(listener)].tls, ++serial};
+}
+
+// A request's view as the connection starts it: the addresses, the scheme, its serial.
+ir::RequestView request_view(const ConnectionInfo& c) {
+  ir::RequestView v;
+  v.scheme = c.tls ? "https" : "http";
+  v.client_address = c.remote.address().to_string();
+  v.client_port = std::to_string(c.remote.port());
+  v.server_address = c.local.address().to_string();
+  v.server_port = std::to_string(c.local.port());
+  v.outcome.connection_id = c.serial;
   return v;
 }
 
@@ -132,43 +143,11 @@ bool header_block_ok(std::string_view block) {
   return true;
 }
 
-// A deadline that cancels the stream's pending operations but keeps the socket open,
-// so that a 408 can still be sent (beast::tcp_stream's own timeout closes it).
-class Watchdog {
- public:
-  Watchdog(beast::tcp_stream& s, std::chrono::milliseconds after)
-      : timer_(s.get_executor()), state_(std::make_shared<State>()) {
-    s.expires_never();
-    timer_.expires_after(after);
-    // The handler may run after this object is gone (it was already queued when the
-    // read completed): it only touches the shared state, and the stream while armed.
-    timer_.async_wait([state = state_, &s](const boost::system::error_code& ec) {
-      if (ec || !state->armed) return;
-      state->fired = true;
-      beast::error_code ignored;
-      s.socket().cancel(ignored);
-    });
-  }
-  ~Watchdog() {
-    state_->armed = false;
-    timer_.cancel();
-  }
-  bool fired() const { return state_->fired; }
-
- private:
-  struct State {
-    bool armed = true;
-    bool fired = false;
-  };
-  asio::steady_timer timer_;
-  std::shared_ptr<State> state_;
-};
-
 // Closing with unread request bytes would reset the connection and could destroy the
 // response before the client reads it (a 413 or 431 while it is still sending): as
 // nginx's lingering close, stop sending, then read and discard what still comes, for
 // at most 5 s.
-asio::awaitable<void> linger(beast::tcp_stream& client) {
+asio::awaitable<void> linger(ClientStream& client) {
   beast::error_code ignored;
   client.socket().shutdown(tcp::socket::shutdown_send, ignored);
   client.expires_after(std::chrono::seconds(5));
@@ -186,395 +165,454 @@ bool access_allowed(const ir::Route& route, const std::string& client) {
   return true;
 }
 
+// What every request on a connection shares.
+struct Connection {
+  ClientStream& client;
+  int listener;
+  beast::flat_buffer& buffer;
+  const ir::Route* listener_route;  // logs and limits what comes before routing
+  const ir::ClientLimits* head;     // the request head's limits
+  size_t block_limit;
+  std::chrono::milliseconds in_request;  // a begun request's deadline
+  std::chrono::milliseconds wait;        // until the next request
+  ConnectionInfo info;
+};
+
 }  // namespace
 
-asio::awaitable<void> serve_connection(tcp::socket socket, int listener, std::shared_ptr<const Snapshot> snapshot,
-                                       WorkerContext& worker) {
-  beast::tcp_stream client(std::move(socket));
-  beast::flat_buffer buffer;
-  const Snapshot& snap = *snapshot;
-  worker.opened();
-  struct Closed {
-    WorkerContext& w;
-    beast::tcp_stream* s;
-    ~Closed() {
-      w.busy(s);
-      w.closed();
-    }
-  } closed{worker, &client};
-
-  // The first request waits the header timeout; later ones the route's keepalive.
-  // A request in progress may idle this long (HAProxy's timeout client); else nginx's
-  // 60 s client_header_timeout.
-  std::chrono::milliseconds in_request = kHeaderTimeout;
-  // What fails before a virtual host is chosen is logged where the listener's default
-  // host logs (nginx: its default server).
-  const ir::Route* listener_route = nullptr;
-  {
-    const auto& listener_conf = snap.config().listeners[static_cast<size_t>(listener)];
-    if (listener_conf.default_virtual_host) {
-      listener_route = &snap.config().virtual_hosts[static_cast<size_t>(*listener_conf.default_virtual_host)].fallback;
-      int64_t idle = listener_route->limits.idle_timeout_ms;
-      if (idle > 0) in_request = std::chrono::milliseconds(idle);
-    }
-  }
-  const ir::RequestView connection = connection_view(client.socket(), snap, listener);
-  // The request head's limits: the default host's (they apply before routing).
-  static const ir::ClientLimits kDefaults;
-  const ir::ClientLimits& head = listener_route ? listener_route->limits : kDefaults;
-  const size_t block_limit = static_cast<size_t>(head.header_block_bytes > 0 ? head.header_block_bytes : 1 << 20);
-  std::chrono::milliseconds wait = in_request;
-  for (;;) {
-    ir::RequestView view = connection;
-    const ir::Route* log_route = listener_route;
-    int64_t started = 0;  // steady clock, µs; 0 until the request's first byte
-    auto mark_started = [&] {
-      if (started) return;
-      started = WorkerContext::now_us();
-      view.outcome.started_unix_us = unix_now_us();
-    };
-    // The access log line, once the response went out (or the connection was dropped).
-    auto log_request = [&](int status) {
-      if (!log_route) return;
-      view.outcome.status = status;
-      view.outcome.duration_us = started ? WorkerContext::now_us() - started : 0;
-      view.outcome.connections_active = worker.active();
-      snap.access_logs().write(*log_route, view, snap.evaluator());
-    };
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(static_cast<uint32_t>(block_limit));
-    parser.body_limit(boost::none);  // set once the route is known
-    auto send_and_close = [&](int status) -> asio::awaitable<void> {
-      http::response<http::string_body> res{static_cast<http::status>(status), 11};
-      res.set(http::field::server, "proxyglot");
-      res.set(http::field::date, http_date());
-      res.set(http::field::content_type, "text/html");
-      res.set(http::field::connection, "close");
-      res.body() = status_page(status);
-      res.prepare_payload();
-      client.expires_after(std::chrono::seconds(10));
-      auto [ec, n] = co_await http::async_write(client, res, kAwait);
-      if (!ec) view.outcome.bytes_sent = n, view.outcome.body_bytes_sent = res.body().size();
-      log_request(status);
-      co_await linger(client);
-    };
-    client.expires_after(wait);
-    if (worker.stopping()) co_return;
-    worker.idle(&client);
-    // Read up to the end of the header block first, to check its raw bytes.
-    boost::system::error_code ec;
-    size_t block_end = std::string_view::npos;
-    if (buffer.size() > 0) mark_started();  // pipelined
-    size_t checked = 0;  // lines before this offset are known not to be too long
-    for (;;) {
-      std::string_view seen(static_cast<const char*>(buffer.data().data()), buffer.size());
-      size_t skip = seen.find_first_not_of("\r\n");  // empty lines before a request are allowed
-      for (size_t at = std::max(checked, skip == std::string_view::npos ? seen.size() : skip); at < seen.size();) {
-        size_t eol = seen.find("\r\n", at);
-        if ((eol == std::string_view::npos ? seen.size() : eol) - at > kLongestLine) {
-          co_await send_and_close(at == skip ? 414 : head.header_limit_status);
-          co_return;
-        }
-        if (eol == std::string_view::npos) break;
-        checked = at = eol + 2;
-      }
-      if (skip != std::string_view::npos && (block_end = seen.find("\r\n\r\n", skip)) != std::string_view::npos) break;
-      if (buffer.size() > block_limit) break;  // the parser reports it too large
-      // A request line longer than nginx's buffer: 414 before reading further.
-      if (head.request_line_bytes > 0 && skip != std::string_view::npos &&
-          seen.find("\r\n", skip) == std::string_view::npos &&
-          seen.size() - skip > static_cast<size_t>(head.request_line_bytes)) {
-        co_await send_and_close(414);
-        co_return;
-      }
-      // Idle between requests the stream's own timeout closes quietly; once a request
-      // has begun, its deadline answers 408.
-      std::optional<Watchdog> begun;
-      if (buffer.size() > 0) begun.emplace(client, in_request);
-      auto [rec, rn] = co_await client.async_read_some(buffer.prepare(8192), kAwait);
-      if (begun && begun->fired()) {
-        co_await send_and_close(408);
-        co_return;
-      }
-      if (rec) {
-        ec = rec;
-        break;
-      }
-      buffer.commit(rn);
-      mark_started();
-    }
-    worker.busy(&client);
-    if (ec && buffer.size() == 0) co_return;  // closed or timed out between requests
-    size_t request_line_length = 0;
-    if (block_end != std::string_view::npos) {
-      view.outcome.header_us = WorkerContext::now_us() - started;
-      view.outcome.request_length = block_end + 4;
-      std::string_view block(static_cast<const char*>(buffer.data().data()), block_end);
-      size_t begin = block.find_first_not_of("\r\n");
-      size_t line_end = std::min(block.find("\r\n", begin), block.size());
-      request_line_length = line_end - begin;
-      view.outcome.request_line = std::string(block.substr(begin, std::min(line_end - begin, kLoggedRequestLine)));
-    }
-    if (block_end != std::string_view::npos &&
-        !header_block_ok(std::string_view(static_cast<const char*>(buffer.data().data()), block_end + 4))) {
-      std::fprintf(stderr, "proxyglot: refused a malformed header block (obs-fold, bare CR, NUL or space before ':')\n");
-      co_await send_and_close(400);
-      co_return;
-    }
-    if (!ec) {
-      auto [hec, n] = co_await http::async_read_header(client, buffer, parser, kAwait);
-      (void)n;
-      ec = hec;
-    }
-    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-        ec == beast::error::timeout || ec == asio::error::operation_aborted)
-      co_return;
-    if (ec) {  // malformed, too large, smuggling attempts Beast refuses: 400 and close
-      std::fprintf(stderr, "proxyglot: bad request from client: %s\n", ec.message().c_str());
-      co_await send_and_close(ec == http::error::header_limit ? head.header_limit_status : 400);
-      co_return;
-    }
-    const http::request_header<>& req = parser.get();
-    if (head.request_line_bytes > 0 && request_line_length > static_cast<size_t>(head.request_line_bytes)) {
-      co_await send_and_close(414);  // nginx: 414 Request-URI Too Large
-      co_return;
-    }
-    if (head.header_count > 0 && std::distance(req.begin(), req.end()) > head.header_count) {
-      co_await send_and_close(head.header_limit_status);  // HAProxy: tune.http.maxhdr
-      co_return;
-    }
-    // Request smuggling: a Transfer-Encoding whose last coding is not chunked gives the
-    // body no end (Beast 1.81 reads it as no body); nginx and HAProxy refuse it.
-    if (auto te = req.find(http::field::transfer_encoding); te != req.end()) {
-      std::string codings = ir::to_lower(std::string(te->value()));
-      while (!codings.empty() && (codings.back() == ' ' || codings.back() == '\t')) codings.pop_back();
-      size_t comma = codings.rfind(',');
-      std::string last = codings.substr(comma == std::string::npos ? 0 : comma + 1);
-      last.erase(0, last.find_first_not_of(" \t"));
-      if (last != "chunked") {
-        co_await send_and_close(400);
-        co_return;
-      }
-    }
-    // nginx: one header line longer than a client header buffer (8k) is a 400.
-    if (head.header_line_bytes > 0 && std::any_of(req.begin(), req.end(), [&](const auto& f) {
-          return f.name_string().size() + f.value().size() + 2 > static_cast<size_t>(head.header_line_bytes);
-        })) {
-      co_await send_and_close(400);
-      co_return;
-    }
-
-    if (!read_request(view, req)) {
-      co_await send_and_close(400);
-      co_return;
-    }
-    int vh_index = snap.hosts().select(listener, header_value(req, "host"), view);
-    if (vh_index < 0) {
-      co_await send_and_close(404);
-      co_return;
-    }
-    const ir::VirtualHost& vhost = snap.config().virtual_hosts[static_cast<size_t>(vh_index)];
-    const VirtualHostPlan& plan = snap.plan(static_cast<size_t>(vh_index));
-    log_route = &vhost.fallback;
-    view.server_name = vhost.names.empty() ? "" : vhost.names.front().value;
-    view.client_address = real_client_address(vhost.real_ip, view.client_address, view);
-
-    // Rewrites and route selection.
-    std::optional<Reply> reply;
-    const ir::Route* route = nullptr;
-    auto server_rw = plan.rewrites->run(view, snap.evaluator());
-    if (server_rw.kind == RewriteResult::Kind::respond) {
-      reply = status_reply(server_rw.status);
-      if (server_rw.has_body) reply->body = server_rw.body, reply->content_type = vhost.fallback.default_type;
-    } else if (server_rw.kind == RewriteResult::Kind::redirect) {
-      reply = redirect_reply(server_rw.status, server_rw.location, view);
-    }
-    for (int cycle = 0; !reply && cycle <= kMaxReselections; ++cycle) {
-      if (cycle == kMaxReselections) {
-        std::fprintf(stderr, "proxyglot: rewrite or internal redirection cycle for %s\n", view.path.c_str());
-        reply = status_reply(500);
-        break;
-      }
-      int idx = plan.routes->select(view);
-      plan.routes->capture(idx, view);
-      route = idx >= 0 ? &vhost.routes[static_cast<size_t>(idx)] : &vhost.fallback;
-      log_route = route;
-      const RewriteProgram& rw = idx >= 0 ? *plan.route_rewrites[static_cast<size_t>(idx)] : *plan.fallback_rewrites;
-      if (!access_allowed(*route, view.client_address)) {
-        reply = status_reply(403);
-        break;
-      }
-      auto result = rw.run(view, snap.evaluator());
-      if (result.kind == RewriteResult::Kind::reselect) continue;
-      if (result.kind == RewriteResult::Kind::respond) {
-        reply = status_reply(result.status);
-        if (result.has_body) reply->body = result.body, reply->content_type = route->default_type;
-      } else if (result.kind == RewriteResult::Kind::redirect) {
-        reply = redirect_reply(result.status, result.location, view);
-      }
-      break;
-    }
-
-    // The body: limited by the route, read whole (nginx buffers request bodies).
-    std::string body;
-    int64_t limit = route ? route->limits.max_body_bytes : 1024 * 1024;
-    if (!reply && parser.content_length() && limit > 0 && *parser.content_length() > static_cast<uint64_t>(limit)) {
-      co_await send_and_close(413);
-      co_return;
-    }
-    if (!parser.is_done()) {
-      parser.body_limit(limit > 0 ? boost::optional<uint64_t>(static_cast<uint64_t>(limit)) : boost::none);
-      // The client waits for our go-ahead before it sends the body.
-      if (ir::iequals(header_value(req, "expect"), "100-continue")) {
-        http::response<http::empty_body> go{http::status::continue_, 11};
-        auto [gec, gn] = co_await http::async_write(client, go, kAwait);
-        (void)gn;
-        if (gec) co_return;
-      }
-      std::optional<Watchdog> body_deadline;
-      body_deadline.emplace(client, in_request);
-      auto [bec, bn] = co_await http::async_read(client, buffer, parser, kAwait);
-      (void)bn;
-      if (body_deadline->fired()) {  // nginx: client_body_timeout, 408
-        body_deadline.reset();
-        co_await send_and_close(408);
-        co_return;
-      }
-      body_deadline.reset();
-      if (bec == http::error::body_limit) {
-        co_await send_and_close(413);
-        co_return;
-      }
-      if (bec) {
-        co_await send_and_close(400);
-        co_return;
-      }
-    }
-    body = std::move(parser.get().body());
-    view.outcome.request_length += body.size();
-
-    const int64_t keepalive_ms = route ? route->limits.keepalive_timeout_ms : 75000;
-    const bool keep_alive = parser.keep_alive() && !worker.stopping() && keepalive_ms > 0;
-    wait = std::chrono::milliseconds(keepalive_ms);
-    if (!reply && route) {
-      switch (route->action.kind) {
-        case ir::ActionKind::respond: {
-          reply = status_reply(route->action.respond->status);
-          if (route->action.respond->body) {
-            reply->body = snap.evaluator().eval(*route->action.respond->body, view);
-            reply->content_type = route->default_type;
-          }
-          break;
-        }
-        case ir::ActionKind::redirect:
-          reply = redirect_reply(route->action.redirect->status,
-                                 snap.evaluator().eval(route->action.redirect->location, view), view);
-          break;
-        case ir::ActionKind::static_files:
-          reply = status_reply(404);
-          break;
-        case ir::ActionKind::proxy: {
-          ExchangeResult ex = co_await exchange(client, req, std::move(body), keep_alive, *route, view, snap, worker);
-          if (ex.responded) {
-            log_request(ex.status);
-            if (!ex.keep_alive) co_return;
-            continue;
-          }
-          reply = status_reply(ex.status);
-          break;
-        }
-      }
-    }
-    if (!reply) reply = status_reply(500);
-
-    // error_page: one internal redirect for an error this proxy generated (nginx's
-    // recursive_error_pages is off by default).
-    const ir::ErrorPage* page = nullptr;
-    if (route)
-      for (const auto& ep : route->error_pages)
-        if (std::find(ep.codes.begin(), ep.codes.end(), reply->status) != ep.codes.end()) page = page ? page : &ep;
-    if (page) {
-      const int original = reply->status;
-      std::optional<int> forced;
-      if (page->status_mode == ir::ErrorStatus::set) forced = page->status;
-      else if (page->status_mode == ir::ErrorStatus::keep) forced = original;
-      std::string target = snap.evaluator().eval(page->target, view);
-      const ir::Route* handler = nullptr;
-      if (page->target_kind == ir::ErrorTarget::redirect) {
-        reply = redirect_reply(page->status, target, view);
-      } else if (page->target_kind == ir::ErrorTarget::named_route) {
-        for (const auto& r : vhost.named_routes)
-          if (r.name == "location " + target) handler = &r;
-        if (!handler) reply = status_reply(original);
-      } else {
-        auto q = target.find('?');
-        view.path = target.substr(0, q);
-        view.query = q == std::string::npos ? "" : target.substr(q + 1);
-        if (view.method != "HEAD") view.method = "GET";
-        int idx = plan.routes->select_internal(view);
-        handler = idx >= 0 ? &vhost.routes[static_cast<size_t>(idx)] : &vhost.fallback;
-      }
-      if (handler) {
-        route = handler;
-        log_route = handler;
-        switch (handler->action.kind) {
-          case ir::ActionKind::respond:
-            reply = status_reply(forced.value_or(handler->action.respond->status));
-            if (handler->action.respond->body) {
-              reply->body = snap.evaluator().eval(*handler->action.respond->body, view);
-              reply->content_type = handler->default_type;
-            }
-            break;
-          case ir::ActionKind::redirect:
-            reply = redirect_reply(handler->action.redirect->status,
-                                   snap.evaluator().eval(handler->action.redirect->location, view), view);
-            break;
-          case ir::ActionKind::static_files:
-            reply = status_reply(forced.value_or(404));
-            break;
-          case ir::ActionKind::proxy: {
-            ExchangeResult ex = co_await exchange(client, req, {}, keep_alive, *handler, view, snap, worker, forced);
-            if (ex.responded) {
-              log_request(ex.status);
-              if (!ex.keep_alive) co_return;
-              continue;
-            }
-            reply = status_reply(original);
-            break;
-          }
-        }
-      }
-    }
-
-    if (reply->status == 444) {  // nginx: close without a response
-      log_request(444);
-      co_return;
-    }
-    http::response<http::string_body> res{static_cast<http::status>(reply->status), req.version()};
+// One request on the connection, from its first byte to the end of its response:
+// true when the connection stays open for the next one. Its own coroutine, so that
+// an idle connection's frame holds none of a request's state.
+asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerContext& worker) {
+  ClientStream& client = c.client;
+  beast::flat_buffer& buffer = c.buffer;
+  const ir::Route* const listener_route = c.listener_route;
+  const ir::ClientLimits& head = *c.head;
+  const size_t block_limit = c.block_limit;
+  const std::chrono::milliseconds in_request = c.in_request;
+  std::chrono::milliseconds& wait = c.wait;
+  const int listener = c.listener;
+  ir::RequestView view = request_view(c.info);
+  const ir::Route* log_route = listener_route;
+  int64_t started = 0;  // steady clock, µs; 0 until the request's first byte
+  auto mark_started = [&] {
+    if (started) return;
+    started = WorkerContext::now_us();
+    view.outcome.started_unix_us = unix_now_us();
+  };
+  // The access log line, once the response went out (or the connection was dropped).
+  auto log_request = [&](int status) {
+    if (!log_route) return;
+    view.outcome.status = status;
+    view.outcome.duration_us = started ? WorkerContext::now_us() - started : 0;
+    view.outcome.connections_active = worker.active();
+    snap.access_logs().write(*log_route, view, snap.evaluator());
+  };
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(static_cast<uint32_t>(block_limit));
+  parser.body_limit(boost::none);  // set once the route is known
+  auto send_and_close = [&](int status) -> asio::awaitable<void> {
+    http::response<http::string_body> res{static_cast<http::status>(status), 11};
     res.set(http::field::server, "proxyglot");
     res.set(http::field::date, http_date());
-    if (!reply->body.empty() || reply->status >= 300) res.set(http::field::content_type, reply->content_type);
-    for (const auto& [k, v] : reply->headers) res.insert(k, v);
-    if (route) {
-      HeaderList extra;
-      apply_response_header_ops(route->response_headers, extra, reply->status, snap.evaluator(), view);
-      for (const auto& [k, v] : extra) res.insert(k, v);
-    }
-    res.body() = std::move(reply->body);
-    res.keep_alive(keep_alive);
+    res.set(http::field::content_type, "text/html");
+    res.set(http::field::connection, "close");
+    res.body() = status_page(status);
     res.prepare_payload();
-    if (req.method() == http::verb::head) res.body().clear();  // the length stays, the body goes
-    client.expires_after(std::chrono::seconds(60));
-    auto [wec, wn] = co_await http::async_write(client, res, kAwait);
-    view.outcome.bytes_sent = wn;
-    view.outcome.body_bytes_sent = res.body().size();
-    log_request(reply->status);
-    if (wec || !keep_alive) {
-      beast::error_code ignored;
-      client.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      co_return;
+    client.expires_after(std::chrono::seconds(10));
+    auto [ec, n] = co_await http::async_write(client, res, kAwait);
+    if (!ec) view.outcome.bytes_sent = n, view.outcome.body_bytes_sent = res.body().size();
+    log_request(status);
+    co_await linger(client);
+  };
+  // Read up to the end of the header block first, to check its raw bytes. Until the
+  // request's first byte the keepalive deadline closes quietly; from it on, the
+  // request deadline answers 408.
+  boost::system::error_code ec;
+  size_t block_end = std::string_view::npos;
+  auto begin_request = [&] {
+    mark_started();
+    client.expires_after(in_request);
+  };
+  if (buffer.size() > 0) begin_request();  // pipelined
+  size_t checked = 0;  // lines before this offset are known not to be too long
+  for (;;) {
+    std::string_view seen(static_cast<const char*>(buffer.data().data()), buffer.size());
+    size_t skip = seen.find_first_not_of("\r\n");  // empty lines before a request are allowed
+    for (size_t at = std::max(checked, skip == std::string_view::npos ? seen.size() : skip); at < seen.size();) {
+      size_t eol = seen.find("\r\n", at);
+      if ((eol == std::string_view::npos ? seen.size() : eol) - at > kLongestLine) {
+        co_await send_and_close(at == skip ? 414 : head.header_limit_status);
+        co_return false;
+      }
+      if (eol == std::string_view::npos) break;
+      checked = at = eol + 2;
+    }
+    if (skip != std::string_view::npos && (block_end = seen.find("\r\n\r\n", skip)) != std::string_view::npos) break;
+    if (buffer.size() > block_limit) break;  // the parser reports it too large
+    // A request line longer than nginx's buffer: 414 before reading further.
+    if (head.request_line_bytes > 0 && skip != std::string_view::npos &&
+        seen.find("\r\n", skip) == std::string_view::npos &&
+        seen.size() - skip > static_cast<size_t>(head.request_line_bytes)) {
+      co_await send_and_close(414);
+      co_return false;
+    }
+    auto [rec, rn] = co_await client.async_read_some(buffer.prepare(8192), kAwait);
+    if (rec && started && client.expired()) {
+      co_await send_and_close(408);
+      co_return false;
+    }
+    if (rec) {
+      ec = rec;
+      break;
+    }
+    buffer.commit(rn);
+    if (!started) begin_request();
+  }
+  if (ec && buffer.size() == 0) co_return false;  // closed or timed out between requests
+  size_t request_line_length = 0;
+  if (block_end != std::string_view::npos) {
+    view.outcome.header_us = WorkerContext::now_us() - started;
+    view.outcome.request_length = block_end + 4;
+    std::string_view block(static_cast<const char*>(buffer.data().data()), block_end);
+    size_t begin = block.find_first_not_of("\r\n");
+    size_t line_end = std::min(block.find("\r\n", begin), block.size());
+    request_line_length = line_end - begin;
+    view.outcome.request_line = std::string(block.substr(begin, std::min(line_end - begin, kLoggedRequestLine)));
+  }
+  if (block_end != std::string_view::npos &&
+      !header_block_ok(std::string_view(static_cast<const char*>(buffer.data().data()), block_end + 4))) {
+    std::fprintf(stderr, "proxyglot: refused a malformed header block (obs-fold, bare CR, NUL or space before ':')\n");
+    co_await send_and_close(400);
+    co_return false;
+  }
+  if (!ec) {
+    auto [hec, n] = co_await http::async_read_header(client, buffer, parser, kAwait);
+    (void)n;
+    ec = hec;
+  }
+  if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == beast::error::timeout || ec == asio::error::operation_aborted)
+    co_return false;
+  if (ec) {  // malformed, too large, smuggling attempts Beast refuses: 400 and close
+    std::fprintf(stderr, "proxyglot: bad request from client: %s\n", ec.message().c_str());
+    co_await send_and_close(ec == http::error::header_limit ? head.header_limit_status : 400);
+    co_return false;
+  }
+  const http::request_header<>& req = parser.get();
+  if (head.request_line_bytes > 0 && request_line_length > static_cast<size_t>(head.request_line_bytes)) {
+    co_await send_and_close(414);  // nginx: 414 Request-URI Too Large
+    co_return false;
+  }
+  if (head.header_count > 0 && std::distance(req.begin(), req.end()) > head.header_count) {
+    co_await send_and_close(head.header_limit_status);  // HAProxy: tune.http.maxhdr
+    co_return false;
+  }
+  // Request smuggling: a Transfer-Encoding whose last coding is not chunked gives the
+  // body no end (Beast 1.81 reads it as no body); nginx and HAProxy refuse it.
+  if (auto te = req.find(http::field::transfer_encoding); te != req.end()) {
+    std::string codings = ir::to_lower(std::string(te->value()));
+    while (!codings.empty() && (codings.back() == ' ' || codings.back() == '\t')) codings.pop_back();
+    size_t comma = codings.rfind(',');
+    std::string last = codings.substr(comma == std::string::npos ? 0 : comma + 1);
+    last.erase(0, last.find_first_not_of(" \t"));
+    if (last != "chunked") {
+      co_await send_and_close(400);
+      co_return false;
     }
   }
+  // nginx: one header line longer than a client header buffer (8k) is a 400.
+  if (head.header_line_bytes > 0 && std::any_of(req.begin(), req.end(), [&](const auto& f) {
+        return f.name_string().size() + f.value().size() + 2 > static_cast<size_t>(head.header_line_bytes);
+      })) {
+    co_await send_and_close(400);
+    co_return false;
+  }
+
+  if (!read_request(view, req)) {
+    co_await send_and_close(400);
+    co_return false;
+  }
+  int vh_index = snap.hosts().select(listener, header_value(req, "host"), view);
+  if (vh_index < 0) {
+    co_await send_and_close(404);
+    co_return false;
+  }
+  const ir::VirtualHost& vhost = snap.config().virtual_hosts[static_cast<size_t>(vh_index)];
+  const VirtualHostPlan& plan = snap.plan(static_cast<size_t>(vh_index));
+  log_route = &vhost.fallback;
+  view.server_name = vhost.names.empty() ? "" : vhost.names.front().value;
+  view.client_address = real_client_address(vhost.real_ip, view.client_address, view);
+
+  // Rewrites and route selection.
+  std::optional<Reply> reply;
+  const ir::Route* route = nullptr;
+  auto server_rw = plan.rewrites->run(view, snap.evaluator());
+  if (server_rw.kind == RewriteResult::Kind::respond) {
+    reply = status_reply(server_rw.status);
+    if (server_rw.has_body) reply->body = server_rw.body, reply->content_type = vhost.fallback.default_type;
+  } else if (server_rw.kind == RewriteResult::Kind::redirect) {
+    reply = redirect_reply(server_rw.status, server_rw.location, view);
+  }
+  for (int cycle = 0; !reply && cycle <= kMaxReselections; ++cycle) {
+    if (cycle == kMaxReselections) {
+      std::fprintf(stderr, "proxyglot: rewrite or internal redirection cycle for %s\n", view.path.c_str());
+      reply = status_reply(500);
+      break;
+    }
+    int idx = plan.routes->select(view);
+    plan.routes->capture(idx, view);
+    route = idx >= 0 ? &vhost.routes[static_cast<size_t>(idx)] : &vhost.fallback;
+    log_route = route;
+    const RewriteProgram& rw = idx >= 0 ? *plan.route_rewrites[static_cast<size_t>(idx)] : *plan.fallback_rewrites;
+    if (!access_allowed(*route, view.client_address)) {
+      reply = status_reply(403);
+      break;
+    }
+    auto result = rw.run(view, snap.evaluator());
+    if (result.kind == RewriteResult::Kind::reselect) continue;
+    if (result.kind == RewriteResult::Kind::respond) {
+      reply = status_reply(result.status);
+      if (result.has_body) reply->body = result.body, reply->content_type = route->default_type;
+    } else if (result.kind == RewriteResult::Kind::redirect) {
+      reply = redirect_reply(result.status, result.location, view);
+    }
+    break;
+  }
+
+  // The body: limited by the route, read whole (nginx buffers request bodies).
+  std::string body;
+  int64_t limit = route ? route->limits.max_body_bytes : 1024 * 1024;
+  if (!reply && parser.content_length() && limit > 0 && *parser.content_length() > static_cast<uint64_t>(limit)) {
+    co_await send_and_close(413);
+    co_return false;
+  }
+  if (!parser.is_done()) {
+    parser.body_limit(limit > 0 ? boost::optional<uint64_t>(static_cast<uint64_t>(limit)) : boost::none);
+    // The client waits for our go-ahead before it sends the body.
+    if (ir::iequals(header_value(req, "expect"), "100-continue")) {
+      http::response<http::empty_body> go{http::status::continue_, 11};
+      auto [gec, gn] = co_await http::async_write(client, go, kAwait);
+      (void)gn;
+      if (gec) co_return false;
+    }
+    client.expires_after(in_request);
+    auto [bec, bn] = co_await http::async_read(client, buffer, parser, kAwait);
+    (void)bn;
+    if (bec && client.expired()) {  // nginx: client_body_timeout, 408
+      co_await send_and_close(408);
+      co_return false;
+    }
+    if (bec == http::error::body_limit) {
+      co_await send_and_close(413);
+      co_return false;
+    }
+    if (bec) {
+      co_await send_and_close(400);
+      co_return false;
+    }
+  }
+  body = std::move(parser.get().body());
+  view.outcome.request_length += body.size();
+
+  const int64_t keepalive_ms = route ? route->limits.keepalive_timeout_ms : 75000;
+  const bool keep_alive = parser.keep_alive() && !worker.stopping() && keepalive_ms > 0;
+  wait = std::chrono::milliseconds(keepalive_ms);
+  if (!reply && route) {
+    switch (route->action.kind) {
+      case ir::ActionKind::respond: {
+        reply = status_reply(route->action.respond->status);
+        if (route->action.respond->body) {
+          reply->body = snap.evaluator().eval(*route->action.respond->body, view);
+          reply->content_type = route->default_type;
+        }
+        break;
+      }
+      case ir::ActionKind::redirect:
+        reply = redirect_reply(route->action.redirect->status,
+                               snap.evaluator().eval(route->action.redirect->location, view), view);
+        break;
+      case ir::ActionKind::static_files:
+        reply = status_reply(404);
+        break;
+      case ir::ActionKind::proxy: {
+        ExchangeResult ex = co_await exchange(client, req, std::move(body), keep_alive, *route, view, snap, worker);
+        if (ex.responded) {
+          log_request(ex.status);
+          co_return ex.keep_alive;
+        }
+        reply = status_reply(ex.status);
+        break;
+      }
+    }
+  }
+  if (!reply) reply = status_reply(500);
+
+  // error_page: one internal redirect for an error this proxy generated (nginx's
+  // recursive_error_pages is off by default).
+  const ir::ErrorPage* page = nullptr;
+  if (route)
+    for (const auto& ep : route->error_pages)
+      if (std::find(ep.codes.begin(), ep.codes.end(), reply->status) != ep.codes.end()) page = page ? page : &ep;
+  if (page) {
+    const int original = reply->status;
+    std::optional<int> forced;
+    if (page->status_mode == ir::ErrorStatus::set) forced = page->status;
+    else if (page->status_mode == ir::ErrorStatus::keep) forced = original;
+    std::string target = snap.evaluator().eval(page->target, view);
+    const ir::Route* handler = nullptr;
+    if (page->target_kind == ir::ErrorTarget::redirect) {
+      reply = redirect_reply(page->status, target, view);
+    } else if (page->target_kind == ir::ErrorTarget::named_route) {
+      for (const auto& r : vhost.named_routes)
+        if (r.name == "location " + target) handler = &r;
+      if (!handler) reply = status_reply(original);
+    } else {
+      auto q = target.find('?');
+      view.path = target.substr(0, q);
+      view.query = q == std::string::npos ? "" : target.substr(q + 1);
+      if (view.method != "HEAD") view.method = "GET";
+      int idx = plan.routes->select_internal(view);
+      handler = idx >= 0 ? &vhost.routes[static_cast<size_t>(idx)] : &vhost.fallback;
+    }
+    if (handler) {
+      route = handler;
+      log_route = handler;
+      switch (handler->action.kind) {
+        case ir::ActionKind::respond:
+          reply = status_reply(forced.value_or(handler->action.respond->status));
+          if (handler->action.respond->body) {
+            reply->body = snap.evaluator().eval(*handler->action.respond->body, view);
+            reply->content_type = handler->default_type;
+          }
+          break;
+        case ir::ActionKind::redirect:
+          reply = redirect_reply(handler->action.redirect->status,
+                                 snap.evaluator().eval(handler->action.redirect->location, view), view);
+          break;
+        case ir::ActionKind::static_files:
+          reply = status_reply(forced.value_or(404));
+          break;
+        case ir::ActionKind::proxy: {
+          ExchangeResult ex = co_await exchange(client, req, {}, keep_alive, *handler, view, snap, worker, forced);
+          if (ex.responded) {
+            log_request(ex.status);
+            co_return ex.keep_alive;
+          }
+          reply = status_reply(original);
+          break;
+        }
+      }
+    }
+  }
+
+  if (reply->status == 444) {  // nginx: close without a response
+    log_request(444);
+    co_return false;
+  }
+  http::response<http::string_body> res{static_cast<http::status>(reply->status), req.version()};
+  res.set(http::field::server, "proxyglot");
+  res.set(http::field::date, http_date());
+  if (!reply->body.empty() || reply->status >= 300) res.set(http::field::content_type, reply->content_type);
+  for (const auto& [k, v] : reply->headers) res.insert(k, v);
+  if (route) {
+    HeaderList extra;
+    apply_response_header_ops(route->response_headers, extra, reply->status, snap.evaluator(), view);
+    for (const auto& [k, v] : extra) res.insert(k, v);
+  }
+  res.body() = std::move(reply->body);
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  if (req.method() == http::verb::head) res.body().clear();  // the length stays, the body goes
+  client.expires_after(std::chrono::seconds(60));
+  auto [wec, wn] = co_await http::async_write(client, res, kAwait);
+  view.outcome.bytes_sent = wn;
+  view.outcome.body_bytes_sent = res.body().size();
+  log_request(reply->status);
+  if (wec || !keep_alive) {
+    beast::error_code ignored;
+    client.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    co_return false;
+  }
+  co_return true;
+}
+
+namespace {
+
+// A client connection between requests: all that an idle connection holds (no
+// coroutine, no buffer), parked in a wait for its socket to become readable.
+struct ClientConnection {
+  ClientConnection(tcp::socket socket, int listener, std::shared_ptr<const Snapshot> snap, WorkerContext& worker)
+      : snapshot(std::move(snap)),
+        client(std::move(socket), worker.clients()),
+        c{client, listener, buffer, nullptr, &kDefaultLimits, 0, kHeaderTimeout, kHeaderTimeout,
+          connection_info(client.socket(), *snapshot, listener)} {
+    // What fails before a virtual host is chosen is logged where the listener's
+    // default host logs (nginx: its default server), and that host's limits on the
+    // request head apply (they come before routing). A request in progress may idle
+    // this long (HAProxy's timeout client); else nginx's 60 s client_header_timeout,
+    // which the first request also waits; later ones wait the route's keepalive.
+    const auto& listener_conf = snapshot->config().listeners[static_cast<size_t>(listener)];
+    if (listener_conf.default_virtual_host)
+      c.listener_route =
+          &snapshot->config().virtual_hosts[static_cast<size_t>(*listener_conf.default_virtual_host)].fallback;
+    const ir::ClientLimits& head = c.listener_route ? c.listener_route->limits : kDefaultLimits;
+    c.head = &head;
+    c.block_limit = static_cast<size_t>(head.header_block_bytes > 0 ? head.header_block_bytes : 1 << 20);
+    if (head.idle_timeout_ms > 0) c.in_request = c.wait = std::chrono::milliseconds(head.idle_timeout_ms);
+  }
+
+  static inline const ir::ClientLimits kDefaultLimits{};
+  std::shared_ptr<const Snapshot> snapshot;
+  ClientStream client;
+  beast::flat_buffer buffer;
+  Connection c;
+};
+
+void report_failure(std::exception_ptr e) {
+  // A connection that fails unexpectedly is closed, never the process.
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    std::fprintf(stderr, "proxyglot: connection closed after an internal error: %s\n", x.what());
+  }
+}
+
+void park(std::unique_ptr<ClientConnection> conn, WorkerContext& worker);
+
+// Serves requests while their bytes are there (pipelined ones at once), then parks.
+asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, WorkerContext& worker) {
+  for (;;) {
+    if (worker.stopping()) co_return;
+    const bool keep = co_await serve_request(conn->c, *conn->snapshot, worker);
+    if (!keep) co_return;
+    if (conn->buffer.size() == 0) break;
+  }
+  park(std::move(conn), worker);
+}
+
+// Waits for the next request holding no buffer (nginx frees its buffers too); the
+// keepalive deadline or a graceful stop closes the connection quietly.
+void park(std::unique_ptr<ClientConnection> conn, WorkerContext& worker) {
+  if (worker.stopping()) return;
+  conn->buffer.shrink_to_fit();
+  conn->client.set_idle(true);
+  conn->client.expires_after(conn->c.wait);
+  tcp::socket& socket = conn->client.socket();
+  socket.async_wait(tcp::socket::wait_read, [conn = std::move(conn), &worker](boost::system::error_code ec) mutable {
+    if (ec) return;
+    conn->client.set_idle(false);
+    auto executor = conn->client.get_executor();
+    asio::co_spawn(executor, serve_requests(std::move(conn), worker), report_failure);
+  });
+}
+
+}  // namespace
+
+void start_connection(tcp::socket socket, int listener, std::shared_ptr<const Snapshot> snapshot,
+                      WorkerContext& worker) {
+  park(std::make_unique<ClientConnection>(std::move(socket), listener, std::move(snapshot), worker), worker);
 }
 
 }  // namespace pg::runtime

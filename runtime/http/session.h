@@ -15,7 +15,8 @@
 
 namespace pg::runtime {
 
-boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket, int listener,
-                                              std::shared_ptr<const Snapshot> snapshot, WorkerContext& worker);
+// Takes over an accepted connection; it lives on the socket's executor until closed.
+void start_connection(boost::asio::ip::tcp::socket socket, int listener, std::shared_ptr<const Snapshot> snapshot,
+                      WorkerContext& worker);
 
 }  // namespace pg::runtime

@@ -32,7 +32,8 @@ using ir::iequals;
 
 
 // The IR's 0 means "no timeout" (Caddy's read and write timeouts are unset by default).
-void deadline(beast::tcp_stream& s, int64_t ms) {
+template <class Stream>
+void deadline(Stream& s, int64_t ms) {
   if (ms > 0) s.expires_after(std::chrono::milliseconds(ms));
   else s.expires_never();
 }
@@ -97,7 +98,8 @@ std::optional<ir::RetryOn> retry_status(int status) {
 }
 
 // Copies bytes one way until EOF, an error or `idle` without traffic.
-asio::awaitable<void> pump(beast::tcp_stream& from, beast::tcp_stream& to, int64_t idle_ms) {
+template <class From, class To>
+asio::awaitable<void> pump(From& from, To& to, int64_t idle_ms) {
   char buf[16 * 1024];
   for (;;) {
     deadline(from, idle_ms);
@@ -114,7 +116,7 @@ asio::awaitable<void> pump(beast::tcp_stream& from, beast::tcp_stream& to, int64
 
 // 101 Switching Protocols: the upstream's answer goes to the client as is, then bytes
 // flow both ways until either side closes or the tunnel sits idle too long.
-asio::awaitable<ExchangeResult> tunnel(beast::tcp_stream& client, beast::tcp_stream& upstream,
+asio::awaitable<ExchangeResult> tunnel(ClientStream& client, beast::tcp_stream& upstream,
                                        beast::flat_buffer& pending, const http::response<http::buffer_body>& upres,
                                        unsigned version, const ir::ProxyAction& a, ExchangeResult out,
                                        Balancer& balancer, const Pick& pick) {
@@ -143,7 +145,7 @@ asio::awaitable<ExchangeResult> tunnel(beast::tcp_stream& client, beast::tcp_str
 
 }  // namespace
 
-asio::awaitable<ExchangeResult> exchange(beast::tcp_stream& client, const http::request_header<>& req,
+asio::awaitable<ExchangeResult> exchange(ClientStream& client, const http::request_header<>& req,
                                          std::string body, bool keep_alive, const ir::Route& route,
                                          ir::RequestView& view, const Snapshot& snap, WorkerContext& worker,
                                          std::optional<int> status_override) {

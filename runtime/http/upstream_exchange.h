@@ -11,6 +11,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 
+#include "http/client_stream.h"
 #include "ir/ir.h"
 #include "ir/request_view.h"
 #include "server/snapshot.h"
@@ -25,7 +26,7 @@ struct ExchangeResult {
   std::string upstream;    // "host:port" that answered
 };
 
-boost::asio::awaitable<ExchangeResult> exchange(boost::beast::tcp_stream& client,
+boost::asio::awaitable<ExchangeResult> exchange(ClientStream& client,
                                                const boost::beast::http::request_header<>& request,
                                                std::string body, bool keep_alive, const ir::Route& route,
                                                ir::RequestView& view, const Snapshot& snapshot,

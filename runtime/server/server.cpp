@@ -53,6 +53,17 @@ tcp::endpoint parse_endpoint(const std::string& text) {
   return tcp::endpoint(addr, static_cast<unsigned short>(std::stoi(port)));
 }
 
+// Enforces the client connections' deadlines, ten times a second.
+asio::awaitable<void> sweep(asio::io_context& io, WorkerContext& ctx) {
+  asio::steady_timer tick(io);
+  for (;;) {
+    tick.expires_after(std::chrono::milliseconds(100));
+    auto [ec] = co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    ctx.clients().sweep(WorkerContext::now_ms());
+  }
+}
+
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, int listener, std::shared_ptr<const Snapshot> snap,
                                   WorkerContext& ctx) {
   for (;;) {
@@ -69,16 +80,7 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, int listener, std::sh
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    asio::co_spawn(acceptor.get_executor(), serve_connection(std::move(socket), listener, snap, ctx),
-                   [](std::exception_ptr e) {
-                     // A connection that fails unexpectedly is closed, never the process.
-                     if (!e) return;
-                     try {
-                       std::rethrow_exception(e);
-                     } catch (const std::exception& x) {
-                       std::fprintf(stderr, "proxyglot: connection closed after an internal error: %s\n", x.what());
-                     }
-                   });
+    start_connection(std::move(socket), listener, snap, ctx);
   }
 }
 
@@ -141,6 +143,7 @@ void Server::start() {
   for (auto& w : workers_) {
     for (size_t i = 0; i < w->acceptors.size(); ++i)
       asio::co_spawn(w->io, accept_loop(*w->acceptors[i], w->listener_of[i], snapshot_, *w->context), asio::detached);
+    asio::co_spawn(w->io, sweep(w->io, *w->context), asio::detached);
     w->thread = std::thread([&io = w->io] {
       // A handler that throws must not take the worker (and its connections) down.
       for (;;) {

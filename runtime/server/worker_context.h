@@ -15,6 +15,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "balancing/balancer.h"
+#include "http/client_stream.h"
 #include "ir/ir.h"
 
 namespace pg::runtime {
@@ -44,25 +45,15 @@ class WorkerContext {
     return idle_upstreams_[{&pool, server}];
   }
 
-  // Connections waiting for their next request: a graceful stop closes them at once,
-  // while connections in the middle of a request finish it first.
-  void idle(boost::beast::tcp_stream* s) { idle_.insert(s); }
-  void busy(boost::beast::tcp_stream* s) { idle_.erase(s); }
-  // Connections open on this worker (any state).
-  void opened() { ++active_; }
-  void closed() { --active_; }
-  int active() const { return active_; }
+  // The client connections open on this worker; their deadlines are swept here.
+  ClientList& clients() { return clients_; }
+  int active() const { return clients_.size(); }
   int connection_limit() const { return connection_limit_; }
   void set_connection_limit(int n) { connection_limit_ = n > 0 ? n : 1; }
 
-  void close_idle() {
-    for (auto* s : idle_) {
-      boost::beast::error_code ignored;
-      s->socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-      s->socket().close(ignored);
-    }
-    idle_.clear();
-  }
+  // Connections waiting for their next request close at once on a graceful stop,
+  // while connections in the middle of a request finish it first.
+  void close_idle() { clients_.close_idle(); }
   int id() const { return id_; }
 
   static int64_t now_us() {
@@ -79,9 +70,8 @@ class WorkerContext {
   const std::atomic<bool>& stopping_;
   std::mt19937 rng_;
   std::map<const ir::Pool*, std::unique_ptr<Balancer>> balancers_;
-  std::set<boost::beast::tcp_stream*> idle_;
+  ClientList clients_;
   std::map<std::pair<const ir::Pool*, size_t>, std::deque<IdleUpstream>> idle_upstreams_;
-  int active_ = 0;
   int connection_limit_ = 512;
 };
 
