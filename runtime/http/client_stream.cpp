@@ -9,7 +9,7 @@ int64_t steady_ms() {
 }
 }  // namespace
 
-ClientStream::ClientStream(boost::asio::ip::tcp::socket socket, ClientList& list)
+ClientStream::ClientStream(ClientSocket socket, ClientList& list)
     : socket_(std::move(socket)), list_(list) {
   list_.add(*this);
 }

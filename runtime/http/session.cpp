@@ -32,6 +32,13 @@ namespace {
 
 // nginx: client_header_timeout 60s.
 constexpr auto kHeaderTimeout = std::chrono::seconds(60);
+// A connection idle this long after a response is parked without its buffer (a
+// keepalive client under load sends its next request well within it).
+constexpr auto kHotWait = std::chrono::milliseconds(100);
+constexpr size_t kReadSize = 8192;
+// The first read of the next request on a kept connection: most requests fit (nginx
+// starts with client_header_buffer_size 1k), and many idle connections stay small.
+constexpr size_t kFirstReadSize = 2048;
 // nginx gives up with a 500 after ten internal redirections.
 constexpr int kMaxReselections = 10;
 // What the access log keeps of an overlong request line.
@@ -59,7 +66,7 @@ struct ConnectionInfo {
   uint64_t serial = 0;
 };
 
-ConnectionInfo connection_info(const tcp::socket& socket, const Snapshot& snap, int listener) {
+ConnectionInfo connection_info(const ClientSocket& socket, const Snapshot& snap, int listener) {
   static std::atomic<uint64_t> serial{0};
   boost::system::error_code ec;
   return {socket.remote_endpoint(ec), socket.local_endpoint(ec),
@@ -257,7 +264,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
       co_await send_and_close(414);
       co_return false;
     }
-    auto [rec, rn] = co_await client.async_read_some(buffer.prepare(8192), kAwait);
+    auto [rec, rn] = co_await client.async_read_some(buffer.prepare(buffer.size() == 0 ? kFirstReadSize : kReadSize), kAwait);
     if (rec && started && client.expired()) {
       co_await send_and_close(408);
       co_return false;
@@ -542,7 +549,7 @@ namespace {
 // A client connection between requests: all that an idle connection holds (no
 // coroutine, no buffer), parked in a wait for its socket to become readable.
 struct ClientConnection {
-  ClientConnection(tcp::socket socket, int listener, std::shared_ptr<const Snapshot> snap, WorkerContext& worker)
+  ClientConnection(ClientSocket socket, int listener, std::shared_ptr<const Snapshot> snap, WorkerContext& worker)
       : snapshot(std::move(snap)),
         client(std::move(socket), worker.clients()),
         c{client, listener, buffer, nullptr, &kDefaultLimits, 0, kHeaderTimeout, kHeaderTimeout,
@@ -567,6 +574,7 @@ struct ClientConnection {
   ClientStream client;
   beast::flat_buffer buffer;
   Connection c;
+  int served = 0;  // requests answered
 };
 
 void report_failure(std::exception_ptr e) {
@@ -579,27 +587,49 @@ void report_failure(std::exception_ptr e) {
   }
 }
 
-void park(std::unique_ptr<ClientConnection> conn, WorkerContext& worker);
+void park(std::unique_ptr<ClientConnection> conn, WorkerContext& worker, std::chrono::milliseconds wait);
 
-// Serves requests while their bytes are there (pipelined ones at once), then parks.
+// Serves requests while the client keeps sending them, then parks the connection.
+// After a response it first waits up to kHotWait with its buffer: that read costs no
+// system call beyond the recv itself, where a park costs an epoll_ctl (Asio re-arms a
+// descriptor for a wait), so busy keepalive clients stay on this path.
 asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, WorkerContext& worker) {
+  ClientStream& client = conn->client;
+  beast::flat_buffer& buffer = conn->buffer;
   for (;;) {
     if (worker.stopping()) co_return;
     const bool keep = co_await serve_request(conn->c, *conn->snapshot, worker);
     if (!keep) co_return;
-    if (conn->buffer.size() == 0) break;
+    if (buffer.size() > 0) continue;  // pipelined
+    // A client that came back for a second request is likely to keep coming; one that
+    // sent one request is parked at once.
+    if (++conn->served < 2) break;
+    const auto hot = std::min(kHotWait, conn->c.wait);
+    client.set_idle(true);
+    client.expires_after(hot);
+    auto [ec, n] = co_await client.async_read_some(buffer.prepare(kFirstReadSize), kAwait);
+    client.set_idle(false);
+    if (!ec) {
+      buffer.commit(n);
+      continue;
+    }
+    if (!client.expired() || hot == conn->c.wait) co_return;  // closed, or the keepalive is over
+    const auto rest = conn->c.wait - hot;  // parked for the rest of the keepalive
+    park(std::move(conn), worker, rest);
+    co_return;
   }
-  park(std::move(conn), worker);
+  const auto wait = conn->c.wait;
+  park(std::move(conn), worker, wait);
 }
 
 // Waits for the next request holding no buffer (nginx frees its buffers too); the
 // keepalive deadline or a graceful stop closes the connection quietly.
-void park(std::unique_ptr<ClientConnection> conn, WorkerContext& worker) {
+void park(std::unique_ptr<ClientConnection> conn, WorkerContext& worker, std::chrono::milliseconds wait) {
   if (worker.stopping()) return;
   conn->buffer.shrink_to_fit();
   conn->client.set_idle(true);
-  conn->client.expires_after(conn->c.wait);
-  tcp::socket& socket = conn->client.socket();
+  conn->client.expires_after(wait);
+  ClientSocket& socket = conn->client.socket();
   socket.async_wait(tcp::socket::wait_read, [conn = std::move(conn), &worker](boost::system::error_code ec) mutable {
     if (ec) return;
     conn->client.set_idle(false);
@@ -610,9 +640,11 @@ void park(std::unique_ptr<ClientConnection> conn, WorkerContext& worker) {
 
 }  // namespace
 
-void start_connection(tcp::socket socket, int listener, std::shared_ptr<const Snapshot> snapshot,
+void start_connection(ClientSocket socket, int listener, std::shared_ptr<const Snapshot> snapshot,
                       WorkerContext& worker) {
-  park(std::make_unique<ClientConnection>(std::move(socket), listener, std::move(snapshot), worker), worker);
+  auto conn = std::make_unique<ClientConnection>(std::move(socket), listener, std::move(snapshot), worker);
+  const auto wait = conn->c.wait;
+  park(std::move(conn), worker, wait);
 }
 
 }  // namespace pg::runtime

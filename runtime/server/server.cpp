@@ -64,10 +64,10 @@ asio::awaitable<void> sweep(asio::io_context& io, WorkerContext& ctx) {
   }
 }
 
-asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, int listener, std::shared_ptr<const Snapshot> snap,
-                                  WorkerContext& ctx) {
+asio::awaitable<void> accept_loop(asio::io_context& io, tcp::acceptor& acceptor, int listener,
+                                  std::shared_ptr<const Snapshot> snap, WorkerContext& ctx) {
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    auto [ec, socket] = co_await acceptor.async_accept(io.get_executor(), asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       continue;  // EMFILE and friends: keep serving the connections we have
@@ -142,7 +142,7 @@ std::vector<BoundListener> Server::bind() {
 void Server::start() {
   for (auto& w : workers_) {
     for (size_t i = 0; i < w->acceptors.size(); ++i)
-      asio::co_spawn(w->io, accept_loop(*w->acceptors[i], w->listener_of[i], snapshot_, *w->context), asio::detached);
+      asio::co_spawn(w->io, accept_loop(w->io, *w->acceptors[i], w->listener_of[i], snapshot_, *w->context), asio::detached);
     asio::co_spawn(w->io, sweep(w->io, *w->context), asio::detached);
     w->thread = std::thread([&io = w->io] {
       // A handler that throws must not take the worker (and its connections) down.
