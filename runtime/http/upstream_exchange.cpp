@@ -340,43 +340,50 @@ asio::awaitable<ExchangeResult> exchange(ClientStream& client, const http::reque
     }
     res.keep_alive(client_keep);
     http::response_serializer<http::buffer_body> sr{res};
-    if (req.method() == http::verb::head) sr.split(true);
 
+    // The header leaves with the first piece of the body: one send, not two. With
+    // response buffering off (proxy_buffering off, flush_interval -1) each piece read
+    // goes out at once; else up to a full buffer at a time.
     char buf[16 * 1024];
     bool ok = true;
-    client.expires_after(std::chrono::seconds(60));
-    auto [hw, hwn] = co_await http::async_write_header(client, sr, kAwait);
-    outcome.bytes_sent = hwn;
-    if (hw) ok = false;
-    while (ok && !p.is_done() && req.method() != http::verb::head) {
+    bool body_left = !p.is_done() && req.method() != http::verb::head;
+    res.body().data = nullptr;
+    res.body().size = 0;
+    res.body().more = body_left;
+    while (ok && body_left) {
       p.get().body().data = buf;
       p.get().body().size = sizeof(buf);
       deadline(upstream, a.timeouts.read_ms);
-      auto [rec2, rn] = co_await http::async_read(upstream, ubuf, p, kAwait);
+      auto [rec2, rn] = a.buffering.response ? co_await http::async_read(upstream, ubuf, p, kAwait)
+                                             : co_await http::async_read_some(upstream, ubuf, p, kAwait);
       (void)rn;
       if (rec2 == http::error::need_buffer) rec2 = {};
-      if (rec2) {  // the backend closed mid-body or went silent: nothing better to do than close
+      if (rec2) {  // the backend closed mid-body or went silent
         std::fprintf(stderr, "proxyglot: upstream %s broke off the body: %s\n", out.upstream.c_str(), rec2.message().c_str());
         balancer.finish(*pick, true);
-        out.responded = true;
+        if (outcome.bytes_sent == 0) co_return out;  // nothing sent yet: the client gets a 502
+        out.responded = true;  // else nothing better to do than close
         out.status = static_cast<int>(upres.result_int());
         out.keep_alive = false;
         co_return out;
       }
+      body_left = !p.is_done();
+      if (body_left && p.get().body().size == sizeof(buf)) continue;  // a chunk header, no data yet
       res.body().data = buf;
       res.body().size = sizeof(buf) - p.get().body().size;
+      res.body().more = body_left;
       outcome.body_bytes_sent += res.body().size;
-      res.body().more = !p.is_done();
       client.expires_after(std::chrono::seconds(60));
       auto [cw, cwn] = co_await http::async_write(client, sr, kAwait);
       outcome.bytes_sent += cwn;
       if (cw == http::error::need_buffer) cw = {};
       if (cw) ok = false;
     }
-    if (ok && !sr.is_done()) {
+    if (ok && !sr.is_done()) {  // no body, or the last chunk's terminator
       res.body().data = nullptr;
       res.body().size = 0;
       res.body().more = false;
+      client.expires_after(std::chrono::seconds(60));
       auto [fw, fwn] = co_await http::async_write(client, sr, kAwait);
       outcome.bytes_sent += fwn;
       if (fw && fw != http::error::need_buffer) ok = false;

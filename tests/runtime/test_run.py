@@ -109,6 +109,33 @@ http {{ server {{ listen 8080; location / {{ proxy_pass http://127.0.0.1:{b.port
     assert headers.get("Transfer-Encoding") == "chunked"
 
 
+def test_unbuffered_response_flushes_each_piece(proxy, backends):
+    release = threading.Event()
+
+    def slow(handler):  # server-sent events: one event, then a pause
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/event-stream")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        for part in (b"data: one\n\n", b"data: two\n\n"):
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            handler.wfile.flush()
+            release.wait(5)
+        handler.wfile.write(b"0\r\n\r\n")
+        return True
+
+    b = backends("events", slow)
+    p = proxy(f"""events {{}}
+http {{ server {{ listen 8080; location / {{ proxy_pass http://127.0.0.1:{b.port}; proxy_buffering off; }} }} }}""")
+    with socket.create_connection(("127.0.0.1", p.port()), timeout=3) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        seen = b""
+        while b"data: one" not in seen:
+            seen += s.recv(4096)  # times out (fails) if the event waits for the rest
+        assert b"data: two" not in seen
+        release.set()
+
+
 def test_bad_requests_get_400_and_never_reach_the_backend(proxy, backends):
     b = backends("a")
     p = proxy(f"""events {{}}
