@@ -1,11 +1,16 @@
 #include "http/client_stream.h"
 
+#include <time.h>
+
 namespace pg::runtime {
 
 namespace {
+// Deadlines are swept ten times a second: the coarse clock (a few ms) is precise
+// enough and cheaper to read.
 int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 }  // namespace
 

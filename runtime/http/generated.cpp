@@ -21,11 +21,16 @@ std::string status_page(int status) {
 }
 
 std::string http_date() {
+  // Formatted once a second per thread: every response carries it.
+  thread_local std::time_t formatted_at = 0;
+  thread_local char buf[64];
   std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (now != formatted_at) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    formatted_at = now;
+  }
   return buf;
 }
 

@@ -1,6 +1,7 @@
 #include "http/session.h"
 
 #include <algorithm>
+#include <charconv>
 #include <atomic>
 #include <cstdio>
 
@@ -54,7 +55,7 @@ struct Reply {
   std::string content_type = "text/html";
 };
 
-std::string header_value(const http::request_header<>& req, std::string_view name) {
+std::string header_value(const http::request_header<>& req, http::field name) {
   auto it = req.find(name);
   return it == req.end() ? std::string() : std::string(it->value());
 }
@@ -73,14 +74,32 @@ ConnectionInfo connection_info(const ClientSocket& socket, const Snapshot& snap,
           snap.config().listeners[static_cast<size_t>(listener)].tls, ++serial};
 }
 
+// An address as text; IPv4 without inet_ntop's sprintf (this runs for every request).
+std::string address_text(const asio::ip::address& a) {
+  if (!a.is_v4()) return a.to_string();
+  auto b = a.to_v4().to_bytes();
+  char out[16];
+  char* p = out;
+  for (size_t i = 0; i < 4; ++i) {
+    if (i) *p++ = '.';
+    p = std::to_chars(p, out + sizeof out, static_cast<unsigned>(b[i])).ptr;
+  }
+  return std::string(out, p);
+}
+
+std::string port_text(unsigned short port) {
+  char out[8];
+  return std::string(out, std::to_chars(out, out + sizeof out, port).ptr);
+}
+
 // A request's view as the connection starts it: the addresses, the scheme, its serial.
 ir::RequestView request_view(const ConnectionInfo& c) {
   ir::RequestView v;
   v.scheme = c.tls ? "https" : "http";
-  v.client_address = c.remote.address().to_string();
-  v.client_port = std::to_string(c.remote.port());
-  v.server_address = c.local.address().to_string();
-  v.server_port = std::to_string(c.local.port());
+  v.client_address = address_text(c.remote.address());
+  v.client_port = port_text(c.remote.port());
+  v.server_address = address_text(c.local.address());
+  v.server_port = port_text(c.local.port());
   v.outcome.connection_id = c.serial;
   return v;
 }
@@ -95,7 +114,7 @@ bool read_request(ir::RequestView& v, const http::request_header<>& req) {
   v.query = target->query;
   v.request_uri = std::string(req.target());
   v.protocol = req.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
-  v.host = ir::HostSelector::normalize_host(header_value(req, "host"));
+  v.host = ir::HostSelector::normalize_host(header_value(req, http::field::host));
   for (const auto& f : req) v.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   return true;
 }
@@ -340,7 +359,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
     co_await send_and_close(400);
     co_return false;
   }
-  int vh_index = snap.hosts().select(listener, header_value(req, "host"), view);
+  int vh_index = snap.hosts().select(listener, header_value(req, http::field::host), view);
   if (vh_index < 0) {
     co_await send_and_close(404);
     co_return false;
@@ -397,7 +416,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
   if (!parser.is_done()) {
     parser.body_limit(limit > 0 ? boost::optional<uint64_t>(static_cast<uint64_t>(limit)) : boost::none);
     // The client waits for our go-ahead before it sends the body.
-    if (ir::iequals(header_value(req, "expect"), "100-continue")) {
+    if (ir::iequals(header_value(req, http::field::expect), "100-continue")) {
       http::response<http::empty_body> go{http::status::continue_, 11};
       auto [gec, gn] = co_await http::async_write(client, go, kAwait);
       (void)gn;

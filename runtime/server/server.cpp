@@ -23,7 +23,9 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 struct Server::Worker {
-  asio::io_context io{1};
+  // One thread runs it: no locking for socket operations (posts from the signal
+  // thread still lock the scheduler).
+  asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<int> listener_of;  // per acceptor
   std::unique_ptr<WorkerContext> context;
