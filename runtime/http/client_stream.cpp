@@ -16,6 +16,8 @@ int64_t steady_ms() {
 
 ClientStream::ClientStream(ClientSocket socket, ClientList& list)
     : socket_(std::move(socket)), list_(list) {
+  boost::system::error_code ignored;
+  socket_.non_blocking(true, ignored);  // reads and writes are tried at once first (http/fast_io.h)
   list_.add(*this);
 }
 

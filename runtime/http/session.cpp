@@ -15,6 +15,7 @@
 
 #include "eval/header_ops.h"
 #include "http/await.h"
+#include "http/fast_io.h"
 #include "http/generated.h"
 #include "http/real_ip.h"
 #include "http/upstream_exchange.h"
@@ -313,9 +314,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
     co_return false;
   }
   if (!ec) {
-    auto [hec, n] = co_await http::async_read_header(client, buffer, parser, kAwait);
-    (void)n;
-    ec = hec;
+    ec = co_await read_header_fast(client, buffer, parser);
   }
   if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
       ec == beast::error::timeout || ec == asio::error::operation_aborted)
@@ -423,8 +422,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
       if (gec) co_return false;
     }
     client.expires_after(in_request);
-    auto [bec, bn] = co_await http::async_read(client, buffer, parser, kAwait);
-    (void)bn;
+    auto bec = co_await read_fast(client, buffer, parser);
     if (bec && client.expired()) {  // nginx: client_body_timeout, 408
       co_await send_and_close(408);
       co_return false;
@@ -551,7 +549,8 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
   res.prepare_payload();
   if (req.method() == http::verb::head) res.body().clear();  // the length stays, the body goes
   client.expires_after(std::chrono::seconds(60));
-  auto [wec, wn] = co_await http::async_write(client, res, kAwait);
+  http::response_serializer<http::string_body> sr{res};
+  auto [wec, wn] = co_await write_fast(client, sr);
   view.outcome.bytes_sent = wn;
   view.outcome.body_bytes_sent = res.body().size();
   log_request(reply->status);

@@ -15,6 +15,7 @@
 
 #include "eval/header_ops.h"
 #include "http/await.h"
+#include "http/fast_io.h"
 #include "http/generated.h"
 #include "http/uri.h"
 #include "ir/text.h"
@@ -258,12 +259,16 @@ asio::awaitable<ExchangeResult> exchange(ClientStream& client, const http::reque
         co_return out;
       }
       outcome.upstream_connect_us = WorkerContext::now_us() - attempt_start;
+      boost::system::error_code ignored;
+      conn->socket().set_option(tcp::no_delay(true), ignored);
+      conn->socket().non_blocking(true, ignored);  // for http/fast_io.h
     }
     beast::tcp_stream& upstream = *conn;
 
     const int64_t sent_at = WorkerContext::now_ms();
     deadline(upstream, a.timeouts.send_ms);
-    auto [wec, wn] = co_await http::async_write(upstream, up, kAwait);
+    http::request_serializer<http::string_body> usr{up};
+    auto [wec, wn] = co_await write_fast(upstream, usr);
     (void)wn;
     beast::flat_buffer ubuf;
     http::response_parser<http::buffer_body> p;
@@ -354,9 +359,7 @@ asio::awaitable<ExchangeResult> exchange(ClientStream& client, const http::reque
       p.get().body().data = buf;
       p.get().body().size = sizeof(buf);
       deadline(upstream, a.timeouts.read_ms);
-      auto [rec2, rn] = a.buffering.response ? co_await http::async_read(upstream, ubuf, p, kAwait)
-                                             : co_await http::async_read_some(upstream, ubuf, p, kAwait);
-      (void)rn;
+      auto rec2 = co_await read_fast(upstream, ubuf, p, !a.buffering.response);
       if (rec2 == http::error::need_buffer) rec2 = {};
       if (rec2) {  // the backend closed mid-body or went silent
         std::fprintf(stderr, "proxyglot: upstream %s broke off the body: %s\n", out.upstream.c_str(), rec2.message().c_str());
@@ -374,7 +377,7 @@ asio::awaitable<ExchangeResult> exchange(ClientStream& client, const http::reque
       res.body().more = body_left;
       outcome.body_bytes_sent += res.body().size;
       client.expires_after(std::chrono::seconds(60));
-      auto [cw, cwn] = co_await http::async_write(client, sr, kAwait);
+      auto [cw, cwn] = co_await write_fast(client, sr);
       outcome.bytes_sent += cwn;
       if (cw == http::error::need_buffer) cw = {};
       if (cw) ok = false;
@@ -384,7 +387,7 @@ asio::awaitable<ExchangeResult> exchange(ClientStream& client, const http::reque
       res.body().size = 0;
       res.body().more = false;
       client.expires_after(std::chrono::seconds(60));
-      auto [fw, fwn] = co_await http::async_write(client, sr, kAwait);
+      auto [fw, fwn] = co_await write_fast(client, sr);
       outcome.bytes_sent += fwn;
       if (fw && fw != http::error::need_buffer) ok = false;
     }
