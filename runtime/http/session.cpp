@@ -68,7 +68,7 @@ struct ConnectionInfo {
   uint64_t serial = 0;
 };
 
-ConnectionInfo connection_info(const ClientSocket& socket, const Snapshot& snap, int listener) {
+ConnectionInfo connection_info(const SweptSocket& socket, const Snapshot& snap, int listener) {
   static std::atomic<uint64_t> serial{0};
   boost::system::error_code ec;
   return {socket.remote_endpoint(ec), socket.local_endpoint(ec),
@@ -174,7 +174,7 @@ bool header_block_ok(std::string_view block) {
 // response before the client reads it (a 413 or 431 while it is still sending): as
 // nginx's lingering close, stop sending, then read and discard what still comes, for
 // at most 5 s.
-asio::awaitable<void> linger(ClientStream& client) {
+asio::awaitable<void> linger(SweptStream& client) {
   beast::error_code ignored;
   client.socket().shutdown(tcp::socket::shutdown_send, ignored);
   client.expires_after(std::chrono::seconds(5));
@@ -194,7 +194,7 @@ bool access_allowed(const ir::Route& route, const std::string& client) {
 
 // What every request on a connection shares.
 struct Connection {
-  ClientStream& client;
+  SweptStream& client;
   int listener;
   beast::flat_buffer& buffer;
   const ir::Route* listener_route;  // logs and limits what comes before routing
@@ -211,7 +211,7 @@ struct Connection {
 // true when the connection stays open for the next one. Its own coroutine, so that
 // an idle connection's frame holds none of a request's state.
 asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerContext& worker) {
-  ClientStream& client = c.client;
+  SweptStream& client = c.client;
   beast::flat_buffer& buffer = c.buffer;
   const ir::Route* const listener_route = c.listener_route;
   const ir::ClientLimits& head = *c.head;
@@ -567,7 +567,7 @@ namespace {
 // A client connection between requests: all that an idle connection holds (no
 // coroutine, no buffer), parked in a wait for its socket to become readable.
 struct ClientConnection {
-  ClientConnection(ClientSocket socket, int listener, std::shared_ptr<const Snapshot> snap, WorkerContext& worker)
+  ClientConnection(SweptSocket socket, int listener, std::shared_ptr<const Snapshot> snap, WorkerContext& worker)
       : snapshot(std::move(snap)),
         client(std::move(socket), worker.clients()),
         c{client, listener, buffer, nullptr, &kDefaultLimits, 0, kHeaderTimeout, kHeaderTimeout,
@@ -589,7 +589,7 @@ struct ClientConnection {
 
   static inline const ir::ClientLimits kDefaultLimits{};
   std::shared_ptr<const Snapshot> snapshot;
-  ClientStream client;
+  SweptStream client;
   beast::flat_buffer buffer;
   Connection c;
   int served = 0;  // requests answered
@@ -612,7 +612,7 @@ void park(std::unique_ptr<ClientConnection> conn, WorkerContext& worker, std::ch
 // system call beyond the recv itself, where a park costs an epoll_ctl (Asio re-arms a
 // descriptor for a wait), so busy keepalive clients stay on this path.
 asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, WorkerContext& worker) {
-  ClientStream& client = conn->client;
+  SweptStream& client = conn->client;
   beast::flat_buffer& buffer = conn->buffer;
   for (;;) {
     if (worker.stopping()) co_return;
@@ -647,7 +647,7 @@ void park(std::unique_ptr<ClientConnection> conn, WorkerContext& worker, std::ch
   conn->buffer.shrink_to_fit();
   conn->client.set_idle(true);
   conn->client.expires_after(wait);
-  ClientSocket& socket = conn->client.socket();
+  SweptSocket& socket = conn->client.socket();
   socket.async_wait(tcp::socket::wait_read, [conn = std::move(conn), &worker](boost::system::error_code ec) mutable {
     if (ec) return;
     conn->client.set_idle(false);
@@ -658,7 +658,7 @@ void park(std::unique_ptr<ClientConnection> conn, WorkerContext& worker, std::ch
 
 }  // namespace
 
-void start_connection(ClientSocket socket, int listener, std::shared_ptr<const Snapshot> snapshot,
+void start_connection(SweptSocket socket, int listener, std::shared_ptr<const Snapshot> snapshot,
                       WorkerContext& worker) {
   auto conn = std::make_unique<ClientConnection>(std::move(socket), listener, std::move(snapshot), worker);
   const auto wait = conn->c.wait;

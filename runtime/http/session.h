@@ -10,14 +10,14 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include "http/client_stream.h"
+#include "http/swept_stream.h"
 #include "server/snapshot.h"
 #include "server/worker_context.h"
 
 namespace pg::runtime {
 
 // Takes over an accepted connection; it lives on the socket's executor until closed.
-void start_connection(ClientSocket socket, int listener, std::shared_ptr<const Snapshot> snapshot,
+void start_connection(SweptSocket socket, int listener, std::shared_ptr<const Snapshot> snapshot,
                       WorkerContext& worker);
 
 }  // namespace pg::runtime

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -117,7 +118,7 @@ asio::awaitable<void> pump(From& from, To& to, int64_t idle_ms) {
 
 // 101 Switching Protocols: the upstream's answer goes to the client as is, then bytes
 // flow both ways until either side closes or the tunnel sits idle too long.
-asio::awaitable<ExchangeResult> tunnel(ClientStream& client, beast::tcp_stream& upstream,
+asio::awaitable<ExchangeResult> tunnel(SweptStream& client, SweptStream& upstream,
                                        beast::flat_buffer& pending, const http::response<http::buffer_body>& upres,
                                        unsigned version, const ir::ProxyAction& a, ExchangeResult out,
                                        Balancer& balancer, const Pick& pick) {
@@ -146,7 +147,7 @@ asio::awaitable<ExchangeResult> tunnel(ClientStream& client, beast::tcp_stream& 
 
 }  // namespace
 
-asio::awaitable<ExchangeResult> exchange(ClientStream& client, const http::request_header<>& req,
+asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::request_header<>& req,
                                          std::string body, bool keep_alive, const ir::Route& route,
                                          ir::RequestView& view, const Snapshot& snap, WorkerContext& worker,
                                          std::optional<int> status_override) {
@@ -224,7 +225,7 @@ asio::awaitable<ExchangeResult> exchange(ClientStream& client, const http::reque
     if (has_body) up.prepare_payload();
     // A kept connection if the pool keeps them (the freshest one still inside its idle
     // timeout), else a new one.
-    std::unique_ptr<beast::tcp_stream> conn;
+    std::unique_ptr<SweptStream> conn;
     int served = 0;
     auto& idle = worker.idle_upstreams(*pool, pick->server);
     while (!idle.empty() && !conn) {
@@ -238,20 +239,28 @@ asio::awaitable<ExchangeResult> exchange(ClientStream& client, const http::reque
     const bool reused = conn != nullptr;
     if (reused) outcome.upstream_connect_us = 0;
     if (!conn) {
-      conn = std::make_unique<beast::tcp_stream>(executor);
-      tcp::resolver resolver(executor);
-      auto [rec, endpoints] = co_await resolver.async_resolve(server.address, std::to_string(server.port), kAwait);
-      boost::system::error_code cec = rec;
-      if (!cec) {
-        deadline(*conn, a.timeouts.connect_ms);
-        auto [ec, ep] = co_await conn->async_connect(endpoints, kAwait);
-        (void)ep;
+      conn = std::make_unique<SweptStream>(SweptSocket(client.get_executor()), worker.upstreams());
+      boost::system::error_code cec;
+      deadline(*conn, a.timeouts.connect_ms);
+      // An IP address needs no resolver (Asio's runs getaddrinfo on a thread of its own).
+      if (auto ip = asio::ip::make_address(server.address, cec); !cec) {
+        auto [ec] = co_await conn->socket().async_connect(tcp::endpoint(ip, static_cast<unsigned short>(server.port)),
+                                                          kAwait);
         cec = ec;
+      } else {
+        tcp::resolver resolver(executor);
+        auto [rec, endpoints] = co_await resolver.async_resolve(server.address, std::to_string(server.port), kAwait);
+        cec = rec;
+        if (!cec) {
+          auto [ec, ep] = co_await asio::async_connect(conn->socket(), endpoints, kAwait);
+          (void)ep;
+          cec = ec;
+        }
       }
       if (cec) {
         // Nothing was sent: the next server may try, as the retry policy says.
         balancer.finish(*pick, true);
-        bool timed_out = cec == beast::error::timeout;
+        bool timed_out = conn->expired();
         std::fprintf(stderr, "proxyglot: connect to %s failed: %s\n", out.upstream.c_str(), cec.message().c_str());
         out.status = timed_out ? 504 : 502;
         bool allowed = timed_out ? retry_timeouts : retry_errors;
@@ -263,7 +272,7 @@ asio::awaitable<ExchangeResult> exchange(ClientStream& client, const http::reque
       conn->socket().set_option(tcp::no_delay(true), ignored);
       conn->socket().non_blocking(true, ignored);  // for http/fast_io.h
     }
-    beast::tcp_stream& upstream = *conn;
+    SweptStream& upstream = *conn;
 
     const int64_t sent_at = WorkerContext::now_ms();
     deadline(upstream, a.timeouts.send_ms);
@@ -293,7 +302,7 @@ asio::awaitable<ExchangeResult> exchange(ClientStream& client, const http::reque
     }
     if (hec) {
       balancer.finish(*pick, true);
-      const bool timed_out = hec == beast::error::timeout;
+      const bool timed_out = upstream.expired();
       out.status = timed_out ? 504 : 502;
       std::fprintf(stderr, "proxyglot: upstream %s: %s\n", out.upstream.c_str(), hec.message().c_str());
       if ((timed_out ? retry_timeouts : retry_errors) && resendable && may_retry()) continue;

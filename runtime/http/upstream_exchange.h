@@ -8,10 +8,9 @@
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 
-#include "http/client_stream.h"
+#include "http/swept_stream.h"
 #include "ir/ir.h"
 #include "ir/request_view.h"
 #include "server/snapshot.h"
@@ -26,7 +25,7 @@ struct ExchangeResult {
   std::string upstream;    // "host:port" that answered
 };
 
-boost::asio::awaitable<ExchangeResult> exchange(ClientStream& client,
+boost::asio::awaitable<ExchangeResult> exchange(SweptStream& client,
                                                const boost::beast::http::request_header<>& request,
                                                std::string body, bool keep_alive, const ir::Route& route,
                                                ir::RequestView& view, const Snapshot& snapshot,

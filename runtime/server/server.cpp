@@ -55,14 +55,16 @@ tcp::endpoint parse_endpoint(const std::string& text) {
   return tcp::endpoint(addr, static_cast<unsigned short>(std::stoi(port)));
 }
 
-// Enforces the client connections' deadlines, ten times a second.
+// Enforces the connections' deadlines, ten times a second.
 asio::awaitable<void> sweep(asio::io_context& io, WorkerContext& ctx) {
   asio::steady_timer tick(io);
   for (;;) {
     tick.expires_after(std::chrono::milliseconds(100));
     auto [ec] = co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
-    ctx.clients().sweep(WorkerContext::now_ms());
+    const int64_t now = WorkerContext::now_ms();
+    ctx.clients().sweep(now);
+    ctx.upstreams().sweep(now);
   }
 }
 

@@ -14,10 +14,9 @@
 #include <set>
 #include <string>
 
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include "balancing/balancer.h"
-#include "http/client_stream.h"
+#include "http/swept_stream.h"
 #include "ir/ir.h"
 
 namespace pg::runtime {
@@ -39,7 +38,7 @@ class WorkerContext {
   // Idle upstream connections kept for reuse (the pool's `keepalive`): per worker and
   // server, most recently used last.
   struct IdleUpstream {
-    std::unique_ptr<boost::beast::tcp_stream> stream;
+    std::unique_ptr<SweptStream> stream;
     int64_t since_ms = 0;
     int requests = 0;  // served on this connection so far
   };
@@ -47,8 +46,10 @@ class WorkerContext {
     return idle_upstreams_[{&pool, server}];
   }
 
-  // The client connections open on this worker; their deadlines are swept here.
-  ClientList& clients() { return clients_; }
+  // The client connections open on this worker, and its upstream connections (in use
+  // or kept idle); the server sweeps their deadlines.
+  SweptList& clients() { return clients_; }
+  SweptList& upstreams() { return upstreams_; }
   int active() const { return clients_.size(); }
   int connection_limit() const { return connection_limit_; }
   void set_connection_limit(int n) { connection_limit_ = n > 0 ? n : 1; }
@@ -75,7 +76,8 @@ class WorkerContext {
   const std::atomic<bool>& stopping_;
   std::mt19937 rng_;
   std::map<const ir::Pool*, std::unique_ptr<Balancer>> balancers_;
-  ClientList clients_;
+  SweptList clients_;
+  SweptList upstreams_;
   std::map<std::pair<const ir::Pool*, size_t>, std::deque<IdleUpstream>> idle_upstreams_;
   int connection_limit_ = 512;
 };

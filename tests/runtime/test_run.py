@@ -532,3 +532,27 @@ backend b
         s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")  # body cut short
         assert s.recv(4096).startswith(b"HTTP/1.1 408")
     assert b.requests == []
+
+
+def test_upstream_read_timeout_is_504_and_retried_as_configured(proxy, backends):
+    def hang(handler):
+        time.sleep(3)
+        return False
+
+    slow, fast = backends("slow", hang), backends("fast")
+    p = proxy(f"""events {{}}
+http {{
+  upstream only_slow {{ server 127.0.0.1:{slow.port}; }}
+  upstream both {{ server 127.0.0.1:{slow.port}; server 127.0.0.1:{fast.port}; }}
+  server {{ listen 8080;
+    location /one/ {{ proxy_pass http://only_slow; proxy_read_timeout 500ms; }}
+    location /two/ {{ proxy_pass http://both; proxy_read_timeout 500ms; proxy_next_upstream timeout; }}
+  }}
+}}""")
+    started = time.time()
+    assert request(p.port(), path="/one/x")[0] == 504
+    assert 0.4 < time.time() - started < 2.0  # the deadline, not the backend's 3 s
+    # Round robin starts with the slow server: its timeout sends the request on.
+    status, _, body = request(p.port(), path="/two/x")
+    assert status == 200 and json.loads(body)["backend"] == "fast"
+    assert [r["path"] for r in slow.requests] == ["/one/x", "/two/x"]

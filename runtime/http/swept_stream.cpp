@@ -1,4 +1,4 @@
-#include "http/client_stream.h"
+#include "http/swept_stream.h"
 
 #include <time.h>
 
@@ -14,28 +14,28 @@ int64_t steady_ms() {
 }
 }  // namespace
 
-ClientStream::ClientStream(ClientSocket socket, ClientList& list)
+SweptStream::SweptStream(SweptSocket socket, SweptList& list)
     : socket_(std::move(socket)), list_(list) {
   boost::system::error_code ignored;
   socket_.non_blocking(true, ignored);  // reads and writes are tried at once first (http/fast_io.h)
   list_.add(*this);
 }
 
-ClientStream::~ClientStream() { list_.remove(*this); }
+SweptStream::~SweptStream() { list_.remove(*this); }
 
-void ClientStream::expires_after(std::chrono::milliseconds d) {
+void SweptStream::expires_after(std::chrono::milliseconds d) {
   at_ms_ = steady_ms() + d.count();
   expired_ = false;
 }
 
-void ClientList::add(ClientStream& c) {
+void SweptList::add(SweptStream& c) {
   c.next_ = head_;
   if (head_) head_->prev_ = &c;
   head_ = &c;
   ++size_;
 }
 
-void ClientList::remove(ClientStream& c) {
+void SweptList::remove(SweptStream& c) {
   if (c.prev_) c.prev_->next_ = c.next_;
   else head_ = c.next_;
   if (c.next_) c.next_->prev_ = c.prev_;
@@ -43,8 +43,8 @@ void ClientList::remove(ClientStream& c) {
   --size_;
 }
 
-void ClientList::sweep(int64_t now_ms) {
-  for (ClientStream* c = head_; c; c = c->next_) {
+void SweptList::sweep(int64_t now_ms) {
+  for (SweptStream* c = head_; c; c = c->next_) {
     if (c->at_ms_ == 0 || now_ms < c->at_ms_) continue;
     c->at_ms_ = 0;
     c->expired_ = true;
@@ -53,8 +53,8 @@ void ClientList::sweep(int64_t now_ms) {
   }
 }
 
-void ClientList::close_idle() {
-  for (ClientStream* c = head_; c; c = c->next_) {
+void SweptList::close_idle() {
+  for (SweptStream* c = head_; c; c = c->next_) {
     if (!c->idle_) continue;
     boost::system::error_code ignored;
     c->socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);

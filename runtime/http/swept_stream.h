@@ -1,7 +1,8 @@
-// The client side of a connection: its socket and one deadline that the worker's
-// periodic sweep enforces (ClientList::sweep), instead of a timer armed for every
-// read and write. An idle keepalive connection costs this object and its socket.
-// Reads and writes as an Asio stream, so Beast's HTTP operations take it.
+// A connection's socket with one deadline that the worker's periodic sweep enforces
+// (SweptList::sweep), instead of a timer armed for every read and write: the client
+// side of every connection and every upstream connection. An idle keepalive
+// connection costs this object and its socket. Reads and writes as an Asio stream,
+// so Beast's HTTP operations take it.
 #pragma once
 
 #include <chrono>
@@ -13,23 +14,23 @@
 
 namespace pg::runtime {
 
-// A client socket bound to its worker's io_context (40 bytes, where the type-erased
-// executor of tcp::socket takes 88): idle connections are many.
-using ClientSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+// A socket bound to its worker's io_context (40 bytes, where the type-erased executor
+// of tcp::socket takes 88): idle connections are many.
+using SweptSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
 
-class ClientList;
+class SweptList;
 
-class ClientStream {
+class SweptStream {
  public:
-  using executor_type = ClientSocket::executor_type;
+  using executor_type = SweptSocket::executor_type;
 
-  ClientStream(ClientSocket socket, ClientList& list);
-  ~ClientStream();
-  ClientStream(const ClientStream&) = delete;
-  ClientStream& operator=(const ClientStream&) = delete;
+  SweptStream(SweptSocket socket, SweptList& list);
+  ~SweptStream();
+  SweptStream(const SweptStream&) = delete;
+  SweptStream& operator=(const SweptStream&) = delete;
 
   executor_type get_executor() { return socket_.get_executor(); }
-  ClientSocket& socket() { return socket_; }
+  SweptSocket& socket() { return socket_; }
 
   template <class Buffers, class Token>
   auto async_read_some(const Buffers& b, Token&& token) {
@@ -50,19 +51,19 @@ class ClientStream {
   void set_idle(bool idle) { idle_ = idle; }
 
  private:
-  friend class ClientList;
-  ClientSocket socket_;
-  ClientList& list_;
+  friend class SweptList;
+  SweptSocket socket_;
+  SweptList& list_;
   int64_t at_ms_ = 0;  // 0: no deadline
   bool expired_ = false;
   bool idle_ = false;
-  ClientStream* prev_ = nullptr;
-  ClientStream* next_ = nullptr;
+  SweptStream* prev_ = nullptr;
+  SweptStream* next_ = nullptr;
 };
 
-// A worker's client connections, linked through themselves (no allocation per
+// A worker's connections of one side, linked through themselves (no allocation per
 // connection or request).
-class ClientList {
+class SweptList {
  public:
   // Cancels the operations of every connection whose deadline has passed.
   void sweep(int64_t now_ms);
@@ -71,10 +72,10 @@ class ClientList {
   int size() const { return size_; }
 
  private:
-  friend class ClientStream;
-  void add(ClientStream& c);
-  void remove(ClientStream& c);
-  ClientStream* head_ = nullptr;
+  friend class SweptStream;
+  void add(SweptStream& c);
+  void remove(SweptStream& c);
+  SweptStream* head_ = nullptr;
   int size_ = 0;
 };
 
