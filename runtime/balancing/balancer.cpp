@@ -38,8 +38,12 @@ std::string ketama_base(const ir::UpstreamServer& s) {
 
 }  // namespace
 
-Balancer::Balancer(const ir::Pool& pool, Clock clock, Random random)
-    : pool_(pool), balancing_(pool.balancing), peers_(pool), clock_(std::move(clock)), random_(std::move(random)) {
+Balancer::Balancer(const ir::Pool& pool, Clock clock, Random random, const std::atomic<bool>* health)
+    : pool_(pool),
+      balancing_(pool.balancing),
+      peers_(pool, health),
+      clock_(std::move(clock)),
+      random_(std::move(random)) {
   if (balancing_.policy == ir::Balance::hash && balancing_.consistent) {
     auto& primary = peers_.primary();
     for (size_t i = 0; i < primary.size(); ++i) {

@@ -32,7 +32,8 @@ class Balancer {
   using Clock = std::function<int64_t()>;      // milliseconds
   using Random = std::function<uint32_t()>;    // uniform 32-bit
 
-  Balancer(const ir::Pool& pool, Clock clock, Random random);
+  // `health`: the pool's active health check flags (HealthChecks::states), or null.
+  Balancer(const ir::Pool& pool, Clock clock, Random random, const std::atomic<bool>* health = nullptr);
 
   // A new request's attempt state.
   Attempt start() const;

@@ -2,7 +2,7 @@
 
 namespace pg::runtime {
 
-Peers::Peers(const ir::Pool& pool) {
+Peers::Peers(const ir::Pool& pool, const std::atomic<bool>* health) {
   for (size_t i = 0; i < pool.servers.size(); ++i) {
     const auto& s = pool.servers[i];
     Peer p;
@@ -12,6 +12,7 @@ Peers::Peers(const ir::Pool& pool) {
     p.max_conns = s.max_conns;
     p.max_fails = s.max_fails;
     p.fail_timeout_ms = s.fail_timeout_ms;
+    if (health) p.healthy = &health[i];
     (s.backup ? backup_ : primary_).push_back(p);
   }
 }
@@ -24,6 +25,7 @@ int Peers::total_weight(bool backup) const {
 
 bool Peers::available(const Peer& p, int64_t now_ms) {
   if (p.down) return false;
+  if (p.healthy && !p.healthy->load(std::memory_order_relaxed)) return false;
   if (p.max_conns && p.conns >= p.max_conns) return false;
   // After max_fails failures within fail_timeout the peer rests for fail_timeout.
   if (p.max_fails && p.fails >= p.max_fails && now_ms - p.checked_ms <= p.fail_timeout_ms) return false;

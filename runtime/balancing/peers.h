@@ -4,6 +4,7 @@
 // no locks. Time is injected (milliseconds), so behaviour is testable.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct Peer {
   int max_conns = 0;           // 0: unlimited
   int max_fails = 1;           // 0: never taken out
   int64_t fail_timeout_ms = 10000;
+  const std::atomic<bool>* healthy = nullptr;  // the active health check's verdict; null: not checked
 };
 
 // One request's attempts: which peers it already tried, how often it re-picked.
@@ -38,7 +40,8 @@ struct Attempt {
 // Primary and backup peers of a pool, in the pool's order.
 class Peers {
  public:
-  explicit Peers(const ir::Pool& pool);
+  // `health`: one flag per server of the pool (HealthChecks::states), or null.
+  explicit Peers(const ir::Pool& pool, const std::atomic<bool>* health = nullptr);
 
   std::vector<Peer>& primary() { return primary_; }
   std::vector<Peer>& backup() { return backup_; }
@@ -46,7 +49,8 @@ class Peers {
   const std::vector<Peer>& backup() const { return backup_; }
   int total_weight(bool backup) const;
 
-  // Usable now: not down, not at max_conns, not inside a failure window.
+  // Usable now: not down, not failing its active check, not at max_conns, not inside
+  // a failure window.
   static bool available(const Peer& p, int64_t now_ms);
 
   // `p` was picked for an attempt: counts the connection and, once a failure window

@@ -92,6 +92,7 @@ asio::awaitable<void> accept_loop(asio::io_context& io, tcp::acceptor& acceptor,
 
 Server::Server(std::shared_ptr<const Snapshot> snapshot, RunOptions options)
     : snapshot_(std::move(snapshot)), options_(std::move(options)) {
+  health_ = std::make_unique<HealthChecks>(snapshot_->config());
   int n = options_.threads;
   if (n <= 0 && snapshot_->config().globals.worker_threads) n = *snapshot_->config().globals.worker_threads;
   if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -99,6 +100,7 @@ Server::Server(std::shared_ptr<const Snapshot> snapshot, RunOptions options)
     auto w = std::make_unique<Worker>();
     w->context = std::make_unique<WorkerContext>(i, stopping_);
     w->context->set_connection_limit(snapshot_->config().globals.worker_connections);
+    w->context->set_health(health_.get());
     workers_.push_back(std::move(w));
   }
 }
@@ -144,6 +146,7 @@ std::vector<BoundListener> Server::bind() {
 }
 
 void Server::start() {
+  health_->start();
   for (auto& w : workers_) {
     for (size_t i = 0; i < w->acceptors.size(); ++i)
       asio::co_spawn(w->io, accept_loop(w->io, *w->acceptors[i], w->listener_of[i], snapshot_, *w->context), asio::detached);
@@ -186,6 +189,7 @@ asio::awaitable<void> drain(asio::io_context& io, WorkerContext& ctx, int64_t ti
 
 void Server::stop() {
   if (stopping_.exchange(true)) return;
+  health_->stop();
   for (auto& w : workers_) {
     asio::post(w->io, [&w = *w, timeout = options_.shutdown_timeout_ms] {
       boost::system::error_code ignored;

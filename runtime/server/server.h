@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "health/health_checks.h"
 #include "server/snapshot.h"
 
 namespace pg::runtime {
@@ -47,6 +48,7 @@ class Server {
   RunOptions options_;
   std::atomic<bool> stopping_{false};
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<HealthChecks> health_;
 };
 
 }  // namespace pg::runtime

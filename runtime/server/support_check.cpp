@@ -16,9 +16,6 @@ void check_support(const ir::Config& c, Diagnostics& diags) {
   for (const auto& p : c.pools) {
     if (p.balancing.policy == ir::Balance::cookie)
       diags.error(p.loc, fmt::format("pool {}: cookie balancing is not supported by the runtime yet", p.name));
-    if (p.health_check)
-      diags.warning(p.loc, fmt::format("pool {}: active health checks are not run by the runtime yet; "
-                                       "passive failure accounting still applies", p.name));
     for (const auto& s : p.servers)
       if (s.address.rfind("unix:", 0) == 0)
         diags.error(s.loc, fmt::format("server {}: unix sockets are not supported by the runtime yet", s.address));

@@ -16,6 +16,7 @@
 
 
 #include "balancing/balancer.h"
+#include "health/health_checks.h"
 #include "http/swept_stream.h"
 #include "ir/ir.h"
 
@@ -29,9 +30,13 @@ class WorkerContext {
     auto& b = balancers_[&pool];
     if (!b)
       b = std::make_unique<Balancer>(
-          pool, [] { return now_ms(); }, [this] { return static_cast<uint32_t>(rng_()); });
+          pool, [] { return now_ms(); }, [this] { return static_cast<uint32_t>(rng_()); },
+          health_ ? health_->states(pool) : nullptr);
     return *b;
   }
+
+  // The active health checks the balancers consult (set before the worker starts).
+  void set_health(const HealthChecks* health) { health_ = health; }
 
   bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
 
@@ -80,6 +85,7 @@ class WorkerContext {
   SweptList upstreams_;
   std::map<std::pair<const ir::Pool*, size_t>, std::deque<IdleUpstream>> idle_upstreams_;
   int connection_limit_ = 512;
+  const HealthChecks* health_ = nullptr;
 };
 
 }  // namespace pg::runtime

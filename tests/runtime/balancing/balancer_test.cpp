@@ -2,6 +2,8 @@
 // properties each policy promises.
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <map>
 #include <random>
 #include <set>
@@ -77,6 +79,32 @@ TEST(Backup, OnlyWhenEveryPrimaryIsUnavailable) {
   EXPECT_EQ(back.find('c'), std::string::npos) << back;
   EXPECT_NE(back.find('a'), std::string::npos) << back;
   EXPECT_NE(back.find('b'), std::string::npos) << back;
+}
+
+TEST(ActiveHealth, FailingServersAreSkippedAndBackupsTakeOver) {
+  auto p = pool({{1, false}, {1, false}, {1, true}});
+  std::atomic<bool> health[3];
+  for (auto& h : health) h.store(true);
+  Balancer b(p, [] { return int64_t{0}; }, [] { return 0u; }, health);
+  auto seq = [&](int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) {
+      Attempt a = b.start();
+      auto pick = b.pick({}, a);
+      out += pick ? static_cast<char>('a' + pick->server) : '-';
+      if (pick) b.finish(*pick, false);
+    }
+    return out;
+  };
+  EXPECT_EQ(seq(4), "abab");
+  health[0].store(false);  // the check took a out
+  EXPECT_EQ(seq(3), "bbb");
+  health[1].store(false);  // every primary failing: the backup
+  EXPECT_EQ(seq(2), "cc");
+  health[2].store(false);  // nothing healthy: no server
+  EXPECT_EQ(seq(1), "-");
+  health[0].store(true);   // back after `rise` good checks
+  EXPECT_EQ(seq(2), "aa");
 }
 
 TEST(PassiveHealth, MaxFailsWithinTheWindow) {
