@@ -102,19 +102,18 @@ chmod +x "$TMP/nginx-t.sh"
 bench_accepts "nginx -t" "$TMP/nginx-t.sh"
 
 # master_process off: nginx is one process, as HAProxy -db and proxyglot are, and runs
-# as the current user. proxyglot logs a line per request to stderr whatever access_log
-# says (its access log for now): /dev/null is the closest to `access_log off`.
+# as the current user.
 NGINX_FLAGS=(-g 'daemon off; master_process off;')
 PG_BUILT=$(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC')   # now: a rebuild during the run changes it
 nginx -p "$TMP/backend" -c "$TMP/backend/nginx.conf" "${NGINX_FLAGS[@]}" 2>"$TMP/backend/stderr" &
 PIDS+=($!); PID_BACKEND=$!
 nginx -p "$TMP/nginx" -c "$CONF" "${NGINX_FLAGS[@]}" 2>"$TMP/nginx/stderr" & PIDS+=($!); PID_NGINX=$!
 haproxy -f "$TMP/haproxy/haproxy.cfg" -db 2>"$TMP/haproxy/stderr" & PIDS+=($!); PID_HAPROXY=$!
-"$BIN" run "$CONF" --threads 1 --bind "127.0.0.1:$P_NGINX=127.0.0.1:$P_PG" >"$TMP/pg.out" 2>/dev/null &
+mkdir -p "$TMP/proxyglot"
+"$BIN" run "$CONF" --threads 1 --bind "127.0.0.1:$P_NGINX=127.0.0.1:$P_PG" >"$TMP/pg.out" 2>"$TMP/proxyglot/stderr" &
 PIDS+=($!); PID_PG=$!
 /usr/bin/python3 "$HELPER" wait "backend=$P_BACKEND" "nginx=$P_NGINX" "haproxy=$P_HAPROXY" "proxyglot=$P_PG" || {
     tail -n 5 "$TMP"/*/stderr "$TMP"/*/error.log >&2 2>/dev/null
-    echo "(proxyglot's stderr went to /dev/null: run it by hand to see why it did not start)" >&2
     exit 1
 }
 cat "$TMP/pg.out"
@@ -146,7 +145,7 @@ alive (nginx and proxyglot: \`keepalive 64\` in the upstream, no fewer than wrk'
 connections, \`proxy_http_version 1.1\`,
 \`proxy_set_header Connection ""\`; HAProxy: \`http-reuse always\`) and to the client
 (wrk). Access logs are off for all three (\`access_log off\`; HAProxy has no \`log\`
-line); proxyglot still writes a line per request to stderr, which goes to /dev/null.
+line).
 Connection limits: \`worker_connections\` and \`maxconn\` $LIMIT (open file limit $NOFILE;
 HAProxy with \`no strict-limits\`, as it asks for two descriptors per connection).
 Binary: $("$BIN" --version), \`$BIN\` built $PG_BUILT.
