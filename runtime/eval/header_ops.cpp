@@ -13,13 +13,73 @@ namespace {
 
 using ir::iequals;
 
-
 bool success_or_redirect(int status) {
   switch (status) {
     case 200: case 201: case 204: case 206: case 301: case 302: case 303: case 304: case 307: case 308:
       return true;
     default:
       return false;
+  }
+}
+
+// The field operations, for both header representations.
+bool has_field(const HeaderList& h, const std::string& name) {
+  return std::any_of(h.begin(), h.end(), [&](const auto& f) { return iequals(f.first, name); });
+}
+void add_field(HeaderList& h, const std::string& name, std::string value) { h.emplace_back(name, std::move(value)); }
+void replace_values(HeaderList& h, const std::string& name, const ir::Regex& re, const std::string& replacement) {
+  for (auto& [k, v] : h)
+    if (iequals(k, name)) v = re.replace_all(v, replacement);
+}
+
+bool has_field(const boost::beast::http::fields& h, const std::string& name) { return h.count(name) > 0; }
+void remove_field(boost::beast::http::fields& h, const std::string& name) { h.erase(name); }
+void add_field(boost::beast::http::fields& h, const std::string& name, const std::string& value) {
+  h.insert(name, value);
+}
+void replace_values(boost::beast::http::fields& h, const std::string& name, const ir::Regex& re,
+                    const std::string& replacement) {
+  std::vector<std::string> values;
+  for (auto [it, end] = h.equal_range(name); it != end; ++it) values.push_back(re.replace_all(std::string(it->value()), replacement));
+  h.erase(name);
+  for (const auto& v : values) h.insert(name, v);
+}
+void remove_field(HeaderList& h, const std::string& name) { remove_header(h, name); }
+
+// One implementation for both: the operations in order, those `applies` accepts.
+template <class Headers, class Applies>
+void apply(const std::vector<ir::HeaderOp>& ops, Headers& headers, const Evaluator& eval, ir::RequestView& request,
+           Applies applies) {
+  for (const auto& op : ops) {
+    if (!applies(op)) continue;
+    // HAProxy's "option forwardfor except NET": not for those clients.
+    if (std::any_of(op.except_clients.begin(), op.except_clients.end(),
+                    [&](const std::string& cidr) { return ir::cidr_contains(cidr, request.client_address); }))
+      continue;
+    switch (op.op) {
+      case ir::HeaderOpKind::remove:
+        remove_field(headers, op.name);
+        break;
+      case ir::HeaderOpKind::set: {
+        std::string value = eval.eval(op.value, request);
+        remove_field(headers, op.name);
+        if (!value.empty()) add_field(headers, op.name, std::move(value));
+        break;
+      }
+      case ir::HeaderOpKind::replace: {  // Caddy's header_up NAME SEARCH REPLACE
+        ir::Regex re(op.search, false);
+        replace_values(headers, op.name, re, eval.eval(op.value, request));
+        break;
+      }
+      case ir::HeaderOpKind::add_if_absent:  // HAProxy's "option forwardfor if-none"
+        if (has_field(headers, op.name)) break;
+        [[fallthrough]];
+      case ir::HeaderOpKind::add: {
+        std::string value = eval.eval(op.value, request);
+        if (!value.empty()) add_field(headers, op.name, std::move(value));
+        break;
+      }
+    }
   }
 }
 
@@ -32,47 +92,22 @@ void remove_header(HeaderList& headers, const std::string& name) {
 
 void apply_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers, const Evaluator& eval,
                       ir::RequestView& request) {
-  for (const auto& op : ops) {
-    // HAProxy's "option forwardfor except NET": not for those clients.
-    if (std::any_of(op.except_clients.begin(), op.except_clients.end(),
-                    [&](const std::string& cidr) { return ir::cidr_contains(cidr, request.client_address); }))
-      continue;
-    switch (op.op) {
-      case ir::HeaderOpKind::remove:
-        remove_header(headers, op.name);
-        break;
-      case ir::HeaderOpKind::set: {
-        std::string value = eval.eval(op.value, request);
-        remove_header(headers, op.name);
-        if (!value.empty()) headers.emplace_back(op.name, std::move(value));
-        break;
-      }
-      case ir::HeaderOpKind::replace: {  // Caddy's header_up NAME SEARCH REPLACE
-        ir::Regex re(op.search, false);
-        std::string replacement = eval.eval(op.value, request);
-        for (auto& [k, v] : headers)
-          if (iequals(k, op.name)) v = re.replace_all(v, replacement);
-        break;
-      }
-      case ir::HeaderOpKind::add_if_absent:  // HAProxy's "option forwardfor if-none"
-        if (std::any_of(headers.begin(), headers.end(), [&](const auto& h) { return iequals(h.first, op.name); }))
-          break;
-        [[fallthrough]];
-      case ir::HeaderOpKind::add: {
-        std::string value = eval.eval(op.value, request);
-        if (!value.empty()) headers.emplace_back(op.name, std::move(value));
-        break;
-      }
-    }
-  }
+  apply(ops, headers, eval, request, [](const ir::HeaderOp&) { return true; });
+}
+
+void apply_header_ops(const std::vector<ir::HeaderOp>& ops, boost::beast::http::fields& headers, const Evaluator& eval,
+                      ir::RequestView& request) {
+  apply(ops, headers, eval, request, [](const ir::HeaderOp&) { return true; });
 }
 
 void apply_response_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers, int status,
                                const Evaluator& eval, ir::RequestView& request) {
-  std::vector<ir::HeaderOp> applicable;
-  for (const auto& op : ops)
-    if (op.always || success_or_redirect(status)) applicable.push_back(op);
-  apply_header_ops(applicable, headers, eval, request);
+  apply(ops, headers, eval, request, [&](const ir::HeaderOp& op) { return op.always || success_or_redirect(status); });
+}
+
+void apply_response_header_ops(const std::vector<ir::HeaderOp>& ops, boost::beast::http::fields& headers, int status,
+                               const Evaluator& eval, ir::RequestView& request) {
+  apply(ops, headers, eval, request, [&](const ir::HeaderOp& op) { return op.always || success_or_redirect(status); });
 }
 
 }  // namespace pg::runtime

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/beast/http/fields.hpp>
+
 #include "eval/evaluator.h"
 #include "ir/ir.h"
 
@@ -20,10 +22,15 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 // only when the field is not there. An operation is skipped for `except_clients`.
 void apply_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers, const Evaluator& eval,
                       ir::RequestView& request);
+// The same on a Beast header (the proxied request and response: no copy to a list).
+void apply_header_ops(const std::vector<ir::HeaderOp>& ops, boost::beast::http::fields& headers, const Evaluator& eval,
+                      ir::RequestView& request);
 
 // Response headers: operations with `always` false apply only to success and redirect
 // statuses (200 201 204 206 301 302 303 304 307 308), as nginx's add_header.
 void apply_response_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers, int status,
+                               const Evaluator& eval, ir::RequestView& request);
+void apply_response_header_ops(const std::vector<ir::HeaderOp>& ops, boost::beast::http::fields& headers, int status,
                                const Evaluator& eval, ir::RequestView& request);
 
 void remove_header(HeaderList& headers, const std::string& name);

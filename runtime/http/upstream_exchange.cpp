@@ -41,31 +41,24 @@ void deadline(Stream& s, int64_t ms) {
 }
 
 
-// Hop-by-hop fields (RFC 9110 7.6.1): never forwarded, in either direction.
-HeaderList end_to_end(const std::vector<std::pair<std::string, std::string>>& in) {
-  std::vector<std::string> named;  // listed in Connection
-  for (const auto& [k, v] : in) {
-    if (!iequals(k, "connection")) continue;
+// Hop-by-hop fields (RFC 9110 7.6.1) are never forwarded, in either direction:
+// Connection and the fields it names, and the other hop-by-hop fields, erased.
+void strip_hop_by_hop(http::fields& f) {
+  if (auto c = f.find(http::field::connection); c != f.end()) {
+    std::string_view v(c->value().data(), c->value().size());
     size_t i = 0;
     while (i < v.size()) {
-      size_t comma = v.find(',', i);
-      if (comma == std::string::npos) comma = v.size();
-      std::string token = v.substr(i, comma - i);
-      token.erase(0, token.find_first_not_of(" \t"));
-      token.erase(token.find_last_not_of(" \t") + 1);
-      if (!token.empty()) named.push_back(token);
+      size_t comma = std::min(v.find(',', i), v.size());
+      std::string_view token = v.substr(i, comma - i);
+      while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+      while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+      if (!token.empty()) f.erase(std::string(token));
       i = comma + 1;
     }
   }
-  static const char* hop[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
-                              "upgrade"};
-  HeaderList out;
-  for (const auto& [k, v] : in) {
-    bool drop = std::any_of(std::begin(hop), std::end(hop), [&](const char* h) { return iequals(k, h); }) ||
-                std::any_of(named.begin(), named.end(), [&](const std::string& n) { return iequals(k, n); });
-    if (!drop) out.emplace_back(k, v);
-  }
-  return out;
+  for (auto field : {http::field::connection, http::field::keep_alive, http::field::proxy_connection, http::field::te,
+                     http::field::trailer, http::field::transfer_encoding, http::field::upgrade})
+    f.erase(field);
 }
 
 // The URI the upstream gets (nginx's rules for proxy_pass with and without a URI).
@@ -175,7 +168,6 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
   up.method_string(req.method_string());
   up.target(upstream_target(a, view, snap.evaluator(), rewritten));
   up.version(a.protocol == ir::UpstreamProtocol::http1_0 ? 10 : 11);
-  const HeaderList passed_on = end_to_end(view.headers);
   up.body() = std::move(body);
   const bool has_body =
       !up.body().empty() || req.count(http::field::content_length) || req.count(http::field::transfer_encoding);
@@ -219,9 +211,9 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     // The header rules may name the picked server (Caddy's {upstream_hostport}).
     view.upstream_addr = out.upstream;
     up.clear();
-    HeaderList headers = passed_on;
-    apply_header_ops(route.request_headers, headers, snap.evaluator(), view);
-    for (const auto& [k, v] : headers) up.insert(k, v);
+    for (const auto& f : req) up.insert(f.name(), f.name_string(), f.value());
+    strip_hop_by_hop(up.base());
+    apply_header_ops(route.request_headers, up.base(), snap.evaluator(), view);
     if (has_body) up.prepare_payload();
     // A kept connection if the pool keeps them (the freshest one still inside its idle
     // timeout), else a new one.
@@ -335,20 +327,23 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     // The client's response: the upstream's status and end-to-end fields, our own
     // Server, the route's response header operations, and a framing we can keep.
     // An error_page target answers with the original error's status unless it says otherwise.
-    http::response<http::buffer_body> res{status_override ? static_cast<http::status>(*status_override) : upres.result(),
-                                          req.version()};
-    std::vector<std::pair<std::string, std::string>> fields;
-    for (const auto& f : upres) fields.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    HeaderList passed = end_to_end(fields);
-    remove_header(passed, "server");
-    remove_header(passed, "date");
-    apply_response_header_ops(route.response_headers, passed, static_cast<int>(upres.result_int()),
-                              snap.evaluator(), view);
+    // The upstream's header is moved, not copied (the parser reads the body on into
+    // its own state); what the rest of the exchange needs of it is read first.
+    const int upstream_status = static_cast<int>(upres.result_int());
+    const bool upstream_keep = upres.keep_alive();
+    const bool upstream_length = upres.has_content_length();
+    http::response<http::buffer_body> res;
+    res.base() = std::move(upres.base());
+    res.version(req.version());
+    if (status_override) res.result(*status_override);
+    strip_hop_by_hop(res.base());
+    res.erase(http::field::server);
+    res.erase(http::field::date);
+    apply_response_header_ops(route.response_headers, res.base(), upstream_status, snap.evaluator(), view);
     res.set(http::field::server, "proxyglot");
     res.set(http::field::date, http_date());
-    for (const auto& [k, v] : passed) res.insert(k, v);
-    bool client_keep = keep_alive && (upres.has_content_length() || req.version() == 11 || p.is_done());
-    if (!upres.has_content_length() && !p.is_done() && req.method() != http::verb::head) {
+    bool client_keep = keep_alive && (upstream_length || req.version() == 11 || p.is_done());
+    if (!upstream_length && !p.is_done() && req.method() != http::verb::head) {
       if (req.version() == 11) res.chunked(true);
       else client_keep = false;  // HTTP/1.0: the end of the body is the end of the connection
     }
@@ -375,7 +370,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
         balancer.finish(*pick, true);
         if (outcome.bytes_sent == 0) co_return out;  // nothing sent yet: the client gets a 502
         out.responded = true;  // else nothing better to do than close
-        out.status = static_cast<int>(upres.result_int());
+        out.status = upstream_status;
         out.keep_alive = false;
         co_return out;
       }
@@ -403,7 +398,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     outcome.upstream_response_us = WorkerContext::now_us() - attempt_start;
     balancer.finish(*pick, unhealthy);
     // Kept for the next request when both sides allow it and the body was read whole.
-    if (pool->keepalive.max_idle > 0 && p.is_done() && upres.keep_alive() && up.keep_alive() &&
+    if (pool->keepalive.max_idle > 0 && p.is_done() && upstream_keep && up.keep_alive() &&
         served + 1 < pool->keepalive.max_requests) {
       if (static_cast<int>(idle.size()) >= pool->keepalive.max_idle) idle.pop_front();  // the oldest goes
       idle.push_back({std::move(conn), WorkerContext::now_ms(), served + 1});
