@@ -105,6 +105,7 @@ std::string Builder::pool_for(const ProxyPass& pp) {
 ir::ProxyAction Builder::proxy_action(const ProxyPass& pp, const LocationNode& node,
                                       const Settings& eff, std::vector<ir::HeaderOp>& headers) {
   ir::ProxyAction a;
+  a.set_headers_first = true;  // nginx writes its proxy_set_header fields before the client's
   a.scheme = pp.scheme;
   if (pp.dynamic) {
     a.dynamic_target = l_.tmpl(pp.target, pp.loc);

@@ -61,6 +61,26 @@ void strip_hop_by_hop(http::fields& f) {
     f.erase(field);
 }
 
+// Moves the fields no `set` operation wrote after those it did (ProxyAction::
+// set_headers_first): the set fields were appended in the operations' order.
+void client_fields_last(http::fields& f, const std::vector<ir::HeaderOp>& ops) {
+  auto is_set = [&](std::string_view name) {
+    return std::any_of(ops.begin(), ops.end(), [&](const ir::HeaderOp& op) {
+      return op.op == ir::HeaderOpKind::set && iequals(op.name, name);
+    });
+  };
+  std::vector<std::pair<std::string, std::string>> client;
+  for (auto it = f.begin(); it != f.end();) {
+    if (is_set(it->name_string())) {
+      ++it;
+      continue;
+    }
+    client.emplace_back(std::string(it->name_string()), std::string(it->value()));
+    it = f.erase(it);
+  }
+  for (const auto& [k, v] : client) f.insert(k, v);
+}
+
 // The URI the upstream gets (nginx's rules for proxy_pass with and without a URI).
 std::string upstream_target(const ir::ProxyAction& a, ir::RequestView& v, const Evaluator& eval, bool rewritten) {
   auto with_query = [&](std::string path) { return v.query.empty() ? path : path + "?" + v.query; };
@@ -214,6 +234,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     for (const auto& f : req) up.insert(f.name(), f.name_string(), f.value());
     strip_hop_by_hop(up.base());
     apply_header_ops(route.request_headers, up.base(), snap.evaluator(), view);
+    if (a.set_headers_first) client_fields_last(up.base(), route.request_headers);
     if (has_body) up.prepare_payload();
     // A kept connection if the pool keeps them (the freshest one still inside its idle
     // timeout), else a new one.

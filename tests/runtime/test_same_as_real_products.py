@@ -1,0 +1,114 @@
+"""proxyglot run against the real products on the very same configuration: the same
+requests through each, and what the client and the backend saw compared. Differences
+that are real and documented are named; any other one fails with both sides shown."""
+import re
+
+import pytest
+
+from client import raw
+from conftest import free_port
+from real_products import RealProduct
+
+# Fields that differ by nature: the proxy's own name and the time.
+VARYING = {"date", "server"}
+# Generated pages name the product that wrote them.
+SIGNATURE = re.compile(rb"<hr><center>(nginx/[0-9.]+|proxyglot)</center>")
+
+
+def run_both(product, config, backends, names, tmp_name):
+    """Starts the real product and proxyglot on `config` (@PORT@ and @B1@... filled in)."""
+    started = []
+    try:
+        for who in (product, f"proxyglot:{tmp_name}"):
+            port = free_port()
+            text = config.replace("@PORT@", str(port))
+            for name, b in zip(names, backends):
+                text = text.replace(f"@{name}@", str(b.port))
+            started.append(RealProduct(who, text, port))
+        return started
+    except Exception:
+        for s in started:
+            s.stop()
+        raise
+
+
+def exchange(port, request_bytes, backend):
+    """The response (status line and selected fields) and what the backend saw."""
+    before = len(backend.requests)
+    response = raw(port, request_bytes.replace(b"@PORT@", str(port).encode()))
+    head = response.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    body = response.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in response else b""
+    fields = [tuple(x.split(": ", 1)) for x in head[1:] if ": " in x]
+    status = head[0].split(" ")[1] if head and head[0].startswith("HTTP/") else head[0]
+    seen = backend.requests[before:]
+    observed = {
+        "status": status,
+        "location": next((v.replace(str(port), "PORT") for k, v in fields if k.lower() == "location"), None),
+        "body": SIGNATURE.sub(b"<hr><center>PRODUCT</center>", body) if status != "200" or not seen else None,
+        "backend": [(r["method"], r["path"],
+                     [(k.lower(), v.replace(str(port), "PORT")) for k, v in r["headers"] if k.lower() not in VARYING])
+                    for r in seen],
+    }
+    return observed
+
+
+def compare(product, config, backends, names, requests, tmp_name, expected_differences=None):
+    """Every request must be observed the same way through both, except those named in
+    expected_differences (label: why), which must really differ."""
+    expected_differences = expected_differences or {}
+    real, ours = run_both(product, config, backends, names, tmp_name)
+    try:
+        failures = []
+        for label, req in requests:
+            a = exchange(real.port, req, backends[0])
+            b = exchange(ours.port, req, backends[0])
+            if label in expected_differences:
+                if a == b:
+                    failures.append(f"{label}: expected to differ ({expected_differences[label]}), but did not")
+            elif a != b:
+                failures.append(f"{label}: {req!r}\n  {product}:   {a}\n  proxyglot: {b}")
+        assert not failures, "\n".join(failures)
+    finally:
+        real.stop()
+        ours.stop()
+
+
+def get(path, host="example.com", extra=b""):
+    return b"GET " + path.encode() + b" HTTP/1.1\r\nHost: " + host.encode() + b"\r\n" + extra + b"Connection: close\r\n\r\n"
+
+
+def test_nginx_forwarding_rewriting_and_generated_answers(backends):
+    b = backends("a")
+    config = """events {}
+http {
+  upstream app { server 127.0.0.1:@B1@; }
+  server {
+    listen 127.0.0.1:@PORT@;
+    server_name example.com;
+    location / {
+      proxy_pass http://app;
+      proxy_set_header Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+    }
+    location /api/ { proxy_pass http://app/v1/; }
+    location = /hello { default_type text/plain; return 200 "hi $host\\n"; }
+    location /old { return 301 /new; }
+  }
+}
+"""
+    compare("nginx", config, [b], ["B1"], [
+        ("forwarded headers", get("/x?y=1", extra=b"X-Forwarded-For: 203.0.113.7\r\nUser-Agent: t\r\n")),
+        ("proxy_pass URI and default Host", get("/api/users?page=2", extra=b"Accept: */*\r\n")),
+        ("hop-by-hop removed", get("/x", extra=b"Keep-Alive: 5\r\nTE: trailers\r\nX-Named: 1\r\nConnection: X-Named\r\n")),
+        ("return with a variable", get("/hello")),
+        ("relative redirect made absolute", get("/old")),
+        ("slash redirect of a proxied prefix", get("/api")),
+        ("unknown host goes to the default server", get("/x", host="other.test")),
+        ("HTTP/1.0 without Host", b"GET /x HTTP/1.0\r\n\r\n"),
+        ("space before the colon", b"GET /x HTTP/1.1\r\nHost : example.com\r\n\r\n"),
+    ], "nginx.conf", expected_differences={
+        "hop-by-hop removed": "nginx passes fields that Connection names (X-Named); proxyglot drops them, as "
+                              "RFC 9110 7.6.1 says and docs/runtime.md states",
+    })
