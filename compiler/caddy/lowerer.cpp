@@ -10,6 +10,11 @@ namespace pg::caddy {
 
 Lowerer::Lowerer(Diagnostics& d, std::string f) : diags(d), file(std::move(f)) {
   config.source_dialect = "caddy";
+  // Caddy answers its own errors with the status and no body, and sends a redirect's
+  // Location as written.
+  config.responses.absolute_redirects = false;
+  config.responses.redirect_body = false;
+  config.responses.listed_pages_only = true;
   config.loc = SourceLoc{file, 1, 1};
   config.globals.daemon = false;  // `caddy run` stays in the foreground
 }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "haproxy/access_logs.h"
+#include "haproxy/builtin_responses.h"
 #include "haproxy/lowerer.h"
 
 namespace pg::haproxy {
@@ -606,6 +607,7 @@ ir::Config Builder::build() {
   for (const auto& p : proxies_)
     if (p.kind == kBackend || p.kind == kListen) backends_.emplace(p.name, &p);
   c_.source_dialect = "haproxy";
+  c_.responses = builtin_responses();
   c_.loc = SourceLoc{file_, 1, 1};
   c_.globals.worker_threads = global_.nbthread;  // null: HAProxy 2.6 starts one thread per CPU
   if (global_.maxconn > 0) c_.globals.worker_connections = global_.maxconn;

@@ -126,6 +126,12 @@ class Normalized {
       maps[m.name] = clean(json::value_from(m));
     }
     root_["maps"] = std::move(maps);
+    // The proxy's own answers; pages keyed by status.
+    json::object responses = clean(json::value_from(c.responses)).as_object();
+    json::object pages;
+    for (const auto& p : c.responses.pages) pages[std::to_string(p.status)] = p.body;
+    responses["pages"] = std::move(pages);
+    root_["responses"] = std::move(responses);
   }
 
   const json::object& root() const { return root_; }
@@ -252,7 +258,11 @@ class Normalized {
 // A value for a difference line; an element present on one side only is named by
 // what matches it (a route's matcher), not dumped whole.
 std::string show(const json::value& v) {
-  if (v.is_string()) return fmt::format("\"{}\"", std::string(v.as_string()));
+  if (v.is_string()) {  // one line: newlines escaped, long text cut
+    std::string text;
+    for (char ch : std::string(v.as_string())) text += ch == '\n' ? std::string("\\n") : std::string(1, ch);
+    return fmt::format("\"{}\"", text.size() > 160 ? text.substr(0, 157) + "..." : text);
+  }
   if (v.is_object()) {
     const auto& o = v.as_object();
     if (auto it = o.find("match"); it != o.end() && it->value().is_string())
@@ -363,6 +373,7 @@ struct Differ {
     if (path == "virtual_hosts") return fmt::format("virtual host {}:", std::string(key));
     if (path == "listeners") return fmt::format("listener {}:", std::string(key));
     if (path == "maps") return fmt::format("map ${}:", std::string(key));
+    if (path == "responses") return fmt::format("generated responses: {}", std::string(key));
     if (path.empty()) return "";
     return field(subject, key);
   }

@@ -491,6 +491,21 @@ struct Listener {
 };
 BOOST_DESCRIBE_STRUCT(Listener, (), (loc, address, port, tls, http2, default_virtual_host))
 
+// The proxy's own answers (errors it generates, redirects), as the product writes them.
+struct PageText {
+  int status = 0;
+  std::string body;
+};
+BOOST_DESCRIBE_STRUCT(PageText, (), (status, body))
+
+struct GeneratedResponses {
+  bool absolute_redirects = true;  // a relative Location becomes scheme://host[:port]/path (nginx)
+  bool redirect_body = true;       // redirects carry a small HTML page (nginx); else none
+  std::vector<PageText> pages;     // the product's page for a status (HAProxy's errorfiles)
+  bool listed_pages_only = false;  // a status without a page gets no body (Caddy); else the runtime's page
+};
+BOOST_DESCRIBE_STRUCT(GeneratedResponses, (), (absolute_redirects, redirect_body, pages, listed_pages_only))
+
 struct Config {
   int schema_version = kSchemaVersion;
   std::string source_dialect;  // nginx|caddy|haproxy
@@ -501,7 +516,8 @@ struct Config {
   std::vector<Pool> pools;
   std::vector<Map> maps;
   std::vector<LogFormat> log_formats;
+  GeneratedResponses responses;
 };
-BOOST_DESCRIBE_STRUCT(Config, (), (schema_version, source_dialect, loc, globals, listeners, virtual_hosts, pools, maps, log_formats))
+BOOST_DESCRIBE_STRUCT(Config, (), (schema_version, source_dialect, loc, globals, listeners, virtual_hosts, pools, maps, log_formats, responses))
 
 }  // namespace pg::ir

@@ -125,14 +125,23 @@ int64_t unix_now_us() {
       .count();
 }
 
-Reply status_reply(int status) {
+// The body of an answer the proxy generates: the product's page for the status, else
+// the runtime's own (or none, for products that send none).
+std::string page_for(const ir::GeneratedResponses& g, int status) {
+  for (const auto& p : g.pages)
+    if (p.status == status) return p.body;
+  return g.listed_pages_only ? std::string() : status_page(status);
+}
+
+Reply status_reply(const ir::GeneratedResponses& g, int status) {
   Reply r;
   r.status = status;
-  if (status >= 300 && status != 304 && status != 444) r.body = status_page(status);
+  if (status >= 300 && status != 304 && status != 444) r.body = page_for(g, status);
   return r;
 }
 
-// A relative Location becomes absolute, as nginx's absolute_redirect does.
+// A relative Location becomes absolute, as nginx's absolute_redirect does (when the
+// product does so: GeneratedResponses::absolute_redirects).
 std::string absolute(const std::string& location, const ir::RequestView& v) {
   if (location.empty() || location.front() != '/') return location;
   std::string host = !v.host.empty() ? v.host : v.server_name;
@@ -140,9 +149,11 @@ std::string absolute(const std::string& location, const ir::RequestView& v) {
   return fmt::format("{}://{}{}{}", v.scheme, host, default_port ? "" : ":" + v.server_port, location);
 }
 
-Reply redirect_reply(int status, const std::string& location, const ir::RequestView& v) {
-  Reply r = status_reply(status);
-  r.headers.emplace_back("Location", absolute(location, v));
+Reply redirect_reply(const ir::GeneratedResponses& g, int status, const std::string& location,
+                     const ir::RequestView& v) {
+  Reply r = status_reply(g, status);
+  if (!g.redirect_body) r.body.clear();
+  r.headers.emplace_back("Location", g.absolute_redirects ? absolute(location, v) : location);
   return r;
 }
 
@@ -218,6 +229,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
   const size_t block_limit = c.block_limit;
   const std::chrono::milliseconds in_request = c.in_request;
   std::chrono::milliseconds& wait = c.wait;
+  const ir::GeneratedResponses& gen = snap.config().responses;
   const int listener = c.listener;
   ir::RequestView view = request_view(c.info);
   const ir::Route* log_route = listener_route;
@@ -244,7 +256,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
     res.set(http::field::date, http_date());
     res.set(http::field::content_type, "text/html");
     res.set(http::field::connection, "close");
-    res.body() = status_page(status);
+    res.body() = page_for(gen, status);
     res.prepare_payload();
     client.expires_after(std::chrono::seconds(10));
     auto [ec, n] = co_await http::async_write(client, res, kAwait);
@@ -374,15 +386,15 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
   const ir::Route* route = nullptr;
   auto server_rw = plan.rewrites->run(view, snap.evaluator());
   if (server_rw.kind == RewriteResult::Kind::respond) {
-    reply = status_reply(server_rw.status);
+    reply = status_reply(gen, server_rw.status);
     if (server_rw.has_body) reply->body = server_rw.body, reply->content_type = vhost.fallback.default_type;
   } else if (server_rw.kind == RewriteResult::Kind::redirect) {
-    reply = redirect_reply(server_rw.status, server_rw.location, view);
+    reply = redirect_reply(gen, server_rw.status, server_rw.location, view);
   }
   for (int cycle = 0; !reply && cycle <= kMaxReselections; ++cycle) {
     if (cycle == kMaxReselections) {
       std::fprintf(stderr, "proxyglot: rewrite or internal redirection cycle for %s\n", view.path.c_str());
-      reply = status_reply(500);
+      reply = status_reply(gen, 500);
       break;
     }
     int idx = plan.routes->select(view);
@@ -391,16 +403,16 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
     log_route = route;
     const RewriteProgram& rw = idx >= 0 ? *plan.route_rewrites[static_cast<size_t>(idx)] : *plan.fallback_rewrites;
     if (!access_allowed(*route, view.client_address)) {
-      reply = status_reply(403);
+      reply = status_reply(gen, 403);
       break;
     }
     auto result = rw.run(view, snap.evaluator());
     if (result.kind == RewriteResult::Kind::reselect) continue;
     if (result.kind == RewriteResult::Kind::respond) {
-      reply = status_reply(result.status);
+      reply = status_reply(gen, result.status);
       if (result.has_body) reply->body = result.body, reply->content_type = route->default_type;
     } else if (result.kind == RewriteResult::Kind::redirect) {
-      reply = redirect_reply(result.status, result.location, view);
+      reply = redirect_reply(gen, result.status, result.location, view);
     }
     break;
   }
@@ -445,7 +457,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
   if (!reply && route) {
     switch (route->action.kind) {
       case ir::ActionKind::respond: {
-        reply = status_reply(route->action.respond->status);
+        reply = status_reply(gen, route->action.respond->status);
         if (route->action.respond->body) {
           reply->body = snap.evaluator().eval(*route->action.respond->body, view);
           reply->content_type = route->default_type;
@@ -453,11 +465,11 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
         break;
       }
       case ir::ActionKind::redirect:
-        reply = redirect_reply(route->action.redirect->status,
+        reply = redirect_reply(gen, route->action.redirect->status,
                                snap.evaluator().eval(route->action.redirect->location, view), view);
         break;
       case ir::ActionKind::static_files:
-        reply = status_reply(404);
+        reply = status_reply(gen, 404);
         break;
       case ir::ActionKind::proxy: {
         ExchangeResult ex = co_await exchange(client, req, std::move(body), keep_alive, *route, view, snap, worker);
@@ -465,12 +477,12 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
           log_request(ex.status);
           co_return ex.keep_alive;
         }
-        reply = status_reply(ex.status);
+        reply = status_reply(gen, ex.status);
         break;
       }
     }
   }
-  if (!reply) reply = status_reply(500);
+  if (!reply) reply = status_reply(gen, 500);
 
   // error_page: one internal redirect for an error this proxy generated (nginx's
   // recursive_error_pages is off by default).
@@ -486,11 +498,11 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
     std::string target = snap.evaluator().eval(page->target, view);
     const ir::Route* handler = nullptr;
     if (page->target_kind == ir::ErrorTarget::redirect) {
-      reply = redirect_reply(page->status, target, view);
+      reply = redirect_reply(gen, page->status, target, view);
     } else if (page->target_kind == ir::ErrorTarget::named_route) {
       for (const auto& r : vhost.named_routes)
         if (r.name == "location " + target) handler = &r;
-      if (!handler) reply = status_reply(original);
+      if (!handler) reply = status_reply(gen, original);
     } else {
       auto q = target.find('?');
       view.path = target.substr(0, q);
@@ -504,18 +516,18 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
       log_route = handler;
       switch (handler->action.kind) {
         case ir::ActionKind::respond:
-          reply = status_reply(forced.value_or(handler->action.respond->status));
+          reply = status_reply(gen, forced.value_or(handler->action.respond->status));
           if (handler->action.respond->body) {
             reply->body = snap.evaluator().eval(*handler->action.respond->body, view);
             reply->content_type = handler->default_type;
           }
           break;
         case ir::ActionKind::redirect:
-          reply = redirect_reply(handler->action.redirect->status,
+          reply = redirect_reply(gen, handler->action.redirect->status,
                                  snap.evaluator().eval(handler->action.redirect->location, view), view);
           break;
         case ir::ActionKind::static_files:
-          reply = status_reply(forced.value_or(404));
+          reply = status_reply(gen, forced.value_or(404));
           break;
         case ir::ActionKind::proxy: {
           ExchangeResult ex = co_await exchange(client, req, {}, keep_alive, *handler, view, snap, worker, forced);
@@ -523,7 +535,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
             log_request(ex.status);
             co_return ex.keep_alive;
           }
-          reply = status_reply(original);
+          reply = status_reply(gen, original);
           break;
         }
       }

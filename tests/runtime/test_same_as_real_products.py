@@ -32,7 +32,7 @@ def run_both(product, config, backends, names, tmp_name):
         raise
 
 
-def exchange(port, request_bytes, backend):
+def exchange(port, request_bytes, backend, ignored=()):
     """The response (status line and selected fields) and what the backend saw."""
     before = len(backend.requests)
     response = raw(port, request_bytes.replace(b"@PORT@", str(port).encode()))
@@ -45,28 +45,39 @@ def exchange(port, request_bytes, backend):
         "status": status,
         "location": next((v.replace(str(port), "PORT") for k, v in fields if k.lower() == "location"), None),
         "body": SIGNATURE.sub(b"<hr><center>PRODUCT</center>", body) if status != "200" or not seen else None,
+        # Fields by name, lines of one name in order: the order of different names carries
+        # no meaning (RFC 9110 5.3).
         "backend": [(r["method"], r["path"],
-                     [(k.lower(), v.replace(str(port), "PORT")) for k, v in r["headers"] if k.lower() not in VARYING])
+                     sorted(((k.lower(), v.replace(str(port), "PORT")) for k, v in r["headers"]
+                             if k.lower() not in VARYING and k.lower() not in ignored), key=lambda kv: kv[0]))
                     for r in seen],
     }
     return observed
 
 
-def compare(product, config, backends, names, requests, tmp_name, expected_differences=None):
+def compare(product, config, backends, names, requests, tmp_name, expected_differences=None, ignored_fields=None):
     """Every request must be observed the same way through both, except those named in
-    expected_differences (label: why), which must really differ."""
+    expected_differences (label: why), which must really differ; ignored_fields (name:
+    why) are fields one product adds to every request and the other does not."""
+    ignored = tuple((ignored_fields or {}).keys())
     expected_differences = expected_differences or {}
     real, ours = run_both(product, config, backends, names, tmp_name)
     try:
         failures = []
+        before = len(backends[0].requests)
         for label, req in requests:
-            a = exchange(real.port, req, backends[0])
-            b = exchange(ours.port, req, backends[0])
+            a = exchange(real.port, req, backends[0], ignored)
+            b = exchange(ours.port, req, backends[0], ignored)
             if label in expected_differences:
                 if a == b:
                     failures.append(f"{label}: expected to differ ({expected_differences[label]}), but did not")
             elif a != b:
                 failures.append(f"{label}: {req!r}\n  {product}:   {a}\n  proxyglot: {b}")
+        # An ignored field must really be one the product adds.
+        for name in ignored:
+            sent = [r for r in backends[0].requests[before:] if any(k.lower() == name for k, _ in r["headers"])]
+            if not sent:
+                failures.append(f"{name}: named as added by {product}, but no request carried it")
         assert not failures, "\n".join(failures)
     finally:
         real.stop()
@@ -111,4 +122,71 @@ http {
     ], "nginx.conf", expected_differences={
         "hop-by-hop removed": "nginx passes fields that Connection names (X-Named); proxyglot drops them, as "
                               "RFC 9110 7.6.1 says and docs/runtime.md states",
+    })
+
+
+def test_haproxy_acls_rules_and_forwarding(backends):
+    b = backends("a")
+    config = r"""global
+  maxconn 100
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+  option forwardfor
+frontend web
+  bind 127.0.0.1:@PORT@
+  acl api path_beg /api/
+  acl admin path_beg /admin
+  http-request deny if admin
+  http-request set-header X-Front web
+  http-request return status 200 content-type text/plain string hello if { path /hello }
+  http-request redirect location /new code 301 if { path /old }
+  use_backend api if api
+  default_backend app
+backend app
+  server a 127.0.0.1:@B1@
+backend api
+  http-request replace-path /api(/.*) \1
+  server a 127.0.0.1:@B1@
+"""
+    compare("haproxy", config, [b], ["B1"], [
+        ("forwardfor and set-header", get("/x?y=1", extra=b"X-Forwarded-For: 203.0.113.7\r\nUser-Agent: t\r\n")),
+        ("replace-path in the backend", get("/api/users?page=2")),
+        ("deny", get("/admin/x")),
+        ("return", get("/hello")),
+        ("redirect", get("/old")),
+        ("HTTP/1.0 without Host", b"GET /x HTTP/1.0\r\n\r\n"),
+        ("space before the colon", b"GET /x HTTP/1.1\r\nHost : example.com\r\n\r\n"),
+    ], "haproxy.cfg", expected_differences={
+        "HTTP/1.0 without Host": "HAProxy forwards an HTTP/1.0 request as HTTP/1.0 with Connection: keep-alive; "
+                                 "proxyglot sends HTTP/1.1, kept alive by default",
+    })
+
+
+def test_caddy_handles_forwarding_and_answers(backends):
+    b = backends("a")
+    config = """http://:@PORT@ {
+	handle_path /api/* {
+		reverse_proxy 127.0.0.1:@B1@ {
+			header_up X-Test abc
+		}
+	}
+	redir /old /new 301
+	respond /hello "hi" 200
+	handle {
+		reverse_proxy 127.0.0.1:@B1@
+	}
+}
+"""
+    compare("caddy", config, [b], ["B1"], [
+        ("forwarded headers", get("/x?y=1", extra=b"X-Forwarded-For: 203.0.113.7\r\nUser-Agent: t\r\n")),
+        ("handle_path strips the prefix", get("/api/users?page=2")),
+        ("hop-by-hop removed", get("/x", extra=b"Keep-Alive: 5\r\nX-Named: 1\r\nConnection: X-Named\r\n")),
+        ("respond after a catch-all handle: handle comes first in Caddy's order", get("/hello")),
+        ("redir", get("/old")),
+    ], "Caddyfile", ignored_fields={
+        "accept-encoding": "Go's HTTP transport under Caddy asks for gzip when the client did not, and "
+                           "decompresses the answer; proxyglot passes the request's own (none)",
     })
