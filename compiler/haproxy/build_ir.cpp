@@ -128,6 +128,8 @@ void Builder::build_pool(const Proxy& p) {
   pool.loc = p.loc;
   pool.name = p.name;
   pool.balancing = s.balancing;  // roundrobin unless `balance` said otherwise
+  // HAProxy's weighted round robin interleaves servers its own way (lb_fwrr).
+  if (pool.balancing.policy == ir::Balance::round_robin) pool.balancing.weighted_order = ir::WeightedOrder::positional;
   // HAProxy keeps idle server connections for reuse (http-reuse safe) without a count
   // limit, and purges them after 5 s (pool-purge-delay); no per-connection request cap.
   if (s.conn_mode == ConnMode::keep_alive) {

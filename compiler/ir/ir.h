@@ -172,14 +172,20 @@ BOOST_DEFINE_ENUM_CLASS(Balance,
     first,
     cookie)          // sticky: the server named by cookie `key` (a literal), else random, then set
 
+// How weighted round robin interleaves servers: nginx's smooth algorithm (weights 3:1
+// give a a b a) or HAProxy's, which places each server at positions spaced total/weight
+// apart and brings servers in by weight (3:1 gives a a a b).
+BOOST_DEFINE_ENUM_CLASS(WeightedOrder, smooth, positional)
+
 struct Balancing {
   Balance policy = Balance::round_robin;
+  WeightedOrder weighted_order = WeightedOrder::smooth;  // round_robin only
   Template key;            // hash only
   bool consistent = false; // hash only
   int choices = 1;         // random only: servers drawn before `choice_policy` picks
   Balance choice_policy = Balance::least_conn;  // random with choices > 1
 };
-BOOST_DESCRIBE_STRUCT(Balancing, (), (policy, key, consistent, choices, choice_policy))
+BOOST_DESCRIBE_STRUCT(Balancing, (), (policy, weighted_order, key, consistent, choices, choice_policy))
 
 struct Keepalive {
   int max_idle = 0;               // idle connections cached per worker; 0: no reuse

@@ -87,6 +87,47 @@ std::optional<size_t> Balancer::round_robin(std::vector<Peer>& peers, std::vecto
   return best;
 }
 
+// HAProxy's weighted round robin (lb_fwrr): with W the total weight, a server of
+// weight w is due every W/w positions (the remainder carried); at each position the
+// due server with the earliest position wins (the heavier on a tie), and servers not
+// placed yet come in one at a time, heaviest first, when none is due.
+std::optional<size_t> Balancer::positional_round_robin(std::vector<Peer>& peers, std::vector<bool>& tried,
+                                                       int64_t now, int64_t& position) {
+  constexpr int64_t kScale = 16;  // HAProxy's weight scale
+  int64_t total = 0;
+  for (size_t i = 0; i < peers.size(); ++i)
+    if (Peers::available(peers[i], now)) total += int64_t{peers[i].weight} * kScale;
+  auto usable = [&](size_t i) { return !tried[i] && Peers::available(peers[i], now); };
+  auto earlier = [&](size_t i, size_t j) {  // placed peers: earliest position, then heavier
+    if (peers[i].position != peers[j].position) return peers[i].position < peers[j].position;
+    return peers[i].weight > peers[j].weight;
+  };
+  std::optional<size_t> best;
+  for (size_t i = 0; i < peers.size(); ++i)
+    if (usable(i) && peers[i].position >= 0 && peers[i].position <= position && (!best || earlier(i, *best)))
+      best = i;
+  if (!best)  // a server not placed yet, heaviest first
+    for (size_t i = 0; i < peers.size(); ++i)
+      if (usable(i) && peers[i].position < 0 && (!best || peers[i].weight > peers[*best].weight)) best = i;
+  if (!best) {  // nothing due yet: the earliest, and the position moves on to it
+    for (size_t i = 0; i < peers.size(); ++i)
+      if (usable(i) && (!best || earlier(i, *best))) best = i;
+    if (!best) return std::nullopt;
+    position = std::max(position, peers[*best].position);
+  }
+  Peer& p = peers[*best];
+  const int64_t w = int64_t{p.weight} * kScale;
+  if (p.position < 0) p.position = position;
+  p.position += total / w;
+  p.remainder += total % w;
+  if (p.remainder >= w) {
+    p.remainder -= w;
+    p.position++;
+  }
+  ++position;
+  return best;
+}
+
 std::optional<size_t> Balancer::least_conn(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now) {
   std::optional<size_t> best;
   bool many = false;
@@ -225,7 +266,10 @@ std::optional<size_t> Balancer::by_policy(ir::Balance policy, const PickInput& i
     case ir::Balance::random: return random(peers, tried, now);
     case ir::Balance::first: return first(peers, tried, now);
     case ir::Balance::cookie: break;  // refused before serving (server/support_check.cpp)
-    case ir::Balance::round_robin: break;
+    case ir::Balance::round_robin:
+      if (balancing_.weighted_order == ir::WeightedOrder::positional)
+        return positional_round_robin(peers, tried, now, position_[backup ? 1 : 0]);
+      break;
   }
   return round_robin(peers, tried, now);
 }

@@ -49,6 +49,8 @@ class Balancer {
 
  private:
   std::optional<size_t> round_robin(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now);
+  std::optional<size_t> positional_round_robin(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now,
+                                               int64_t& position);
   std::optional<size_t> least_conn(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now);
   std::optional<size_t> ip_hash(const PickInput& in, Attempt& a, int64_t now);
   std::optional<size_t> hash(const PickInput& in, Attempt& a, int64_t now);
@@ -68,6 +70,7 @@ class Balancer {
   Clock clock_;
   Random random_;
   std::vector<Point> ring_;  // consistent hash points, sorted
+  int64_t position_[2] = {0, 0};  // positional round robin: the current position, primary and backup
 };
 
 }  // namespace pg::runtime

@@ -17,6 +17,8 @@ struct Peer {
   int weight = 1;
   int effective_weight = 1;    // lowered on failures, recovers by one per selection
   int current_weight = 0;      // smooth weighted round robin state
+  int64_t position = -1;       // positional round robin: when this peer is next due; -1: not placed yet
+  int64_t remainder = 0;       // positional round robin: carried fraction of a step
   int conns = 0;               // requests in flight
   int fails = 0;               // failures in the current window
   int64_t checked_ms = 0;      // when the window started (last failure or probe)

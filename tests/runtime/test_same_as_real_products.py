@@ -1,6 +1,7 @@
 """proxyglot run against the real products on the very same configuration: the same
 requests through each, and what the client and the backend saw compared. Differences
 that are real and documented are named; any other one fails with both sides shown."""
+import json
 import re
 
 import pytest
@@ -190,3 +191,58 @@ def test_caddy_handles_forwarding_and_answers(backends):
         "accept-encoding": "Go's HTTP transport under Caddy asks for gzip when the client did not, and "
                            "decompresses the answer; proxyglot passes the request's own (none)",
     })
+
+
+def sequence(port, n):
+    """Which backend answered each of n requests, in order."""
+    out = []
+    for _ in range(n):
+        response = raw(port, get("/x"))
+        out.append(json.loads(response.split(b"\r\n\r\n", 1)[1])["backend"] if b" 200 " in response[:15] else "-")
+    return out
+
+
+@pytest.mark.parametrize("product,config,name", [
+    ("nginx", """events {}
+http {
+  upstream app { server 127.0.0.1:@B1@ weight=3; server 127.0.0.1:@B2@; server 127.0.0.1:@B3@ backup; }
+  server { listen 127.0.0.1:@PORT@; location / { proxy_pass http://app; } }
+}
+""", "nginx.conf"),
+    ("haproxy", """defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+frontend web
+  bind 127.0.0.1:@PORT@
+  default_backend app
+backend app
+  balance roundrobin
+  server a 127.0.0.1:@B1@ weight 3
+  server b 127.0.0.1:@B2@ weight 1
+  server c 127.0.0.1:@B3@ backup
+""", "haproxy.cfg"),
+])
+def test_weighted_round_robin_sequence_and_backup(backends, product, config, name):
+    a, b, c = backends("a"), backends("b"), backends("c")
+    real, ours = run_both(product, config, [a, b, c], ["B1", "B2", "B3"], name)
+    try:
+        assert sequence(ours.port, 8) == sequence(real.port, 8)
+    finally:
+        real.stop()
+        ours.stop()
+
+    class Dead:  # a port nothing listens on
+        port = free_port()
+
+    # Every primary refusing connections: nginx moves on to the backup; HAProxy, without
+    # health checks, never marks them down and answers 503 itself.
+    real, ours = run_both(product, config, [Dead, Dead, c], ["B1", "B2", "B3"], name)
+    try:
+        got = sequence(ours.port, 3)
+        assert got == sequence(real.port, 3)
+        assert got == (["c"] * 3 if product == "nginx" else ["-"] * 3)
+    finally:
+        real.stop()
+        ours.stop()

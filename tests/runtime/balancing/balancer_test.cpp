@@ -2,6 +2,7 @@
 // properties each policy promises.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include <map>
@@ -59,6 +60,23 @@ TEST(RoundRobin, SmoothWeightedSequenceAsNginx) {
   EXPECT_EQ(f.sequence(8), "aabaaaba");
   Fixture g(pool({{5, false}, {1, false}, {1, false}}));
   EXPECT_EQ(g.sequence(7), "aabacaa");  // nginx's own example
+}
+
+TEST(RoundRobin, PositionalOrderAsHaproxy) {
+  auto p = pool({{3, false}, {1, false}});
+  p.balancing.weighted_order = ir::WeightedOrder::positional;
+  Fixture f(p);
+  EXPECT_EQ(f.sequence(8), "aaabaaab");  // what HAProxy 2.6's roundrobin answers (side-by-side test)
+  auto q = pool({{1, false}, {1, false}, {1, false}});
+  q.balancing.weighted_order = ir::WeightedOrder::positional;
+  Fixture g(q);
+  EXPECT_EQ(g.sequence(6), "abcabc");
+  auto r = pool({{2, false}, {1, false}, {1, false}});
+  r.balancing.weighted_order = ir::WeightedOrder::positional;
+  Fixture h(r);
+  std::string seq = h.sequence(8);
+  EXPECT_EQ(std::count(seq.begin(), seq.end(), 'a'), 4) << seq;
+  EXPECT_EQ(std::count(seq.begin(), seq.end(), 'b'), 2) << seq;
 }
 
 TEST(RoundRobin, DownServersAreSkipped) {
