@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "nginx/builtin_responses.h"
 #include "nginx/lowerer.h"
 #include "ir/matchers.h"
 #include "nginx/route_order.h"
@@ -358,6 +359,7 @@ void Builder::build(ir::Config& c) {
 ir::Config Lowerer::build() {
   ir::Config c;
   c.source_dialect = "nginx";
+  c.responses = builtin_responses();
   c.loc = SourceLoc{file_, 1, 1};
   c.globals = globals_;
   if (c.globals.error_logs.empty())

@@ -120,9 +120,16 @@ http {
         ("unknown host goes to the default server", get("/x", host="other.test")),
         ("HTTP/1.0 without Host", b"GET /x HTTP/1.0\r\n\r\n"),
         ("space before the colon", b"GET /x HTTP/1.1\r\nHost : example.com\r\n\r\n"),
+        ("request line over 8 KiB", get("/" + "a" * 9000)),
+        ("header line over 8 KiB", get("/x", extra=b"X-Big: " + b"v" * 8200 + b"\r\n")),
+        ("obs-fold", b"GET /x HTTP/1.1\r\nHost: example.com\r\nX-A: a\r\n b\r\n\r\n"),
+        ("Content-Length with Transfer-Encoding", b"POST /x HTTP/1.1\r\nHost: example.com\r\nContent-Length: 3\r\n"
+                                                   b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
     ], "nginx.conf", expected_differences={
         "hop-by-hop removed": "nginx passes fields that Connection names (X-Named); proxyglot drops them, as "
                               "RFC 9110 7.6.1 says and docs/runtime.md states",
+        "header line over 8 KiB": "nginx's 400 page for a too large header says so in its title; proxyglot's "
+                                  "400 page is the same for every bad request",
     })
 
 
@@ -160,6 +167,9 @@ backend api
         ("redirect", get("/old")),
         ("HTTP/1.0 without Host", b"GET /x HTTP/1.0\r\n\r\n"),
         ("space before the colon", b"GET /x HTTP/1.1\r\nHost : example.com\r\n\r\n"),
+        ("a 12 KiB request line is within HAProxy's buffer", get("/" + "a" * 12000)),
+        ("a head over 15 KiB", get("/x", extra=b"X-Big: " + b"v" * 15400 + b"\r\n")),
+        ("101 header fields", get("/x", extra=b"".join(b"X-%d: v\r\n" % i for i in range(100)))),
     ], "haproxy.cfg", expected_differences={
         "HTTP/1.0 without Host": "HAProxy forwards an HTTP/1.0 request as HTTP/1.0 with Connection: keep-alive; "
                                  "proxyglot sends HTTP/1.1, kept alive by default",
