@@ -20,7 +20,7 @@ std::string status_page(int status) {
       title);
 }
 
-std::string http_date() {
+std::string_view http_date() {
   // Formatted once a second per thread: every response carries it.
   thread_local std::time_t formatted_at = 0;
   thread_local char buf[64];

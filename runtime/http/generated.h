@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace pg::runtime {
 
@@ -13,6 +14,6 @@ std::string reason_phrase(int status);
 std::string status_page(int status);
 
 // The current time as an HTTP Date field value (IMF-fixdate).
-std::string http_date();
+std::string_view http_date();  // valid until the next call on this thread
 
 }  // namespace pg::runtime
