@@ -6,6 +6,7 @@ ir::GeneratedResponses builtin_responses() {
   ir::GeneratedResponses r;
   r.absolute_redirects = false;  // `redirect location /x` sends Location: /x
   r.redirect_body = false;
+  r.page_fields = {{"Cache-Control", "no-cache"}};
   // HAProxy 2.6's default error messages (src/http_htx.c), body only.
   auto page = [](const char* title, const char* text) {
     return std::string("<html><body><h1>") + title + "</h1>\n" + text + "\n</body></html>\n";

@@ -509,8 +509,9 @@ struct GeneratedResponses {
   bool redirect_body = true;       // redirects carry a small HTML page (nginx); else none
   std::vector<PageText> pages;     // the product's page for a status (HAProxy's errorfiles)
   bool listed_pages_only = false;  // a status without a page gets no body (Caddy); else the runtime's page
+  std::vector<std::pair<std::string, std::string>> page_fields;  // sent with every error page
 };
-BOOST_DESCRIBE_STRUCT(GeneratedResponses, (), (absolute_redirects, redirect_body, pages, listed_pages_only))
+BOOST_DESCRIBE_STRUCT(GeneratedResponses, (), (absolute_redirects, redirect_body, pages, listed_pages_only, page_fields))
 
 struct Config {
   int schema_version = kSchemaVersion;

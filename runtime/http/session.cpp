@@ -257,6 +257,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
     res.set(http::field::content_type, "text/html");
     res.set(http::field::connection, "close");
     res.body() = page_for(gen, status);
+    for (const auto& [k, v] : gen.page_fields) res.set(k, v);
     res.prepare_payload();
     client.expires_after(std::chrono::seconds(10));
     auto [ec, n] = co_await http::async_write(client, res, kAwait);
@@ -549,15 +550,15 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
   http::response<http::string_body> res{static_cast<http::status>(reply->status), req.version()};
   res.set(http::field::server, "proxyglot");
   res.set(http::field::date, http_date());
-  if (!reply->body.empty() || reply->status >= 300) res.set(http::field::content_type, reply->content_type);
+  if (!reply->body.empty()) res.set(http::field::content_type, reply->content_type);
+  if (reply->status >= 400 && !reply->body.empty())
+    for (const auto& [k, v] : gen.page_fields) res.set(k, v);  // HAProxy: Cache-Control: no-cache
   for (const auto& [k, v] : reply->headers) res.insert(k, v);
-  if (route) {
-    HeaderList extra;
-    apply_response_header_ops(route->response_headers, extra, reply->status, snap.evaluator(), view);
-    for (const auto& [k, v] : extra) res.insert(k, v);
-  }
+  // The route's operations on the answer itself (a set Content-Type replaces the default).
+  if (route) apply_response_header_ops(route->response_headers, res.base(), reply->status, snap.evaluator(), view);
   res.body() = std::move(reply->body);
   res.keep_alive(keep_alive);
+  if (!keep_alive) res.set(http::field::connection, "close");  // said even to HTTP/1.0 clients, as nginx does
   res.prepare_payload();
   if (req.method() == http::verb::head) res.body().clear();  // the length stays, the body goes
   client.expires_after(std::chrono::seconds(60));

@@ -369,6 +369,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
       else client_keep = false;  // HTTP/1.0: the end of the body is the end of the connection
     }
     res.keep_alive(client_keep);
+    if (!client_keep) res.set(http::field::connection, "close");  // said even to HTTP/1.0 clients, as nginx does
     http::response_serializer<http::buffer_body> sr{res};
 
     // The header leaves with the first piece of the body: one send, not two. With

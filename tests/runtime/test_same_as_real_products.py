@@ -45,6 +45,9 @@ def exchange(port, request_bytes, backend, ignored=()):
     observed = {
         "status": status,
         "location": next((v.replace(str(port), "PORT") for k, v in fields if k.lower() == "location"), None),
+        # The response's own fields (not the length: the product's name in pages differs).
+        "fields": sorted((k.lower(), v) for k, v in fields
+                         if k.lower() not in VARYING | {"content-length", "location"}),
         "body": SIGNATURE.sub(b"<hr><center>PRODUCT</center>", body) if status != "200" or not seen else None,
         # Fields by name, lines of one name in order: the order of different names carries
         # no meaning (RFC 9110 5.3).
@@ -256,3 +259,39 @@ def test_weighted_round_robin_sequence_and_backup(backends, product, config, nam
     finally:
         real.stop()
         ours.stop()
+
+
+def test_nginx_rewrites_error_pages_and_real_ip(backends):
+    b = backends("a")
+    config = """events {}
+http {
+  upstream app { server 127.0.0.1:@B1@; }
+  upstream gone { server 127.0.0.1:@B2@; }
+  set_real_ip_from 127.0.0.0/8;
+  real_ip_header X-Forwarded-For;
+  real_ip_recursive on;
+  server {
+    listen 127.0.0.1:@PORT@;
+    server_name example.com;
+    rewrite ^/legacy/(.*)$ /new/$1 last;
+    location /new/ { proxy_pass http://app; proxy_set_header X-Real-IP $remote_addr; }
+    location /broken/ { proxy_pass http://gone; error_page 502 = @fallback; }
+    location @fallback { proxy_pass http://app; proxy_set_header X-Fallback yes; }
+    location /moved { rewrite ^ /elsewhere?from=moved redirect; }
+    location /teapot { error_page 418 =200 /new/tea; return 418; }
+    location /headers { add_header X-Added yes; add_header X-Always yes always; return 404; }
+  }
+}
+"""
+
+    class Dead:
+        port = free_port()
+
+    compare("nginx", config, [b, Dead], ["B1", "B2"], [
+        ("rewrite ... last into a proxied location", get("/legacy/item?q=1")),
+        ("real IP from trusted proxies, rightmost untrusted", get("/new/x", extra=b"X-Forwarded-For: 198.51.100.9, 10.0.0.1\r\n")),
+        ("error_page to a named location", get("/broken/x")),
+        ("rewrite redirect keeps the new query", get("/moved?x=1")),
+        ("error_page with a status to an internal redirect", get("/teapot")),
+        ("add_header always on an error", get("/headers")),
+    ], "nginx.conf")
