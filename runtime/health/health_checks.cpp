@@ -17,6 +17,7 @@
 
 #include "http/await.h"
 #include "ir/regex.h"
+#include "server/run_loop.h"
 
 namespace pg::runtime {
 
@@ -136,16 +137,7 @@ void HealthChecks::start() {
   for (auto& [pool, ph] : pools_)
     for (size_t i = 0; i < pool->servers.size(); ++i)
       asio::co_spawn(io_, check_server(*pool, i, ph.healthy[i]), asio::detached);
-  thread_ = std::thread([this] {
-    for (;;) {
-      try {
-        io_.run();
-        return;
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "proxyglot: health check: internal error: %s\n", e.what());
-      }
-    }
-  });
+  thread_ = std::thread([this] { run_until_stopped(io_, "health check"); });
 }
 
 void HealthChecks::stop() {

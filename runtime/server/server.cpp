@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "http/session.h"
+#include "server/run_loop.h"
 #include "server/worker_context.h"
 
 namespace pg::runtime {
@@ -151,17 +152,7 @@ void Server::start() {
     for (size_t i = 0; i < w->acceptors.size(); ++i)
       asio::co_spawn(w->io, accept_loop(w->io, *w->acceptors[i], w->listener_of[i], snapshot_, *w->context), asio::detached);
     asio::co_spawn(w->io, sweep(w->io, *w->context), asio::detached);
-    w->thread = std::thread([&io = w->io] {
-      // A handler that throws must not take the worker (and its connections) down.
-      for (;;) {
-        try {
-          io.run();
-          return;
-        } catch (const std::exception& e) {
-          std::fprintf(stderr, "proxyglot: internal error in a handler: %s\n", e.what());
-        }
-      }
-    });
+    w->thread = std::thread([&io = w->io] { run_until_stopped(io, "worker"); });
   }
 }
 
