@@ -7,9 +7,11 @@ bash scripts/build.sh
 
 echo "== proxyglot check examples/demo/nginx.conf"
 ./build/proxyglot check examples/demo/nginx.conf
-echo "== proxyglot compile examples/demo/nginx.conf (the IR, first lines)"
-./build/proxyglot compile examples/demo/nginx.conf | head -20
-echo "   ..."
+echo "== proxyglot compile examples/demo/nginx.conf -o build/demo-ir.json (the IR, first lines)"
+# To a file, then shown: piped into head, a long IR would end compile with SIGPIPE.
+./build/proxyglot compile examples/demo/nginx.conf -o build/demo-ir.json
+head -20 build/demo-ir.json
+echo "   ... (all of it in build/demo-ir.json)"
 
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }

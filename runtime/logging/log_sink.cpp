@@ -212,8 +212,10 @@ std::unique_ptr<LogSink> open_syslog(const std::string& spec_text) {
 }  // namespace
 
 std::unique_ptr<LogSink> open_log_sink(const std::string& path) {
-  if (path == "stderr") return std::make_unique<FdSink>(2, false);
-  if (path == "stdout") return std::make_unique<FdSink>(1, false);
+  // The process's own streams, not reopened: a reopened /dev/stderr on a redirected
+  // file would write at its own offset, over what the process writes to fd 2.
+  if (path == "stderr" || path == "/dev/stderr") return std::make_unique<FdSink>(2, false);
+  if (path == "stdout" || path == "/dev/stdout") return std::make_unique<FdSink>(1, false);
   if (path == "discard" || path == "off") return std::make_unique<DiscardSink>();
   if (path.rfind("syslog:", 0) == 0) return open_syslog(path.substr(7));
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);

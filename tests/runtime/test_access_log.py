@@ -139,3 +139,18 @@ http { server { listen 8080; access_log /nonexistent-dir/a.log; location / { ret
     assert request(off.port())[0] == 200
     off.stop()
     assert not os.path.exists(off.access_log) or open(off.access_log).read() == ""
+
+
+def test_dev_stderr_shares_the_process_stream(proxy):
+    # stderr redirected to a file (not opened for appending): the access log must write
+    # through the process's own fd 2, or its lines and the process's own messages would
+    # overwrite each other.
+    p = proxy("""events {}
+http { access_log /dev/stderr; server { listen 8080; location / { return 200 "ok"; } } }""",
+              keep_access_logs=True)
+    for path in ("/one", "/two"):
+        assert request(p.port(), path=path)[0] == 200
+    assert p.stop() == 0
+    lines = p.stderr().splitlines()
+    assert [line.split('"')[1] for line in lines if '"GET' in line] == ["GET /one HTTP/1.1", "GET /two HTTP/1.1"]
+    assert "proxyglot: SIGTERM received, finishing requests in flight" in lines
