@@ -320,6 +320,7 @@ ir::Route Builder::backend_route(const Proxy& fe, const Proxy& be, const SwitchR
   const Settings& bs = be.settings;
   ir::ProxyAction a;
   a.no_server_status = 503;  // HAProxy's answer when no server is up
+  a.connect_error_status = 503;  // and when the server cannot be connected to
   a.pool = be.name;
   a.authority = be.name;
   bool ssl = !be.servers.empty() && be.servers.front().params.ssl;

@@ -334,12 +334,13 @@ struct ProxyAction {
   Retry retry;
   RedirectRewrite redirect_rewrite;
   int no_server_status = 502;  // the answer when no server can be tried (HAProxy: 503)
+  int connect_error_status = 502;  // the answer when connecting to the last server failed (HAProxy: 503)
   // The fields the route's `set` operations write go first, in the operations' order,
   // then the client's own (nginx builds the upstream request so); else set fields
   // come after the client's.
   bool set_headers_first = false;
 };
-BOOST_DESCRIBE_STRUCT(ProxyAction, (), (pool, authority, dynamic_target, scheme, protocol, uri_mode, prefix, uri, upgrade, timeouts, buffering, retry, redirect_rewrite, no_server_status, set_headers_first))
+BOOST_DESCRIBE_STRUCT(ProxyAction, (), (pool, authority, dynamic_target, scheme, protocol, uri_mode, prefix, uri, upgrade, timeouts, buffering, retry, redirect_rewrite, no_server_status, connect_error_status, set_headers_first))
 
 struct RespondAction {
   int status = 200;

@@ -275,7 +275,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
         balancer.finish(*pick, true);
         bool timed_out = conn->expired();
         std::fprintf(stderr, "proxyglot: connect to %s failed: %s\n", out.upstream.c_str(), cec.message().c_str());
-        out.status = timed_out ? 504 : 502;
+        out.status = timed_out ? 504 : a.connect_error_status;
         bool allowed = timed_out ? retry_timeouts : retry_errors;
         if (allowed && may_retry()) continue;
         co_return out;

@@ -295,3 +295,58 @@ http {
         ("error_page with a status to an internal redirect", get("/teapot")),
         ("add_header always on an error", get("/headers")),
     ], "nginx.conf")
+
+
+@pytest.mark.parametrize("product,config,name", [
+    ("nginx", """events {}
+http {
+  upstream app { server 127.0.0.1:@B1@; server 127.0.0.1:@B2@; }
+  upstream strict { server 127.0.0.1:@B1@; server 127.0.0.1:@B2@; }
+  server { listen 127.0.0.1:@PORT@;
+    location / { proxy_pass http://app; }
+    location /strict/ { proxy_pass http://strict; proxy_next_upstream off; }
+  }
+}
+""", "nginx.conf"),
+    ("haproxy", """defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+frontend web
+  bind 127.0.0.1:@PORT@
+  use_backend strict if { path_beg /strict/ }
+  default_backend app
+backend app
+  option redispatch
+  retries 1
+  server dead 127.0.0.1:@B1@
+  server live 127.0.0.1:@B2@
+backend strict
+  retries 1
+  server dead 127.0.0.1:@B1@
+  server live 127.0.0.1:@B2@
+""", "haproxy.cfg"),
+])
+def test_failover_from_a_refusing_server(backends, product, config, name):
+    live = backends("live")
+
+    class Dead:
+        port = free_port()
+
+    real, ours = run_both(product, config, [Dead, live], ["B1", "B2"], name)
+    try:
+        def statuses(port, path, n):
+            out = []
+            for _ in range(n):
+                response = raw(port, get(path))
+                out.append(response[9:12].decode() + ":" + (
+                    json.loads(response.split(b"\r\n\r\n", 1)[1])["backend"] if response[9:12] == b"200" else "-"))
+            return out
+        # nginx: the refused server is passed over (proxy_next_upstream error) and rests
+        # for fail_timeout; HAProxy: redispatch after the retry; without either, the error.
+        assert statuses(ours.port, "/x", 4) == statuses(real.port, "/x", 4)
+        assert statuses(ours.port, "/strict/x", 4) == statuses(real.port, "/strict/x", 4)
+    finally:
+        real.stop()
+        ours.stop()
