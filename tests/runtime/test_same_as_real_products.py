@@ -3,6 +3,7 @@ requests through each, and what the client and the backend saw compared. Differe
 that are real and documented are named; any other one fails with both sides shown."""
 import json
 import re
+import time
 
 import pytest
 
@@ -347,6 +348,42 @@ def test_failover_from_a_refusing_server(backends, product, config, name):
         # for fail_timeout; HAProxy: redispatch after the retry; without either, the error.
         assert statuses(ours.port, "/x", 4) == statuses(real.port, "/x", 4)
         assert statuses(ours.port, "/strict/x", 4) == statuses(real.port, "/strict/x", 4)
+    finally:
+        real.stop()
+        ours.stop()
+
+
+@pytest.mark.parametrize("product,config,name", [
+    ("nginx", """events {}
+http {
+  upstream app { server 127.0.0.1:@B1@; }
+  server { listen 127.0.0.1:@PORT@; location / { proxy_pass http://app; proxy_read_timeout 300ms; } }
+}
+""", "nginx.conf"),
+    ("haproxy", """defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 300ms
+frontend web
+  bind 127.0.0.1:@PORT@
+  default_backend app
+backend app
+  server slow 127.0.0.1:@B1@
+""", "haproxy.cfg"),
+])
+def test_a_backend_too_slow_to_answer(backends, product, config, name):
+    def hang(handler):
+        time.sleep(1.5)
+        return False
+
+    slow = backends("slow", hang)
+    real, ours = run_both(product, config, [slow], ["B1"], name)
+    try:
+        for port in (real.port, ours.port):
+            started = time.time()
+            assert raw(port, get("/x"))[9:12] == b"504", port
+            assert time.time() - started < 1.2  # the read timeout, not the backend, ended it
     finally:
         real.stop()
         ours.stop()
