@@ -182,7 +182,10 @@ void lb_policy(Lowerer& l, const Call& c) {
     b.choices = n;
     b.choice_policy = ir::Balance::least_conn;
   } else if (name == "least_conn") { if (no_extra()) b.policy = ir::Balance::least_conn; }
-  else if (name == "round_robin") { if (no_extra()) b.policy = ir::Balance::round_robin; }
+  else if (name == "round_robin") {
+    // Caddy advances its counter before it picks: the first request goes to the second upstream.
+    if (no_extra()) b.policy = ir::Balance::round_robin, b.rotation_offset = 1;
+  }
   else if (name == "first") { if (no_extra()) b.policy = ir::Balance::first; }
   else if (name == "ip_hash" || name == "client_ip_hash") { if (no_extra()) hash(var(ir::Var::client_address)); }
   else if (name == "uri_hash") { if (no_extra()) hash(var(ir::Var::request_uri)); }

@@ -180,12 +180,13 @@ BOOST_DEFINE_ENUM_CLASS(WeightedOrder, smooth, positional)
 struct Balancing {
   Balance policy = Balance::round_robin;
   WeightedOrder weighted_order = WeightedOrder::smooth;  // round_robin only
+  int rotation_offset = 0;  // round_robin: starts as if it had picked this many times (Caddy: 1)
   Template key;            // hash only
   bool consistent = false; // hash only
   int choices = 1;         // random only: servers drawn before `choice_policy` picks
   Balance choice_policy = Balance::least_conn;  // random with choices > 1
 };
-BOOST_DESCRIBE_STRUCT(Balancing, (), (policy, weighted_order, key, consistent, choices, choice_policy))
+BOOST_DESCRIBE_STRUCT(Balancing, (), (policy, weighted_order, rotation_offset, key, consistent, choices, choice_policy))
 
 struct Keepalive {
   int max_idle = 0;               // idle connections cached per worker; 0: no reuse

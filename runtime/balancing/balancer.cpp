@@ -44,6 +44,10 @@ Balancer::Balancer(const ir::Pool& pool, Clock clock, Random random, const std::
       peers_(pool, health),
       clock_(std::move(clock)),
       random_(std::move(random)) {
+  if (balancing_.policy == ir::Balance::round_robin && balancing_.rotation_offset > 0) {
+    std::vector<bool> none(peers_.primary().size(), false);
+    for (int i = 0; i < balancing_.rotation_offset; ++i) round_robin(peers_.primary(), none, clock_());
+  }
   if (balancing_.policy == ir::Balance::hash && balancing_.consistent) {
     auto& primary = peers_.primary();
     for (size_t i = 0; i < primary.size(); ++i) {

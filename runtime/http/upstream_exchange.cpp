@@ -6,6 +6,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/write.hpp>
@@ -214,6 +215,10 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
   };
 
   for (;;) {
+    if (tries > 0 && a.retry.interval_ms > 0) {  // Caddy's lb_try_interval between two tries
+      asio::steady_timer pause(executor, std::chrono::milliseconds(a.retry.interval_ms));
+      co_await pause.async_wait(kAwait);
+    }
     auto pick = balancer.pick(in, attempt);
     if (!pick) {  // nothing (left) to try: the last failure says why, else the product's answer
       if (tries == 0) out.status = a.no_server_status;

@@ -328,6 +328,20 @@ backend strict
   server dead 127.0.0.1:@B1@
   server live 127.0.0.1:@B2@
 """, "haproxy.cfg"),
+    ("caddy", """http://:@PORT@ {
+	handle /strict/* {
+		reverse_proxy 127.0.0.1:@B1@ 127.0.0.1:@B2@ {
+			lb_policy round_robin
+		}
+	}
+	handle {
+		reverse_proxy 127.0.0.1:@B1@ 127.0.0.1:@B2@ {
+			lb_policy round_robin
+			lb_try_duration 1s
+		}
+	}
+}
+""", "Caddyfile"),
 ])
 def test_failover_from_a_refusing_server(backends, product, config, name):
     live = backends("live")
@@ -345,7 +359,8 @@ def test_failover_from_a_refusing_server(backends, product, config, name):
                     json.loads(response.split(b"\r\n\r\n", 1)[1])["backend"] if response[9:12] == b"200" else "-"))
             return out
         # nginx: the refused server is passed over (proxy_next_upstream error) and rests
-        # for fail_timeout; HAProxy: redispatch after the retry; without either, the error.
+        # for fail_timeout; HAProxy: redispatch after the retry; Caddy: retries within
+        # lb_try_duration; without these, the product's error.
         assert statuses(ours.port, "/x", 4) == statuses(real.port, "/x", 4)
         assert statuses(ours.port, "/strict/x", 4) == statuses(real.port, "/strict/x", 4)
     finally:
