@@ -2,13 +2,12 @@
 // the products print them: nginx's seconds with milliseconds ("0.004"), its local
 // and ISO 8601 times, HAProxy's millisecond timers (part value "ms", -1 for a step
 // that did not happen) and its request date with milliseconds (time_local "ms").
-#include <unistd.h>
-
 #include <ctime>
 
 #include <fmt/format.h>
 
 #include "eval/evaluator.h"
+#include "server/host_name.h"
 
 namespace pg::runtime {
 
@@ -35,15 +34,6 @@ void append_duration(std::string& out, int64_t us, const std::string& unit) {
   } else {
     out += us < 0 ? "-" : fmt::format("{}.{:03}", us / 1000000, (us / 1000) % 1000);
   }
-}
-
-const std::string& host_name() {
-  static const std::string name = [] {
-    char buf[256] = {};
-    gethostname(buf, sizeof(buf) - 1);
-    return std::string(buf);
-  }();
-  return name;
 }
 
 }  // namespace

@@ -28,10 +28,14 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+// address:port, an IPv6 address in brackets.
+std::string host_port(const std::string& address, int port) {
+  return address.find(':') != std::string::npos ? fmt::format("[{}]:{}", address, port)
+                                                : fmt::format("{}:{}", address, port);
+}
+
 std::string server_text(const ir::UpstreamServer& s) {
-  std::string hostport = s.address.find(':') != std::string::npos ? fmt::format("[{}]:{}", s.address, s.port)
-                                                                   : fmt::format("{}:{}", s.address, s.port);
-  return s.name.empty() ? hostport : fmt::format("{} ({})", s.name, hostport);
+  return s.name.empty() ? host_port(s.address, s.port) : fmt::format("{} ({})", s.name, host_port(s.address, s.port));
 }
 
 // One probe: "" when the server passed, else why not.
@@ -58,9 +62,7 @@ asio::awaitable<std::string> probe(const ir::HealthCheck& hc, const ir::Upstream
     req.insert(k, v);
     host_given = host_given || beast::iequals(k, "host");
   }
-  if (!host_given) req.set(http::field::host, s.address.find(':') != std::string::npos
-                                                  ? fmt::format("[{}]:{}", s.address, port)
-                                                  : fmt::format("{}:{}", s.address, port));
+  if (!host_given) req.set(http::field::host, host_port(s.address, port));
   req.set(http::field::connection, "close");
   req.set(http::field::user_agent, "proxyglot health check");
   auto [wec, wn] = co_await http::async_write(stream, req, kAwait);

@@ -16,6 +16,7 @@
 #include "eval/header_ops.h"
 #include "http/await.h"
 #include "http/fast_io.h"
+#include "server/clock.h"
 #include "http/generated.h"
 #include "http/real_ip.h"
 #include "http/upstream_exchange.h"
@@ -120,10 +121,7 @@ bool read_request(ir::RequestView& v, const http::request_header<>& req) {
   return true;
 }
 
-int64_t unix_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+
 
 // The body of an answer the proxy generates: the product's page for the status, else
 // the runtime's own (or none, for products that send none).
@@ -237,7 +235,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
   auto mark_started = [&] {
     if (started) return;
     started = WorkerContext::now_us();
-    view.outcome.started_unix_us = unix_now_us();
+    view.outcome.started_unix_us = clock::unix_us();
   };
   // The access log line, once the response went out (or the connection was dropped).
   auto log_request = [&](int status) {

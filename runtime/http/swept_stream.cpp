@@ -1,18 +1,8 @@
 #include "http/swept_stream.h"
 
-#include <time.h>
+#include "server/clock.h"
 
 namespace pg::runtime {
-
-namespace {
-// Deadlines are swept ten times a second: the coarse clock (a few ms) is precise
-// enough and cheaper to read.
-int64_t steady_ms() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-}  // namespace
 
 SweptStream::SweptStream(SweptSocket socket, SweptList& list)
     : socket_(std::move(socket)), list_(list) {
@@ -24,7 +14,7 @@ SweptStream::SweptStream(SweptSocket socket, SweptList& list)
 SweptStream::~SweptStream() { list_.remove(*this); }
 
 void SweptStream::expires_after(std::chrono::milliseconds d) {
-  at_ms_ = steady_ms() + d.count();
+  at_ms_ = clock::coarse_ms() + d.count();  // swept ten times a second: the coarse clock will do
   expired_ = false;
 }
 

@@ -40,16 +40,14 @@ void append_json(std::string& out, const std::string& v) {
   }
 }
 
-void collect(const ir::Route& r, std::vector<const ir::Route*>& routes) { routes.push_back(&r); }
-
 }  // namespace
 
 AccessLogs::AccessLogs(const ir::Config& config, const std::optional<std::string>& override_path) {
   std::vector<const ir::Route*> routes;
   for (const auto& vh : config.virtual_hosts) {
-    for (const auto& r : vh.routes) collect(r, routes);
-    for (const auto& r : vh.named_routes) collect(r, routes);
-    collect(vh.fallback, routes);
+    for (const auto& r : vh.routes) routes.push_back(&r);
+    for (const auto& r : vh.named_routes) routes.push_back(&r);
+    routes.push_back(&vh.fallback);
   }
   for (const ir::Route* r : routes) {
     std::vector<Entry> entries;

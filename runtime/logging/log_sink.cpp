@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 
+#include "server/host_name.h"
+
 namespace pg::runtime {
 
 namespace {
@@ -106,11 +108,7 @@ SyslogSpec parse_syslog(const std::string& spec) {
 class SyslogSink : public LogSink {
  public:
   SyslogSink(SyslogSpec spec, int fd, bool stream, bool owned)
-      : spec_(std::move(spec)), fd_(fd), stream_(stream), owned_(owned) {
-    char buf[256] = {};
-    gethostname(buf, sizeof(buf) - 1);
-    host_ = buf;
-  }
+      : spec_(std::move(spec)), fd_(fd), stream_(stream), owned_(owned), host_(host_name()) {}
   ~SyslogSink() override {
     if (owned_) ::close(fd_);
   }

@@ -2,8 +2,6 @@
 // locks), its random source and clock, and the shared stop flag.
 #pragma once
 
-#include <time.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -11,13 +9,13 @@
 #include <memory>
 #include <random>
 #include <deque>
-#include <set>
 #include <string>
 
 
 #include "balancing/balancer.h"
 #include "health/health_checks.h"
 #include "http/swept_stream.h"
+#include "server/clock.h"
 #include "ir/ir.h"
 
 namespace pg::runtime {
@@ -64,17 +62,8 @@ class WorkerContext {
   void close_idle() { clients_.close_idle(); }
   int id() const { return id_; }
 
-  static int64_t now_us() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-  }
-  // Milliseconds for timeouts, failure windows and idle pools: the coarse monotonic
-  // clock (a few ms resolution) is cheaper to read, and read several times a request.
-  static int64_t now_ms() {
-    timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-  }
+  static int64_t now_us() { return clock::steady_us(); }
+  static int64_t now_ms() { return clock::coarse_ms(); }  // server/clock.h
 
  private:
   int id_;
