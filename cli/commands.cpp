@@ -1,13 +1,18 @@
 #include "commands.h"
 
 #include <csignal>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <unistd.h>
 #include <fstream>
 #include <optional>
 
 #include <fmt/format.h>
 
 #include "compile.h"
+#include "translate.h"
 #include "ir/equivalence.h"
 #include "ir/ir_json.h"
 #include "front_ends.h"
@@ -163,6 +168,99 @@ int diff(const std::vector<std::string>& args) {
   std::fputs(ir::format_differences(differences).c_str(), stdout);
   fmt::print("{} difference{}\n", differences.size(), differences.size() == 1 ? "" : "s");
   return kConfigError;
+}
+
+namespace {
+
+// Writes `text` to `path` so that a reader sees the old file or the whole new one, never
+// a part: a temporary file in the same directory, flushed, then renamed over it.
+bool write_atomically(const std::string& path, const std::string& text) {
+  namespace fs = std::filesystem;
+  fs::path target(path);
+  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::string tmp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+  int fd = mkstemp(tmp.data());
+  if (fd < 0) return false;
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  bool ok = done == text.size() && ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (ok) {
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    ok = !ec;
+  }
+  if (!ok) ::unlink(tmp.c_str());
+  return ok;
+}
+
+}  // namespace
+
+int translate(const std::vector<std::string>& args) {
+  std::string config, output;
+  TranslateOptions options;
+  bool have_target = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto dialect_value = [&](const char* opt) -> std::optional<Dialect> {
+      std::optional<Dialect> d = i + 1 < args.size() ? parse_dialect(args[i + 1]) : std::nullopt;
+      if (!d) fmt::print(stderr, "proxyglot translate: {} needs nginx, caddy or haproxy\n", opt);
+      else ++i;
+      return d;
+    };
+    if (a == "--help" || a == "-h") {
+      std::fputs("usage: proxyglot translate CONFIG --to nginx|caddy|haproxy [--from D] [-o FILE]\n"
+                 "                           [--strict]\n\n"
+                 "Writes CONFIG in another dialect, doing the same thing: on stdout, or to FILE\n"
+                 "(replaced whole or not at all). The translation is compiled again and\n"
+                 "compared with CONFIG; whatever the target does differently is a warning at\n"
+                 "the source line (FILE:LINE:COL: warning: ...), an error with --strict.\n"
+                 "Exit 0, or 1 on errors (nothing is written then). docs/translation.md lists\n"
+                 "what each target keeps exactly, approximates, or cannot express.\n",
+                 stdout);
+      return kOk;
+    }
+    if (a == "--to" || a == "--from") {
+      auto d = dialect_value(a.c_str());
+      if (!d) return kUsageError;
+      if (a == "--to") options.to = *d, have_target = true;
+      else options.from = d;
+    } else if (a == "--dialect") {
+      auto d = dialect_value("--dialect");
+      if (!d) return kUsageError;
+      options.from = d;
+    } else if (a == "-o" || a == "--output") {
+      if (i + 1 >= args.size()) return fmt::print(stderr, "proxyglot translate: -o needs a file\n"), kUsageError;
+      output = args[++i];
+    } else if (a == "--strict") {
+      options.strict = true;
+    } else if (!a.empty() && a[0] == '-') {
+      return fmt::print(stderr, "proxyglot translate: unknown option \"{}\"\n", a), kUsageError;
+    } else if (config.empty()) {
+      config = a;
+    } else {
+      return fmt::print(stderr, "proxyglot translate: more than one CONFIG given\n"), kUsageError;
+    }
+  }
+  if (config.empty()) return fmt::print(stderr, "proxyglot translate: missing CONFIG (see --help)\n"), kUsageError;
+  if (!have_target) return fmt::print(stderr, "proxyglot translate: missing --to nginx|caddy|haproxy\n"), kUsageError;
+
+  TranslateResult r = translate_config(config, options);
+  std::fputs(r.diags.to_string().c_str(), stderr);
+  if (!r.text) return kConfigError;
+  if (output.empty()) {
+    std::fputs(r.text->c_str(), stdout);
+    return kOk;
+  }
+  if (!write_atomically(output, *r.text)) {
+    fmt::print(stderr, "proxyglot translate: cannot write \"{}\": {}\n", output, std::strerror(errno));
+    return kConfigError;
+  }
+  return kOk;
 }
 
 int run(const std::vector<std::string>& args) {

@@ -15,6 +15,7 @@ int check(const std::vector<std::string>& args);
 int compile(const std::vector<std::string>& args);
 int directives(const std::vector<std::string>& args);
 int diff(const std::vector<std::string>& args);
+int translate(const std::vector<std::string>& args);
 int run(const std::vector<std::string>& args);
 
 }  // namespace pg::cli

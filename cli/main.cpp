@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "  check CONFIG        report problems; prints \"CONFIG: ok\" when there are none\n"
     "  compile CONFIG      print the IR as canonical JSON\n"
     "  diff A B            compare what two configurations do (any two dialects)\n"
+    "  translate CONFIG --to D  write CONFIG in another dialect\n"
     "  run CONFIG          serve CONFIG on the bundled runtime (HTTP/1.1)\n"
     "  directives [DIALECT] list the directives a front end supports\n"
     "\n"
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
   else if (cmd == "compile") rc = pg::cli::compile(args);
   else if (cmd == "directives") rc = pg::cli::directives(args);
   else if (cmd == "diff") rc = pg::cli::diff(args);
+  else if (cmd == "translate") rc = pg::cli::translate(args);
   else if (cmd == "run") rc = pg::cli::run(args);
   if (rc >= 0) {
     // The work is done and written: skip tearing down the parser runtime's static
