@@ -42,24 +42,37 @@ void deadline(Stream& s, int64_t ms) {
 }
 
 
+// Calls f with each comma-separated token of a Connection value, trimmed.
+template <class F>
+void each_token(std::string_view v, F&& f) {
+  size_t i = 0;
+  while (i < v.size()) {
+    size_t comma = std::min(v.find(',', i), v.size());
+    std::string_view token = v.substr(i, comma - i);
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+    if (!token.empty()) f(token);
+    i = comma + 1;
+  }
+}
+
 // Hop-by-hop fields (RFC 9110 7.6.1) are never forwarded, in either direction:
 // Connection and the fields it names, and the other hop-by-hop fields, erased.
 void strip_hop_by_hop(http::fields& f) {
-  if (auto c = f.find(http::field::connection); c != f.end()) {
-    std::string_view v(c->value().data(), c->value().size());
-    size_t i = 0;
-    while (i < v.size()) {
-      size_t comma = std::min(v.find(',', i), v.size());
-      std::string_view token = v.substr(i, comma - i);
-      while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
-      while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
-      if (!token.empty()) f.erase(std::string(token));
-      i = comma + 1;
-    }
-  }
+  if (auto c = f.find(http::field::connection); c != f.end())
+    each_token(std::string_view(c->value().data(), c->value().size()), [&](std::string_view t) { f.erase(std::string(t)); });
   for (auto field : {http::field::connection, http::field::keep_alive, http::field::proxy_connection, http::field::te,
                      http::field::trailer, http::field::transfer_encoding, http::field::upgrade})
     f.erase(field);
+}
+
+// Whether the request's Connection fields list `token` (case-insensitive).
+bool connection_has_token(const http::request_header<>& req, std::string_view token) {
+  bool found = false;
+  for (auto it = req.find(http::field::connection); it != req.end() && it->name() == http::field::connection; ++it)
+    each_token(std::string_view(it->value().data(), it->value().size()),
+               [&](std::string_view t) { found = found || iequals(t, token); });
+  return found;
 }
 
 // Moves the fields no `set` operation wrote after those it did (ProxyAction::
@@ -238,6 +251,15 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     up.clear();
     for (const auto& f : req) up.insert(f.name(), f.name_string(), f.value());
     strip_hop_by_hop(up.base());
+    // An upgrade the route allows goes on to the backend as the client asked for it
+    // (HAProxy and Caddy tunnel WebSocket by themselves; nginx configs set the two
+    // fields by header operations, which still come after and win).
+    if (a.upgrade) {
+      if (auto u = req.find(http::field::upgrade); u != req.end() && connection_has_token(req, "upgrade")) {
+        up.set(http::field::upgrade, u->value());
+        up.set(http::field::connection, "upgrade");
+      }
+    }
     apply_header_ops(route.request_headers, up.base(), snap.evaluator(), view);
     if (a.set_headers_first) client_fields_last(up.base(), route.request_headers);
     if (has_body) up.prepare_payload();
@@ -426,7 +448,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     balancer.finish(*pick, unhealthy);
     // Kept for the next request when both sides allow it and the body was read whole.
     if (pool->keepalive.max_idle > 0 && p.is_done() && upstream_keep && up.keep_alive() &&
-        served + 1 < pool->keepalive.max_requests) {
+        (pool->keepalive.max_requests == 0 || served + 1 < pool->keepalive.max_requests)) {
       if (static_cast<int>(idle.size()) >= pool->keepalive.max_idle) idle.pop_front();  // the oldest goes
       idle.push_back({std::move(conn), WorkerContext::now_ms(), served + 1});
     }

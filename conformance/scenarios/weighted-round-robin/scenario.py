@@ -1,0 +1,13 @@
+"""Weighted round robin 3:1 with a backup server (the guide's nginx upstream): a gets
+three requests in four, b one, the backup none while the primaries are up."""
+BACKENDS = {"a": "ok", "b": "ok", "c": "ok"}
+NOT_IN_PRODUCT = {"caddy": "Caddy 2.6 has neither server weights (weighted_round_robin came in 2.7) nor backup servers"}
+NAMED_DIFFERENCES = {
+    "order": "nginx interleaves by its smooth algorithm (a a b a); HAProxy places servers by position (a a a b)",
+}
+
+
+def traffic(t):
+    seq = t.backend_sequence(8)
+    t.expect("distribution over 8 requests", {n: seq.count(n) for n in "abc"}, {"a": 6, "b": 2, "c": 0})
+    t.expect("order", seq[:4], t.by_source(nginx=list("aaba"), haproxy=list("aaab")))
