@@ -7,7 +7,11 @@ import signal
 import socket
 import subprocess
 import tempfile
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../conformance/harness"))
+from targets import FILE_NAME, product_command  # noqa: E402
 
 
 def wait_for_port(port, proc, what, timeout=10):
@@ -24,33 +28,24 @@ def wait_for_port(port, proc, what, timeout=10):
 
 
 class RealProduct:
-    """One real proxy on `config` (already naming its port), until stop()."""
+    """One real proxy on `config` (already naming its port), until stop(). The command
+    lines and the per-product config adjustments are the conformance suite's
+    (conformance/harness/targets.py), so both suites run the products the same way."""
 
     def __init__(self, product, config, port):
         self.product, self.port = product, port
-        self.dir = tempfile.mkdtemp(prefix=f"pg-real-{product}-")
-        if product == "nginx":
-            path = os.path.join(self.dir, "nginx.conf")
-            # Paths in the temp directory; one process as the current user.
-            config = (f"pid {self.dir}/nginx.pid;\nerror_log {self.dir}/error.log;\n"
-                      + config.replace("http {", f"http {{\n client_body_temp_path {self.dir}/body;\n"
-                                       f" proxy_temp_path {self.dir}/proxy;\n access_log off;\n", 1))
-            args = ["nginx", "-p", self.dir, "-c", path, "-g", "daemon off; master_process off;"]
-        elif product == "haproxy":
-            path = os.path.join(self.dir, "haproxy.cfg")
-            args = ["haproxy", "-f", path, "-db"]
-        elif product.startswith("proxyglot:"):  # "proxyglot:FILENAME" names the dialect by file name
-            from conftest import BINARY
-            path = os.path.join(self.dir, product.split(":", 1)[1])
-            args = [BINARY, "run", path, "--threads", "1", "--access-log", "off"]
-        elif product == "caddy":
-            path = os.path.join(self.dir, "Caddyfile")
-            config = "{\n\tadmin off\n\tstorage file_system " + self.dir + "\n}\n" + config
-            args = ["caddy", "run", "--adapter", "caddyfile", "--config", path]
+        self.dir = tempfile.mkdtemp(prefix=f"pg-real-{product.replace(':', '-')}-")
+        if product.startswith("proxyglot:"):  # "proxyglot:FILENAME" names the dialect by file name
+            runner, name = "proxyglot", product.split(":", 1)[1]
         else:
-            raise ValueError(product)
+            runner, name = product, FILE_NAME[product]
+        path = os.path.join(self.dir, name)
         with open(path, "w") as f:
             f.write(config)
+        args = product_command(runner, path, self.dir)
+        if runner == "proxyglot":
+            from conftest import BINARY
+            args[0] = BINARY
         env = dict(os.environ, HOME=self.dir, XDG_DATA_HOME=self.dir, XDG_CONFIG_HOME=self.dir)
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
                                      cwd=self.dir)
