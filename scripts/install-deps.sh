@@ -15,7 +15,7 @@ packages=(
   # fuzzing (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev
   # tests, benchmarks, the real proxies
-  python3 python3-pytest time curl wrk nghttp2-client hyperfine
+  python3 python3-pytest time curl wrk nghttp2-client hyperfine openssl util-linux mount
   nginx-light haproxy caddy
 )
 
