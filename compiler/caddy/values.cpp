@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "ir/text.h"
+
 namespace pg::caddy {
 
 std::optional<int64_t> parse_duration_ms(std::string_view s) {
@@ -74,36 +76,44 @@ void push_literal(ir::Template& t, std::string_view s) {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-// Caddy's placeholder names (with their Caddyfile shorthands) onto the IR's variables.
+// Caddy's placeholder names (with their Caddyfile shorthands) onto the IR's variables:
+// one table for both directions (parse_template and placeholder_for). The first name
+// of a variable is the one the emitter writes.
+struct Simple { std::string_view name; ir::Var var; };
+const Simple simple[] = {
+    {"remote_host", ir::Var::client_address}, {"http.request.remote.host", ir::Var::client_address},
+    {"client_ip", ir::Var::client_address}, {"http.vars.client_ip", ir::Var::client_address},
+    {"remote_port", ir::Var::client_port}, {"http.request.remote.port", ir::Var::client_port},
+    {"host", ir::Var::host}, {"http.request.host", ir::Var::host},
+    {"scheme", ir::Var::scheme}, {"http.request.scheme", ir::Var::scheme},
+    {"method", ir::Var::method}, {"http.request.method", ir::Var::method},
+    {"uri", ir::Var::request_uri}, {"http.request.uri", ir::Var::request_uri},
+    {"path", ir::Var::path}, {"http.request.uri.path", ir::Var::path},
+    {"query", ir::Var::query}, {"http.request.uri.query", ir::Var::query},
+    {"http.request.proto", ir::Var::protocol},
+    {"http.request.port", ir::Var::server_port},
+    {"upstream_hostport", ir::Var::upstream_addr}, {"http.reverse_proxy.upstream.hostport", ir::Var::upstream_addr},
+    {"system.hostname", ir::Var::hostname},
+    {"http.request.local.host", ir::Var::server_address},
+    {"http.request.local.port", ir::Var::server_port},
+};
+
+// Placeholders that name something: {prefix + value}. The first prefix is written.
+struct Named { ir::Var var; std::string_view prefixes[2]; };
+const Named named[] = {
+    {ir::Var::request_header, {"header.", "http.request.header."}},
+    {ir::Var::cookie, {"cookie.", "http.request.cookie."}},
+    {ir::Var::query_arg, {"query.", "http.request.uri.query."}},
+};
+
 std::optional<ir::TemplatePart> placeholder(std::string_view name) {
   using ir::Var;
-  struct Simple { std::string_view name; Var var; };
-  static const Simple simple[] = {
-      {"remote_host", Var::client_address}, {"http.request.remote.host", Var::client_address},
-      {"client_ip", Var::client_address}, {"http.vars.client_ip", Var::client_address},
-      {"remote_port", Var::client_port}, {"http.request.remote.port", Var::client_port},
-      {"host", Var::host}, {"http.request.host", Var::host},
-      {"scheme", Var::scheme}, {"http.request.scheme", Var::scheme},
-      {"method", Var::method}, {"http.request.method", Var::method},
-      {"uri", Var::request_uri}, {"http.request.uri", Var::request_uri},
-      {"path", Var::path}, {"http.request.uri.path", Var::path},
-      {"query", Var::query}, {"http.request.uri.query", Var::query},
-      {"http.request.proto", Var::protocol},
-      {"http.request.port", Var::server_port},
-      {"upstream_hostport", Var::upstream_addr}, {"http.reverse_proxy.upstream.hostport", Var::upstream_addr},
-      {"system.hostname", Var::hostname},
-      {"http.request.local.host", Var::server_address},
-      {"http.request.local.port", Var::server_port},
-  };
   for (const auto& s : simple)
     if (name == s.name) return ir::TemplatePart{s.var, ""};
   if (name == "hostport" || name == "http.request.hostport") return ir::TemplatePart{Var::request_header, "Host"};
-  for (std::string_view p : {"header.", "http.request.header."})
-    if (starts_with(name, p) && name.size() > p.size()) return ir::TemplatePart{Var::request_header, std::string(name.substr(p.size()))};
-  for (std::string_view p : {"cookie.", "http.request.cookie."})
-    if (starts_with(name, p) && name.size() > p.size()) return ir::TemplatePart{Var::cookie, std::string(name.substr(p.size()))};
-  for (std::string_view p : {"query.", "http.request.uri.query."})
-    if (starts_with(name, p) && name.size() > p.size()) return ir::TemplatePart{Var::query_arg, std::string(name.substr(p.size()))};
+  for (const auto& n : named)
+    for (std::string_view p : n.prefixes)
+      if (starts_with(name, p) && name.size() > p.size()) return ir::TemplatePart{n.var, std::string(name.substr(p.size()))};
   // {re.NAME.GROUP}: a capture of the path_regexp / header_regexp matcher NAME.
   for (std::string_view p : {"re.", "http.regexp."}) {
     if (!starts_with(name, p)) continue;
@@ -116,6 +126,17 @@ std::optional<ir::TemplatePart> placeholder(std::string_view name) {
 }
 
 }  // namespace
+
+std::optional<std::string> placeholder_for(const ir::TemplatePart& part, std::string_view regex_name) {
+  if (part.var == ir::Var::request_header && ir::to_lower(part.value) == "host") return std::string("hostport");
+  for (const auto& s : simple)
+    if (s.var == part.var) return std::string(s.name);
+  for (const auto& n : named)
+    if (n.var == part.var && !part.value.empty()) return std::string(n.prefixes[0]) + part.value;
+  if (part.var == ir::Var::regex_capture && !regex_name.empty())
+    return fmt::format("re.{}.{}", regex_name, part.value);
+  return std::nullopt;
+}
 
 ir::Template parse_template(std::string_view s, std::string* error) {
   ir::Template t;

@@ -25,6 +25,11 @@ std::optional<int> parse_int(std::string_view s);
 // proxyglot cannot express; the template is then incomplete.
 ir::Template parse_template(std::string_view s, std::string* error);
 
+// The placeholder (without braces) Caddy writes for `part`, from the table
+// parse_template reads with; regex captures name the matcher `regex_name`. nullopt
+// when Caddy has none (and for literals).
+std::optional<std::string> placeholder_for(const ir::TemplatePart& part, std::string_view regex_name = "");
+
 // `[scheme://]host[:port][/path]` of a site block; nullopt with `error` set when
 // malformed.
 std::optional<Address> parse_site_address(const Word& w, std::string* error);

@@ -153,6 +153,14 @@ class Context:
         """The backend (X-Backend) that answered each of n requests, in order ('-' for none)."""
         return [self.request(path, **kw).backend or "-" for _ in range(n)]
 
+    def location(self, response, host="example.com"):
+        """The Location a client follows: resolved against the request's own URL (nginx
+        sends absolute URLs, HAProxy and Caddy relative ones; a browser ends up at the
+        same place)."""
+        from urllib.parse import urljoin
+        target = response.request.split(" ", 2)[1] if response.request else "/"
+        return urljoin(f"http://{host}:{self.port}{target}", response.header("location"))
+
     # ---- expectations ------------------------------------------------------------------
 
     def expect(self, label, actual, expected, response=None):
