@@ -4,6 +4,8 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -13,8 +15,11 @@ namespace {
 
 using ir::Var;
 
-const std::map<std::string, Var>& builtin_variables() {
-  static const std::map<std::string, Var> table = {
+// nginx's built-in variables and what they mean: the one table for both directions.
+// Where two names mean the same (uri/document_uri, args/query_string), the first is
+// the one the emitter writes.
+const std::vector<std::pair<std::string, Var>>& variable_table() {
+  static const std::vector<std::pair<std::string, Var>> table = {
       {"remote_addr", Var::client_address}, {"remote_port", Var::client_port},
       {"server_addr", Var::server_address}, {"server_port", Var::server_port},
       {"server_name", Var::server_name},    {"host", Var::host},
@@ -36,6 +41,15 @@ const std::map<std::string, Var>& builtin_variables() {
       {"remote_user", Var::remote_user},
       {"connection", Var::connection_id},   {"hostname", Var::hostname},
   };
+  return table;
+}
+
+const std::map<std::string, Var>& builtin_variables() {
+  static const std::map<std::string, Var> table = [] {
+    std::map<std::string, Var> m;
+    for (const auto& [name, var] : variable_table()) m.emplace(name, var);
+    return m;
+  }();
   return table;
 }
 
@@ -70,6 +84,12 @@ bool is_name_char(char c) {
 }
 
 }  // namespace
+
+std::optional<std::string> builtin_variable_name(ir::Var var) {
+  for (const auto& [name, v] : variable_table())
+    if (v == var) return name;
+  return std::nullopt;
+}
 
 void collect_captures(const std::string& regex, std::set<std::string>& out) {
   for (size_t i = 0; (i = regex.find("(?", i)) != std::string::npos; i += 2) {

@@ -24,6 +24,11 @@ struct VariableNames {
 std::optional<ir::Template> lower_template(const std::string& text, const SourceLoc& at,
                                            const VariableNames& names, Diagnostics& diags);
 
+// The nginx built-in variable (without '$') that means `var`, from the same table the
+// front end reads variables with; nullopt when nginx has none (literal, request_header,
+// cookie, query_arg, regex_capture and map are written by name, not by this table).
+std::optional<std::string> builtin_variable_name(ir::Var var);
+
 inline bool has_variables(const std::string& text) { return text.find('$') != std::string::npos; }
 
 // Collects named captures ((?<n>...), (?P<n>...), (?'n'...)) from a regex.

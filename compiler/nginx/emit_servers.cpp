@@ -1,0 +1,452 @@
+// Virtual hosts -> server { } blocks: listeners, names, TLS, real IP, the server's own
+// settings (its fallback route's), then one location per route in nginx's precedence.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "emit/emit_text.h"
+#include "ir/matchers.h"
+#include "ir/route_select.h"
+#include "ir/text.h"
+#include "nginx/emit_locations.h"
+#include "nginx/emit_routes.h"
+
+namespace pg::nginx::emitter {
+
+namespace {
+
+std::string listen_address(const ir::Listener& l) {
+  if (l.address.rfind("unix:", 0) == 0) return l.address;
+  if (l.address == "0.0.0.0" || l.address.empty()) return std::to_string(l.port);
+  if (l.address.find(':') != std::string::npos) return fmt::format("[{}]:{}", l.address, l.port);
+  return fmt::format("{}:{}", l.address, l.port);
+}
+
+std::string server_name_text(const ir::ServerName& n) {
+  return n.kind == ir::NameKind::regex ? "~" + n.value : n.value;
+}
+
+const Group* find(const std::vector<Group>& g, const std::string& key) {
+  for (const auto& x : g)
+    if (x.key == key) return &x;
+  return nullptr;
+}
+
+// nginx's name for a named route: "location @x" stays "@x", others are made one.
+std::string named_location(const std::string& route_name) {
+  if (route_name.rfind("location @", 0) == 0) return route_name.substr(9);
+  // Its first two words ("errorfile 503 /etc/haproxy/503.http" gives "@errorfile_503").
+  std::string out = "@";
+  int words = 0;
+  for (size_t i = 0; i < route_name.size() && words < 2; ++i) {
+    char c = route_name[i];
+    if (c == ' ') {
+      if (++words < 2) out += '_';
+      continue;
+    }
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') ? c : '_';
+  }
+  return out;
+}
+
+bool always_matches(const ir::Matcher& m, std::optional<bool> tls) {
+  bool constant = false;
+  return !simplify(m, tls, constant) && constant;
+}
+
+class ServerWriter {
+ public:
+  ServerWriter(Context& ctx, Writer& w, std::map<int, int>& first_server_on)
+      : ctx_(ctx), w_(w), first_server_on_(first_server_on) {}
+
+  void write(const ir::VirtualHost& vh, int index, const std::vector<int>& listeners, std::optional<bool> tls) {
+    const auto& c = ctx_.config;
+    w_.blank();
+    if (vh.loc.line) w_.comment(emit::source_comment(vh.loc));
+    w_.open("server");
+    for (int li : listeners) {
+      const auto& L = c.listeners[static_cast<size_t>(li)];
+      std::string text = "listen " + quote(listen_address(L));
+      bool first = !first_server_on_.count(li);
+      if (first) first_server_on_[li] = index;
+      if (L.default_virtual_host && *L.default_virtual_host == index && !first) text += " default_server";
+      if (L.tls) text += " ssl";
+      if (L.http2) text += " http2";
+      w_.line(text + ";");
+    }
+    if (!vh.names.empty()) {
+      std::vector<std::string> names;
+      for (const auto& n : vh.names) names.push_back(server_name_text(n));
+      w_.directive("server_name", names);
+    }
+    bool any_tls = std::any_of(listeners.begin(), listeners.end(),
+                               [&](int li) { return c.listeners[static_cast<size_t>(li)].tls; });
+    // A block split off for the plain listeners of a TLS host needs no certificate.
+    if (any_tls || !tls.has_value() || *tls) write_tls(vh, any_tls);
+    write_real_ip(vh);
+
+    ctx_.named_locations.clear();
+    std::set<std::string> taken;
+    for (const auto& r : vh.named_routes) {
+      std::string name = named_location(r.name);
+      for (int i = 2; taken.count(name); ++i) name = fmt::format("{}_{}", named_location(r.name), i);
+      taken.insert(name);
+      ctx_.named_locations[r.name] = name;
+    }
+
+    // The server's own settings are its fallback's; locations write what differs.
+    auto server_common = common_groups(ctx_, vh.fallback);
+    auto plan = plan_locations(vh, tls, ctx_.losses);
+    bool covered = std::any_of(plan.begin(), plan.end(), [&](const PlannedLocation& l) {
+      return l.form == LocForm::prefix && l.path == "/" && always_matches(l.route->match, tls);
+    });
+    if (!covered && vh.fallback.action.kind != ir::ActionKind::static_files) {
+      PlannedLocation l;
+      l.route = &vh.fallback;
+      l.order = vh.routes.size();
+      l.path = "/";
+      l.note = "when no other location matches";
+      plan.push_back(l);
+    }
+    add_bare_path_locations(vh, plan, tls);
+
+    std::vector<const ir::Route*> routes;
+    for (const auto& l : plan) routes.push_back(l.route);
+    for (const auto& r : vh.named_routes) routes.push_back(&r);
+
+    inherited_common_.clear();
+    for (const auto& g : server_common) {
+      const Group* def = find(default_common_groups(ctx_), g.key);
+      bool differs = !def || def->lines != g.lines;
+      // An array directive a location cannot clear must not be inherited by one
+      // that has none.
+      if (g.array && !g.lines.empty()) {
+        for (const auto* r : routes) {
+          auto rg = common_groups(ctx_, *r);
+          if (find(rg, g.key)->lines.empty()) differs = false;
+        }
+      }
+      if (differs) {
+        for (const auto& l : g.lines) w_.line(l);
+        inherited_common_[g.key] = g.lines;
+      } else {
+        inherited_common_[g.key] = def ? def->lines : std::vector<std::string>{};
+      }
+    }
+
+    // Proxy settings every proxying location shares go to the server level.
+    inherited_proxy_.clear();
+    std::vector<std::vector<Group>> proxies;
+    for (const auto* r : routes)
+      if (r->action.kind == ir::ActionKind::proxy && r->action.proxy->protocol != ir::UpstreamProtocol::grpc)
+        proxies.push_back(proxy_groups(ctx_, *r));
+    for (const auto& def : default_proxy_groups(ctx_)) {
+      inherited_proxy_[def.key] = def.lines;
+      if (proxies.size() < 2 || def.after_pass) continue;
+      const Group* first = find(proxies[0], def.key);
+      bool shared = std::all_of(proxies.begin(), proxies.end(), [&](const std::vector<Group>& g) {
+        return find(g, def.key)->lines == first->lines;
+      });
+      if (shared && first->lines != def.lines && !(def.array && first->lines.empty())) {
+        for (const auto& l : first->lines) w_.line(l);
+        inherited_proxy_[def.key] = first->lines;
+      }
+    }
+
+    auto steps = rewrite_lines(ctx_, vh.rewrites);
+    for (const auto& l : steps) w_.line(l);
+
+    for (const auto& l : plan) write_location(l);
+    for (const auto& r : vh.named_routes) {
+      std::string name = ctx_.named_locations[r.name];
+      w_.blank();
+      if (r.loc.line) w_.comment(emit::source_comment(r.loc));
+      w_.open("location " + quote(name));
+      write_body(r, nullptr);
+      w_.close();
+    }
+    w_.close();
+  }
+
+ private:
+  void write_tls(const ir::VirtualHost& vh, bool any_tls) {
+    if (!vh.tls && !any_tls) return;
+    ir::TlsSettings tls = vh.tls.value_or(ir::TlsSettings{});
+    if (tls.certificates.empty() && any_tls) {
+      std::string base = vh.names.empty() ? "default" : vh.names[0].value;
+      for (auto& ch : base)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-') ch = '_';
+      ctx_.losses.warning(vh.loc, fmt::format(
+          "nginx cannot make certificates at run time{}: it reads /etc/nginx/certs/{}.crt and .key, which must be provided",
+          tls.generated_certificates ? " (the source's automatic HTTPS)" : "", base));
+      tls.certificates.push_back({vh.loc, "/etc/nginx/certs/" + base + ".crt", "/etc/nginx/certs/" + base + ".key"});
+    }
+    for (const auto& cert : tls.certificates) {
+      w_.directive("ssl_certificate", {cert.certificate});
+      w_.directive("ssl_certificate_key", {cert.key});
+    }
+    std::vector<std::string> nginx_default{"TLSv1", "TLSv1.1", "TLSv1.2"};
+    if (!tls.protocols.empty() && tls.protocols != nginx_default) w_.directive("ssl_protocols", tls.protocols);
+  }
+
+  void write_real_ip(const ir::VirtualHost& vh) {
+    const auto& rip = vh.real_ip;
+    if (rip.header == "proxy_protocol") {
+      ctx_.losses.warning(vh.loc, "nginx's PROXY protocol listeners are not used by proxyglot: the client address is the connection's");
+    } else if (rip.header != "X-Real-IP") {
+      w_.directive("real_ip_header", {rip.header});
+    }
+    for (const auto& t : rip.trusted) w_.directive("set_real_ip_from", {t});
+    if (rip.recursive) w_.line("real_ip_recursive on;");
+  }
+
+  // nginx answers "/api" with a 301 to "/api/" when a proxying location is named
+  // "/api/": an exact location for "/api" keeps the route the IR picks for it.
+  void add_bare_path_locations(const ir::VirtualHost& vh, std::vector<PlannedLocation>& plan, std::optional<bool> tls) {
+    std::vector<PlannedLocation> extra;
+    for (const auto& l : plan) {
+      if (l.form != LocForm::prefix && l.form != LocForm::noregex) continue;
+      if (l.path.size() < 2 || l.path.back() != '/' || l.route->action.kind != ir::ActionKind::proxy) continue;
+      std::string bare = l.path.substr(0, l.path.size() - 1);
+      bool named = std::any_of(plan.begin(), plan.end(), [&](const PlannedLocation& o) {
+        return (o.form == LocForm::exact || o.form == LocForm::prefix || o.form == LocForm::noregex) && o.path == bare;
+      });
+      if (named) continue;
+      // The first planned location (in IR order) that takes the bare path.
+      const ir::Route* target = &vh.fallback;
+      size_t best = SIZE_MAX;
+      for (const auto& o : plan) {
+        bool hit = false;
+        switch (o.form) {
+          case LocForm::exact: hit = o.path == bare; break;
+          case LocForm::prefix: case LocForm::noregex: hit = bare.rfind(o.path, 0) == 0; break;
+          default: {
+            bool c = false;
+            auto m = simplify(o.route->match, tls, c);
+            ir::RequestView rv;
+            rv.path = bare;
+            ir::VirtualHost probe;
+            probe.routes.push_back(*o.route);
+            if (m) probe.routes.back().match = *m;
+            try {
+              hit = m ? ir::RouteSelector(probe).select(rv) == 0 : c;
+            } catch (...) {
+              hit = false;
+            }
+          }
+        }
+        if (hit && o.order < best) {
+          best = o.order;
+          target = o.route;
+        }
+      }
+      PlannedLocation e;
+      e.route = target;
+      e.order = l.order;
+      e.form = LocForm::exact;
+      e.path = bare;
+      e.note = fmt::format("keeps nginx from redirecting {} to {}", bare, l.path);
+      extra.push_back(std::move(e));
+    }
+    for (auto& e : extra) {
+      auto at = std::find_if(plan.begin(), plan.end(), [&](const PlannedLocation& l) { return l.order == e.order; });
+      plan.insert(at, std::move(e));
+    }
+  }
+
+  void write_location(const PlannedLocation& l) {
+    w_.blank();
+    std::vector<std::string> comment;
+    if (l.route->loc.line) comment.push_back(emit::source_comment(l.route->loc));
+    if (!l.note.empty()) comment.push_back(l.note);
+    if (!comment.empty()) w_.comment(fmt::format("{}", fmt::join(comment, "; ")));
+    w_.open(location_head(l));
+    write_body(*l.route, &l);
+    w_.close();
+  }
+
+  void write_body(const ir::Route& r, const PlannedLocation* where) {
+    for (const auto& g : common_groups(ctx_, r)) {
+      if (g.lines == inherited_common_[g.key]) continue;
+      for (const auto& l : g.lines) w_.line(l);
+    }
+    std::vector<std::string> after;
+    if (r.action.kind == ir::ActionKind::proxy) {
+      for (const auto& g : proxy_groups(ctx_, r)) {
+        auto it = inherited_proxy_.find(g.key);
+        if (it != inherited_proxy_.end() && it->second == g.lines) continue;
+        for (const auto& l : g.lines) (g.after_pass ? after : lines_).push_back(l);
+        for (auto& l : lines_) w_.line(l);
+        lines_.clear();
+      }
+    }
+    for (const auto& l : action_lines(ctx_, r, where)) w_.line(l);
+    for (const auto& l : after) w_.line(l);
+  }
+
+  Context& ctx_;
+  Writer& w_;
+  std::map<int, int>& first_server_on_;
+  std::map<std::string, std::vector<std::string>> inherited_common_;
+  std::map<std::string, std::vector<std::string>> inherited_proxy_;
+  std::vector<std::string> lines_;
+};
+
+// The host names a route's matcher requires ("host" or the Host field's value), as
+// server names; empty when it names none. `rest` gets the matcher without them.
+std::vector<ir::ServerName> host_condition(const ir::Matcher& m, std::optional<ir::Matcher>& rest) {
+  auto names_of = [](const ir::Matcher& x) -> std::optional<std::vector<ir::ServerName>> {
+    auto one = [](const ir::Matcher& p) -> std::optional<ir::ServerName> {
+      if (p.op != ir::MatchOp::predicate || !p.predicate) return std::nullopt;
+      const auto& pr = *p.predicate;
+      bool host_field = ir::iequals(pr.name, "host");
+      if (pr.kind == ir::PredKind::host || (pr.kind == ir::PredKind::header_exact && host_field))
+        return ir::ServerName{SourceLoc{}, ir::NameKind::exact, ir::to_lower(pr.value)};
+      if (pr.kind == ir::PredKind::header_regex && host_field)
+        return ir::ServerName{SourceLoc{}, ir::NameKind::regex, pr.case_insensitive ? "(?i)" + pr.value : pr.value};
+      return std::nullopt;
+    };
+    std::vector<ir::ServerName> out;
+    if (auto n = one(x)) return std::vector<ir::ServerName>{*n};
+    if (x.op != ir::MatchOp::any || x.children.empty()) return std::nullopt;
+    for (const auto& c : x.children) {
+      auto n = one(c);
+      if (!n) return std::nullopt;
+      out.push_back(*n);
+    }
+    return out;
+  };
+  if (auto n = names_of(m)) {
+    rest = ir::Matcher{};
+    return *n;
+  }
+  if (m.op == ir::MatchOp::all) {
+    for (size_t i = 0; i < m.children.size(); ++i) {
+      auto n = names_of(m.children[i]);
+      if (!n) continue;
+      std::vector<ir::Matcher> others;
+      for (size_t j = 0; j < m.children.size(); ++j)
+        if (j != i) others.push_back(m.children[j]);
+      rest = ir::all_of(std::move(others));
+      return *n;
+    }
+  }
+  return {};
+}
+
+bool same_names(const std::vector<ir::ServerName>& a, const std::vector<ir::ServerName>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].kind != b[i].kind || a[i].value != b[i].value) return false;
+  return true;
+}
+
+// A host whose routes test the Host field: nginx selects by server_name instead, so
+// each set of names gets its own server block (after the host's own, which stays the
+// listeners' default) with the routes that apply to it.
+std::vector<ir::VirtualHost> split_by_host(const ir::VirtualHost& vh) {
+  std::vector<std::vector<ir::ServerName>> sets;
+  for (const auto& r : vh.routes) {
+    std::optional<ir::Matcher> rest;
+    auto names = host_condition(r.match, rest);
+    if (names.empty()) continue;
+    if (std::none_of(sets.begin(), sets.end(), [&](const auto& s) { return same_names(s, names); }))
+      sets.push_back(names);
+  }
+  std::vector<ir::VirtualHost> out;
+  ir::VirtualHost base = vh;
+  base.routes.clear();
+  for (const auto& r : vh.routes) {
+    std::optional<ir::Matcher> rest;
+    if (host_condition(r.match, rest).empty()) base.routes.push_back(r);
+  }
+  out.push_back(std::move(base));
+  for (const auto& names : sets) {
+    ir::VirtualHost h = vh;
+    h.names = names;
+    for (auto& n : h.names) n.loc = vh.loc;
+    h.routes.clear();
+    for (const auto& r : vh.routes) {
+      std::optional<ir::Matcher> rest;
+      auto rn = host_condition(r.match, rest);
+      if (rn.empty()) {
+        h.routes.push_back(r);
+      } else if (same_names(rn, names)) {
+        h.routes.push_back(r);
+        h.routes.back().match = *rest;
+      }
+    }
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+// A first route that refuses some clients with a plain 403 (HAProxy's
+// "http-request deny if { src ... }") is nginx's "deny": the rule goes to every route.
+void deny_rules_from_first_route(ir::VirtualHost& vh) {
+  if (vh.routes.empty()) return;
+  const ir::Route& r = vh.routes.front();
+  if (r.action.kind != ir::ActionKind::respond || r.action.respond->status != 403 || r.action.respond->body ||
+      !r.rewrites.empty() || !r.response_headers.empty() || r.internal)
+    return;
+  std::vector<std::string> cidrs;
+  auto cidr_of = [](const ir::Matcher& m) -> std::optional<std::string> {
+    if (m.op == ir::MatchOp::predicate && m.predicate && m.predicate->kind == ir::PredKind::client_cidr)
+      return m.predicate->value;
+    return std::nullopt;
+  };
+  if (auto c = cidr_of(r.match)) {
+    cidrs.push_back(*c);
+  } else if (r.match.op == ir::MatchOp::any && !r.match.children.empty()) {
+    for (const auto& ch : r.match.children) {
+      auto c = cidr_of(ch);
+      if (!c) return;
+      cidrs.push_back(*c);
+    }
+  } else {
+    return;
+  }
+  std::vector<ir::AccessRule> rules;
+  for (const auto& c : cidrs) rules.push_back(ir::AccessRule{r.loc, false, c});
+  vh.routes.erase(vh.routes.begin());
+  auto prepend = [&](ir::Route& x) { x.access.insert(x.access.begin(), rules.begin(), rules.end()); };
+  for (auto& x : vh.routes) prepend(x);
+  for (auto& x : vh.named_routes) prepend(x);
+  prepend(vh.fallback);
+}
+
+bool routes_use_scheme(const ir::VirtualHost& vh) {
+  return std::any_of(vh.routes.begin(), vh.routes.end(), [](const ir::Route& r) { return uses_scheme(r.match); });
+}
+
+}  // namespace
+
+void emit_servers(Context& ctx, Writer& w) {
+  std::map<int, int> first_server_on;
+  for (size_t i = 0; i < ctx.config.virtual_hosts.size(); ++i) {
+    ir::VirtualHost source = ctx.config.virtual_hosts[i];
+    deny_rules_from_first_route(source);
+    auto parts = split_by_host(source);
+    for (size_t k = 0; k < parts.size(); ++k) {
+    const auto& vh = parts[k];
+    int index = k == 0 ? static_cast<int>(i) : -1;
+    std::vector<int> plain, tls;
+    for (int li : vh.listeners) (ctx.config.listeners[static_cast<size_t>(li)].tls ? tls : plain).push_back(li);
+    ServerWriter sw(ctx, w, first_server_on);
+    // Routes that depend on the scheme: one server block per scheme, where it is known.
+    if (routes_use_scheme(vh) && !plain.empty() && !tls.empty()) {
+      sw.write(vh, index, plain, false);
+      sw.write(vh, index, tls, true);
+    } else if (routes_use_scheme(vh)) {
+      sw.write(vh, index, vh.listeners, !tls.empty());
+    } else {
+      sw.write(vh, index, vh.listeners, tls.empty() ? std::optional<bool>(false)
+                                                    : plain.empty() ? std::optional<bool>(true) : std::nullopt);
+    }
+    }
+  }
+}
+
+}  // namespace pg::nginx::emitter
