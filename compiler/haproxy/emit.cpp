@@ -1,12 +1,555 @@
-// The haproxy emitter: IR -> haproxy configuration. (First version: a skeleton.)
+// The HAProxy emitter: IR -> haproxy.cfg. global and defaults, one frontend per group
+// of listeners serving the same virtual hosts, their routes as host ACLs and
+// use_backend rules in the IR's order (leading fixed answers as http-request rules),
+// one backend per pool and route settings (emit_backends.cpp).
+#include <algorithm>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "emit/emit_text.h"
 #include "emitters.h"
+#include "haproxy/emit_internal.h"
 
 namespace pg::haproxy {
 
-std::string emit(const ir::Config& config, Diagnostics& losses) {
-  (void)config;
-  (void)losses;
+namespace emitter {
+
+void Emitter::warn(const SourceLoc& where, const std::string& message) {
+  // Defaults the source never wrote (nginx's error log) are reported at the file.
+  const SourceLoc& loc = where.file.view().empty() ? c_.loc : where;
+  std::string key = fmt::format("{}:{}:{}", loc.file.view(), loc.line, message);
+  if (warned_.insert(key).second) losses_.warning(loc, message);
+}
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+void write_section(std::string& out, const std::string& head, const Section& s) {
+  if (!s.comment.empty()) out += "# " + s.comment + "\n";
+  out += head + "\n";
+  for (const auto& l : s.lines) out += "    " + l + "\n";
+  out += "\n";
+}
+
+// A log destination in HAProxy's words, or "" when HAProxy cannot write there.
+std::string log_target(const std::string& path) {
+  if (path.rfind("syslog:", 0) == 0) {
+    std::string rest = path.substr(7);
+    std::string target, facility = "local0", format;
+    size_t start = 0;
+    bool first = true;
+    while (start <= rest.size()) {
+      size_t comma = rest.find(',', start);
+      std::string item = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      auto eq = item.find('=');
+      std::string k = eq == std::string::npos ? item : item.substr(0, eq);
+      std::string v = eq == std::string::npos ? "" : item.substr(eq + 1);
+      if (first && eq == std::string::npos) target = item;
+      else if (k == "server") target = v;
+      else if (k == "facility") facility = v;
+      else if (k == "format" && v != "rfc3164") format = v;
+      first = false;
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    if (target.empty()) return "";
+    if (target.rfind("unix:", 0) == 0) target = target.substr(5);
+    return fmt::format("{}{} {}", target, format.empty() ? "" : " format " + format, facility);
+  }
+  if (path == "stderr" || path == "/dev/stderr") return "stderr format raw local0";
+  if (path == "stdout" || path == "/dev/stdout") return "stdout format raw local0";
   return "";
+}
+
+// How a virtual host name ranks in host selection: exact, longest "*." wildcard,
+// longest ".*" wildcard, regexes in order.
+std::pair<int, int> rank(const ir::ServerName& n) {
+  switch (n.kind) {
+    case ir::NameKind::exact: return {0, 0};
+    case ir::NameKind::wildcard_prefix: return {1, -static_cast<int>(n.value.size())};
+    case ir::NameKind::wildcard_suffix: return {2, -static_cast<int>(n.value.size())};
+    case ir::NameKind::regex: return {3, 0};
+  }
+  return {4, 0};
+}
+
+bool wildcard_matches(const std::string& pattern, const std::string& host) {
+  std::string p = lower(pattern), h = lower(host);
+  if (p.rfind("*.", 0) == 0) return h.size() > p.size() - 1 && h.compare(h.size() - (p.size() - 1), p.size() - 1, p.substr(1)) == 0;
+  if (!p.empty() && p[0] == '.') return h == p.substr(1) || (h.size() > p.size() && h.compare(h.size() - p.size(), p.size(), p) == 0);
+  if (p.size() > 2 && p.substr(p.size() - 2) == ".*") return h.rfind(p.substr(0, p.size() - 1), 0) == 0;
+  return p == h;
+}
+
+// Whether a host could carry a name of `a` and one of `b`.
+bool may_overlap(const ir::VirtualHost& a, const ir::VirtualHost& b) {
+  for (const auto& x : a.names)
+    for (const auto& y : b.names) {
+      auto exact_vs = [](const ir::ServerName& e, const ir::ServerName& o) {
+        if (o.kind == ir::NameKind::exact) return lower(e.value) == lower(o.value);
+        if (o.kind == ir::NameKind::regex) {
+          try {
+            return std::regex_search(lower(e.value), std::regex(o.value));
+          } catch (...) {
+            return true;
+          }
+        }
+        return wildcard_matches(o.value, e.value);
+      };
+      if (x.kind == ir::NameKind::exact) {
+        if (exact_vs(x, y)) return true;
+      } else if (y.kind == ir::NameKind::exact) {
+        if (exact_vs(y, x)) return true;
+      } else {
+        return true;  // two patterns: assume they can
+      }
+    }
+  return false;
+}
+
+// A response backend's name from its answering rule: "return_404", "redirect_301".
+std::string answer_name(const std::string& rule) {
+  auto number_after = [&](const std::string& key) {
+    auto at = rule.find(key);
+    if (at == std::string::npos) return std::string();
+    auto start = at + key.size();
+    auto end = rule.find(' ', start);
+    return rule.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  };
+  if (rule.rfind("http-request redirect", 0) == 0) return "redirect_" + number_after(" code ");
+  if (rule.rfind("http-request deny", 0) == 0) return "deny";
+  if (rule.rfind("http-request return", 0) == 0) return "return_" + number_after(" status ");
+  return "answer";
+}
+
+struct Group {
+  std::vector<int> listeners;
+  std::vector<int> vhosts;
+  int default_vhost = -1;
+  bool tls = false;
+};
+
+}  // namespace
+
+void Emitter::emit_global(std::string& out) {
+  const ir::Globals& g = c_.globals;
+  Section s;
+  s.comment = emit::source_comment(c_.loc);
+  if (g.worker_threads) s.lines.push_back(fmt::format("nbthread {}", *g.worker_threads));
+  if (g.worker_connections != 512) {
+    int threads = g.worker_threads.value_or(1);
+    s.lines.push_back(fmt::format("maxconn {}", static_cast<int64_t>(g.worker_connections) * threads));
+  }
+  if (g.daemon) s.lines.push_back("daemon");
+  if (!g.pid_file.empty()) s.lines.push_back("pidfile " + word(g.pid_file));
+  if (!g.user.empty()) s.lines.push_back("user " + word(g.user));
+  for (const auto& l : g.error_logs) {
+    std::string t = log_target(l.path);
+    if (t.empty()) {
+      warn(l.loc, fmt::format("haproxy logs to syslog, stdout or stderr only; its errors are not written to {}", l.path));
+      continue;
+    }
+    std::string level = l.level == "error" ? "err" : l.level == "warn" ? "warning" : l.level;
+    s.lines.push_back(fmt::format("log {}{}", t, level.empty() || t.find(' ') == std::string::npos ? "" : " " + level));
+  }
+  write_section(out, "global", s);
+}
+
+void Emitter::emit_defaults(std::string& out) {
+  // The most common settings go to defaults; sections override what differs.
+  bool proxy_seen = false, client_seen = false;
+  for (const auto& vh : c_.virtual_hosts) {
+    std::vector<const ir::Route*> routes;
+    for (const auto& r : vh.routes) routes.push_back(&r);
+    routes.push_back(&vh.fallback);
+    for (const ir::Route* r : routes) {
+      if (!proxy_seen && r->action.proxy && !r->action.proxy->pool.empty()) {
+        proxy_seen = true;
+        defaults_.connect_ms = r->action.proxy->timeouts.connect_ms;
+        defaults_.server_ms = std::max(r->action.proxy->timeouts.read_ms, r->action.proxy->timeouts.send_ms);
+      }
+      if (!client_seen) {
+        client_seen = true;
+        defaults_.client_ms = r->limits.idle_timeout_ms > 0 ? r->limits.idle_timeout_ms : 60000;
+      }
+    }
+  }
+  Section s;
+  s.lines = {"mode http", "timeout connect " + timeout_value(defaults_.connect_ms),
+             "timeout client " + timeout_value(defaults_.client_ms),
+             "timeout server " + timeout_value(defaults_.server_ms)};
+  write_section(out, "defaults", s);
+}
+
+void Emitter::emit_frontends() {
+  // Listeners that serve the same hosts with the same default make one frontend.
+  std::vector<Group> groups;
+  for (size_t li = 0; li < c_.listeners.size(); ++li) {
+    const ir::Listener& l = c_.listeners[li];
+    Group g;
+    for (size_t v = 0; v < c_.virtual_hosts.size(); ++v) {
+      const auto& ls = c_.virtual_hosts[v].listeners;
+      if (std::find(ls.begin(), ls.end(), static_cast<int>(li)) != ls.end()) g.vhosts.push_back(static_cast<int>(v));
+    }
+    g.default_vhost = l.default_virtual_host.value_or(g.vhosts.empty() ? -1 : g.vhosts.front());
+    if (g.default_vhost >= 0 && std::find(g.vhosts.begin(), g.vhosts.end(), g.default_vhost) == g.vhosts.end())
+      g.vhosts.push_back(g.default_vhost);
+    if (g.vhosts.empty()) {
+      warn(l.loc, "no virtual host serves this listener; haproxy would answer 503, so it is left out");
+      continue;
+    }
+    auto same = std::find_if(groups.begin(), groups.end(), [&](const Group& x) {
+      return x.vhosts == g.vhosts && x.default_vhost == g.default_vhost;
+    });
+    if (same != groups.end()) {
+      same->listeners.push_back(static_cast<int>(li));
+      same->tls = same->tls || l.tls;
+    } else {
+      g.listeners.push_back(static_cast<int>(li));
+      g.tls = l.tls;
+      groups.push_back(std::move(g));
+    }
+  }
+  for (const Group& g : groups) {
+    Section fe;
+    const ir::Listener& first = c_.listeners[static_cast<size_t>(g.listeners.front())];
+    fe.comment = emit::source_comment(first.loc);
+    bool all_tls = true, no_tls = true;
+    std::vector<int> ports;
+    for (int li : g.listeners) {
+      const ir::Listener& l = c_.listeners[static_cast<size_t>(li)];
+      all_tls = all_tls && l.tls;
+      no_tls = no_tls && !l.tls;
+      if (std::find(ports.begin(), ports.end(), l.port) == ports.end()) ports.push_back(l.port);
+    }
+    // Name: http/https, with the port when it is not the usual one.
+    std::string name = all_tls ? "https" : "http";
+    bool usual = true;
+    for (int li : g.listeners) {
+      const ir::Listener& l = c_.listeners[static_cast<size_t>(li)];
+      usual = usual && l.port == (l.tls ? 443 : 80);
+    }
+    if (!usual) name += fmt::format("_{}", ports.front());
+    std::string n = name;
+    for (int i = 2; proxy_names_.count(n); ++i) n = fmt::format("{}_{}", name, i);
+    proxy_names_.insert(n);
+
+    // Binds.
+    std::vector<std::string> crts;
+    bool generated = false;
+    for (int v : g.vhosts) {
+      const auto& vh = c_.virtual_hosts[static_cast<size_t>(v)];
+      if (!vh.tls) continue;
+      for (const auto& cert : vh.tls->certificates) {
+        if (std::find(crts.begin(), crts.end(), cert.certificate) == crts.end()) crts.push_back(cert.certificate);
+        if (!cert.key.empty() && cert.key != cert.certificate && cert.key != cert.certificate + ".key")
+          warn(cert.loc, fmt::format("haproxy reads the private key from the certificate file or from {}.key; "
+                                     "put the key of {} there", cert.certificate, cert.key));
+      }
+      generated = generated || vh.tls->generated_certificates;
+    }
+    for (int li : g.listeners) {
+      const ir::Listener& l = c_.listeners[static_cast<size_t>(li)];
+      std::string addr;
+      if (l.address.rfind("unix:", 0) == 0) addr = l.address.substr(5);
+      else if (l.address == "0.0.0.0") addr = fmt::format(":{}", l.port);
+      else if (l.address.find(':') != std::string::npos) addr = fmt::format("[{}]:{}", l.address, l.port);
+      else addr = fmt::format("{}:{}", l.address, l.port);
+      std::string line = "bind " + addr;
+      if (l.tls) {
+        std::vector<std::string> use = crts;
+        if (use.empty()) {
+          std::string host = "site";
+          for (int v : g.vhosts)
+            for (const auto& nm : c_.virtual_hosts[static_cast<size_t>(v)].names)
+              if (host == "site" && nm.kind == ir::NameKind::exact) host = nm.value;
+          use.push_back(fmt::format("/etc/haproxy/certs/{}.pem", host));
+          warn(l.loc, generated ? fmt::format("haproxy does not obtain certificates; provide {}", use.front())
+                                : fmt::format("no certificate for this TLS listener; haproxy expects {}", use.front()));
+        }
+        line += " ssl";
+        for (const auto& c : use) line += " crt " + word(c);
+        if (l.http2) line += " alpn h2,http/1.1";
+      } else if (l.http2) {
+        warn(l.loc, "haproxy is not told to accept HTTP/2 without TLS (h2c) by proxyglot; this listener speaks HTTP/1.1");
+      }
+      fe.lines.push_back(line);
+    }
+
+    // Host blocks: every host but the default, in selection order, then the default.
+    std::vector<int> order;
+    for (int v : g.vhosts)
+      if (v != g.default_vhost) order.push_back(v);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      auto best = [&](int v) {
+        std::pair<int, int> r{9, 0};
+        for (const auto& nm : c_.virtual_hosts[static_cast<size_t>(v)].names) r = std::min(r, rank(nm));
+        return r;
+      };
+      return best(a) < best(b);
+    });
+    AclSet acls(false);
+    std::map<int, Literal> host_acl;
+    for (int v : order) {
+      const auto& vh = c_.virtual_hosts[static_cast<size_t>(v)];
+      std::vector<std::string> exact, ends, begs, regs;
+      auto with_ports = [&](std::vector<std::string>& into, const std::string& x) {
+        into.push_back(x);
+        for (int p : ports) into.push_back(fmt::format("{}:{}", x, p));
+      };
+      for (const auto& nm : vh.names) {
+        switch (nm.kind) {
+          case ir::NameKind::exact: with_ports(exact, lower(nm.value)); break;
+          case ir::NameKind::wildcard_prefix:
+            if (nm.value.rfind("*.", 0) == 0) with_ports(ends, lower(nm.value.substr(1)));
+            else {
+              with_ports(exact, lower(nm.value.substr(1)));
+              with_ports(ends, lower(nm.value));
+            }
+            break;
+          case ir::NameKind::wildcard_suffix: begs.push_back(lower(nm.value.substr(0, nm.value.size() - 1))); break;
+          case ir::NameKind::regex: regs.push_back(nm.value); break;
+        }
+      }
+      std::vector<AclExpr> lines;
+      if (!exact.empty()) lines.push_back({"hdr(host) -i", exact, false, ""});
+      if (!ends.empty()) lines.push_back({"hdr_end(host) -i", ends, false, ""});
+      if (!begs.empty()) lines.push_back({"hdr_beg(host) -i", begs, false, ""});
+      if (!regs.empty()) lines.push_back({"hdr_reg(host) -i", regs, false, ""});
+      std::string base = vh.names.empty() ? "host" : "host_" + slug(vh.names.front().value);
+      if (lines.empty()) lines.push_back({"hdr(host) -i", {""}, false, ""});
+      host_acl[v] = acls.define(lines, base);
+    }
+    // Each block's host condition; the default block's excludes the other hosts.
+    auto host_dnf = [&](int v, bool for_terminal) -> Dnf {
+      Term t;
+      if (v != g.default_vhost) {
+        t.push_back(host_acl[v]);
+        for (int u : order) {
+          if (u == v) break;
+          if (may_overlap(c_.virtual_hosts[static_cast<size_t>(u)], c_.virtual_hosts[static_cast<size_t>(v)]))
+            t.push_back({host_acl[u].text, true});
+        }
+      } else if (for_terminal) {
+        for (int u : order) t.push_back({host_acl[u].text, true});
+      }
+      return Dnf{t};
+    };
+    std::vector<int> blocks = order;
+    if (g.default_vhost >= 0) blocks.push_back(g.default_vhost);
+
+    FormatEnv env;
+    env.scheme = all_tls ? "https" : no_tls ? "http" : "";
+    std::vector<std::string> front_path_rules, front_rules, switching, errorfiles;
+    std::string default_backend;
+    bool switched = false, done = false;
+    const ir::Route* first_route = nullptr;
+    for (int v : blocks) {
+      if (done) break;
+      const auto& vh = c_.virtual_hosts[static_cast<size_t>(v)];
+      bool block_done = false;  // a rewrite step answers every request of this host
+      FormatEnv venv = env;
+      venv.server_name = vh.names.empty() ? "" : vh.names.front().value;
+      // Rewrites before route selection.
+      for (const auto& st : vh.rewrites) {
+        if (st.kind == ir::RewriteKind::rewrite && st.flag != ir::RewriteFlag::redirect) {
+          std::string why;
+          auto rep = rewrite_target(st, venv, true, why);
+          if (!rep || blocks.size() > 1) {
+            warn(st.loc, rep ? "haproxy cannot rewrite the path for one host only before choosing a backend; the "
+                               "rewrite is left out"
+                             : fmt::format("haproxy cannot express this rewrite ({}); it is left out", why));
+            continue;
+          }
+          if (!front_rules.empty())
+            warn(st.loc, "haproxy applies this rewrite before the redirects and answers written before it (proxyglot "
+                         "reads no path rule after an answering rule)");
+          front_path_rules.push_back(fmt::format("http-request replace-path {} {}", word(st.regex),
+                                                 word(rep->empty() ? "/" : *rep)));
+          continue;
+        }
+        std::string rule = rewrite_answer(st, vh.fallback, venv);
+        auto d = step_condition(st, acls);
+        if (rule.empty() || !d) continue;
+        auto cond = conjunction(host_dnf(v, !switched), *d);
+        if (!cond) continue;
+        if (!switched) {
+          front_rules.push_back(join_rule(rule, condition(*cond)));
+        } else {
+          std::string be = response_backend(answer_name(rule), {}, {rule}, st.loc);
+          if (always(*cond)) default_backend = be;
+          else switching.push_back(fmt::format("use_backend {} {}", be, condition(*cond)));
+        }
+        if (always(*cond)) done = true;
+        if (always(*d)) {
+          block_done = true;
+          break;
+        }
+      }
+      if (block_done) continue;
+      if (done) break;
+      std::vector<const ir::Route*> entries;
+      bool covered = false;
+      for (const auto& r : vh.routes) {
+        if (r.internal) continue;
+        entries.push_back(&r);
+        if (matches_everything(r.match)) {
+          covered = true;
+          break;
+        }
+      }
+      // HAProxy answers 503 itself when no backend is chosen: the last host's fallback
+      // needs no rule when it is that answer.
+      bool own_503 = v == blocks.back() && vh.fallback.action.kind == ir::ActionKind::respond &&
+                     vh.fallback.action.respond && vh.fallback.action.respond->status == 503 &&
+                     !vh.fallback.action.respond->body && vh.fallback.rewrites.empty() && vh.fallback.access.empty();
+      if (!covered && !own_503) entries.push_back(&vh.fallback);
+      for (const ir::Route* rp : entries) {
+        const ir::Route& r = *rp;
+        if (!first_route) first_route = &r;
+        for (const auto& ep : r.error_pages) {
+          // HAProxy's own errorfiles come back as named routes "errorfile CODE FILE".
+          auto target = literal_text(ep.target);
+          if (ep.target_kind == ir::ErrorTarget::named_route && target && target->rfind("errorfile ", 0) == 0) {
+            std::string line = *target;
+            if (std::find(errorfiles.begin(), errorfiles.end(), line) == errorfiles.end()) errorfiles.push_back(line);
+            continue;
+          }
+          warn(ep.loc, "haproxy cannot send another page or location for an error status (proxyglot reads no "
+                       "http-error back); its own page is sent");
+        }
+        auto d = to_dnf(r.match, acls);
+        if (!d) {
+          warn(r.loc, "haproxy condition for this route would be too large; the route is left out");
+          continue;
+        }
+        bool proxy = r.action.kind == ir::ActionKind::proxy && r.action.proxy && !r.action.proxy->pool.empty();
+        auto cond = conjunction(host_dnf(v, !proxy || !switched), *d);
+        if (!cond) {
+          warn(r.loc, "haproxy condition for this route would be too large; the route is left out");
+          continue;
+        }
+        if (never(*cond)) continue;
+        if (proxy) {
+          std::string be = proxy_backend(r, venv);
+          if (always(*cond)) default_backend = be;
+          else switching.push_back(fmt::format("use_backend {} {}", be, condition(*cond)));
+          switched = true;
+        } else {
+          // The route's rewrite phase answers first (a redirect in a location).
+          std::vector<std::pair<std::string, Dnf>> step_rules;
+          for (const auto& st : r.rewrites) {
+            if (st.kind == ir::RewriteKind::rewrite && st.flag != ir::RewriteFlag::redirect) {
+              warn(st.loc, "haproxy rewrites the path of proxied requests only; this rewrite before a fixed answer is "
+                           "left out");
+              continue;
+            }
+            std::string sr = rewrite_answer(st, r, venv);
+            auto sd = step_condition(st, acls);
+            if (sr.empty() || !sd) continue;
+            step_rules.emplace_back(sr, *sd);
+            if (always(*sd)) break;
+          }
+          bool answered = !step_rules.empty() && always(step_rules.back().second);
+          std::string rule = answered ? "" : terminal_rule(r, venv);
+          if (!switched) {
+            for (const auto& [sr, sd] : step_rules)
+              if (auto both = conjunction(*cond, sd)) front_rules.push_back(join_rule(sr, condition(*both)));
+            if (answered) {
+              if (always(*cond)) {
+                done = true;
+                break;
+              }
+              continue;
+            }
+            if (auto den = denied(r, acls); den && !never(*den))
+              if (auto both = conjunction(*cond, *den)) front_rules.push_back(join_rule("http-request deny", condition(*both)));
+            front_rules.push_back(join_rule(rule, condition(*cond)));
+          } else {
+            AclSet bacls(false);
+            std::vector<std::string> rules;
+            for (const auto& st : r.rewrites) {
+              if (st.kind == ir::RewriteKind::rewrite && st.flag != ir::RewriteFlag::redirect) continue;
+              std::string sr = rewrite_answer(st, r, venv);
+              auto sd = step_condition(st, bacls);
+              if (!sr.empty() && sd) rules.push_back(join_rule(sr, condition(*sd)));
+            }
+            if (!answered && rule.empty()) rule = terminal_rule(r, venv);
+            if (auto den = denied(r, bacls); den && !never(*den)) rules.push_back(join_rule("http-request deny", condition(*den)));
+            if (!answered) rules.push_back(rule);
+            std::string be = response_backend(answer_name(rules.back()), bacls.lines(), rules, r.loc);
+            if (always(*cond)) default_backend = be;
+            else switching.push_back(fmt::format("use_backend {} {}", be, condition(*cond)));
+          }
+        }
+        if (always(*cond)) {
+          done = true;
+          break;
+        }
+      }
+    }
+    // Client side: timeouts and logs of the frontend's first route.
+    if (first_route) {
+      const ir::ClientLimits& lim = first_route->limits;
+      int64_t client = lim.idle_timeout_ms > 0 ? lim.idle_timeout_ms : 60000;
+      if (client != defaults_.client_ms) fe.lines.push_back("timeout client " + emit::duration(client));
+      if (lim.keepalive_timeout_ms > 0) fe.lines.push_back("timeout http-keep-alive " + emit::duration(lim.keepalive_timeout_ms));
+      else fe.lines.push_back("option httpclose");
+      std::vector<std::string> logs;
+      bool httplog = false;
+      for (const auto& al : first_route->access_logs) {
+        std::string t = log_target(al.path);
+        if (t.empty()) {
+          warn(al.loc, fmt::format("haproxy logs to syslog, stdout or stderr only; the access log {} is not written",
+                                   al.path));
+          continue;
+        }
+        logs.push_back("log " + t);
+        if (al.format.rfind("haproxy_default:", 0) != 0) httplog = true;
+        if (al.format.rfind("httplog:", 0) != 0 && al.format.rfind("haproxy_default:", 0) != 0)
+          warn(al.loc, fmt::format("haproxy writes its httplog line instead of the '{}' log format", al.format));
+      }
+      fe.lines.insert(fe.lines.end(), logs.begin(), logs.end());
+      if (httplog) fe.lines.push_back("option httplog");
+    }
+    for (const auto& e : errorfiles) {
+      // "errorfile CODE FILE": the file name is one word.
+      auto sp = e.find(' ', 10);
+      fe.lines.push_back(e.substr(0, sp + 1) + word(e.substr(sp + 1)));
+    }
+    if (!acls.lines().empty()) {
+      fe.lines.push_back("# " + emit::source_comment(c_.virtual_hosts[static_cast<size_t>(blocks.front())].loc));
+      fe.lines.insert(fe.lines.end(), acls.lines().begin(), acls.lines().end());
+    }
+    fe.lines.insert(fe.lines.end(), front_path_rules.begin(), front_path_rules.end());
+    fe.lines.insert(fe.lines.end(), front_rules.begin(), front_rules.end());
+    fe.lines.insert(fe.lines.end(), switching.begin(), switching.end());
+    if (!default_backend.empty()) fe.lines.push_back("default_backend " + default_backend);
+    frontends_.emplace_back(n, std::move(fe));
+  }
+}
+
+std::string Emitter::run() {
+  std::string out = "# HAProxy configuration written by proxyglot " + emit::source_comment(c_.loc) + "\n\n";
+  emit_global(out);
+  emit_defaults(out);
+  emit_frontends();
+  for (const auto& [name, s] : frontends_) write_section(out, "frontend " + name, s);
+  for (const auto& [name, s] : backends_) write_section(out, "backend " + name, s);
+  while (out.size() > 1 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') out.pop_back();
+  return out;
+}
+
+}  // namespace emitter
+
+std::string emit(const ir::Config& config, Diagnostics& losses) {
+  emitter::Emitter e(config, losses);
+  return e.run();
 }
 
 }  // namespace pg::haproxy

@@ -4,20 +4,75 @@
 
 namespace pg::haproxy {
 
+using V = ir::Var;
+
+// One table for both directions: the front end reads every name, the emitter writes
+// the first name listed for a variable.
+const std::vector<SampleFetch>& sample_fetches() {
+  static const std::vector<SampleFetch> t = {
+      {"src", V::client_address, false},  {"src_port", V::client_port, false},
+      {"dst", V::server_address, false},  {"dst_port", V::server_port, false},
+      {"path", V::path, false},           {"query", V::query, false},
+      {"url", V::request_uri, false},     {"method", V::method, false},
+      {"hostname", V::hostname, false},   {"ssl_fc", V::tls_active, false},
+      // req.fhdr: the whole value of the header, commas included (req.hdr and hdr
+      // return only the last comma-separated element).
+      {"req.fhdr", V::request_header, true}, {"req.hdr", V::request_header, true},
+      {"hdr", V::request_header, true},
+      {"url_param", V::query_arg, true},  {"urlp", V::query_arg, true},
+      {"req.cook", V::cookie, true},      {"cook", V::cookie, true},
+  };
+  return t;
+}
+
+const SampleFetch* fetch_for(ir::Var var) {
+  for (const auto& f : sample_fetches())
+    if (f.var == var) return &f;
+  return nullptr;
+}
+
+// %x and %xx log variables usable while the request is processed.
+const std::vector<LogVariable>& log_variables() {
+  static const std::vector<LogVariable> t = {
+      {"ci", {V::client_address}}, {"cp", {V::client_port}}, {"fi", {V::server_address}},
+      {"fp", {V::server_port}},    {"H", {V::hostname}},     {"HM", {V::method}},
+      {"HU", {V::request_uri}},    {"HP", {V::path}},        {"HQ", {V::query_mark, V::query}},
+      {"HV", {V::protocol}},       {"r", {V::request_line}},
+  };
+  return t;
+}
+
+bool converter_known(const std::string& name, size_t nargs) {
+  if (name == "lower" || name == "upper") return nargs == 0;
+  if (name == "regsub") return nargs == 2 || nargs == 3;
+  if (name == "field" || name == "word") return nargs == 2 || nargs == 3;
+  return false;
+}
+
 namespace {
 
-using V = ir::Var;
 
 // Splits "a(b,c),d" at top-level commas, keeping parentheses balanced.
 std::vector<std::string> split_top(const std::string& s, bool& ok) {
   std::vector<std::string> out;
   std::string cur;
   int depth = 0;
+  char quote = 0;  // inside a quoted argument: nothing is special but the quote
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (c == '\\' && i + 1 < s.size()) {
       cur += c;
       cur += s[++i];
+      continue;
+    }
+    if (quote) {
+      if (c == quote) quote = 0;
+      cur += c;
+      continue;
+    }
+    if ((c == '"' || c == '\'') && depth > 0) {
+      quote = c;
+      cur += c;
       continue;
     }
     if (c == '(') ++depth;
@@ -46,8 +101,20 @@ bool split_call(const std::string& s, std::string& name, std::vector<std::string
   name = s.substr(0, open);
   std::string inner = s.substr(open + 1, s.size() - open - 2);
   std::string cur;
+  char quote = 0;  // HAProxy 2.6 reads quoted arguments: "a,b(c)" is one argument
   for (size_t i = 0; i < inner.size(); ++i) {
     char c = inner[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      else if (c == '\\' && quote == '"' && i + 1 < inner.size() && (inner[i + 1] == '"' || inner[i + 1] == '\\'))
+        cur += inner[++i];
+      else cur += c;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+      continue;
+    }
     if (c == '\\' && i + 1 < inner.size()) {
       char n = inner[++i];
       if (n != ',' && n != '(' && n != ')' && n != '\\') cur += c;
@@ -66,48 +133,23 @@ bool split_call(const std::string& s, std::string& name, std::vector<std::string
 }
 
 std::optional<ir::TemplatePart> fetch_part(const std::string& name, const std::vector<std::string>& args) {
-  auto one = [&](V v) -> std::optional<ir::TemplatePart> {
-    if (!args.empty()) return std::nullopt;
-    return ir::TemplatePart{v, ""};
-  };
-  if (name == "src") return one(V::client_address);
-  if (name == "src_port") return one(V::client_port);
-  if (name == "dst") return one(V::server_address);
-  if (name == "dst_port") return one(V::server_port);
-  if (name == "path") return one(V::path);
-  if (name == "query") return one(V::query);
-  if (name == "url") return one(V::request_uri);
-  if (name == "method") return one(V::method);
-  if (name == "hostname") return one(V::hostname);
-  if (name == "ssl_fc") return one(V::tls_active);
-  if ((name == "hdr" || name == "req.hdr" || name == "req.fhdr") && args.size() == 1)
-    return ir::TemplatePart{V::request_header, args[0]};
-  if ((name == "url_param" || name == "urlp") && args.size() == 1) return ir::TemplatePart{V::query_arg, args[0]};
-  if ((name == "cook" || name == "req.cook") && args.size() == 1) return ir::TemplatePart{V::cookie, args[0]};
+  for (const auto& f : sample_fetches()) {
+    if (f.name != name) continue;
+    if (f.named != (args.size() == 1) || args.size() > 1) return std::nullopt;
+    return ir::TemplatePart{f.var, f.named ? args[0] : ""};
+  }
   return std::nullopt;
 }
 
-bool converter_ok(const std::string& name, size_t nargs) {
-  if (name == "lower" || name == "upper") return nargs == 0;
-  if (name == "regsub") return nargs == 2 || nargs == 3;
-  if (name == "field" || name == "word") return nargs == 2 || nargs == 3;
-  return false;
-}
+bool converter_ok(const std::string& name, size_t nargs) { return converter_known(name, nargs); }
 
-// %x and %xx log variables usable while the request is processed.
 std::optional<std::vector<ir::TemplatePart>> log_variable(const std::string& v) {
-  using P = ir::TemplatePart;
-  if (v == "ci") return std::vector<P>{{V::client_address, ""}};
-  if (v == "cp") return std::vector<P>{{V::client_port, ""}};
-  if (v == "fi") return std::vector<P>{{V::server_address, ""}};
-  if (v == "fp") return std::vector<P>{{V::server_port, ""}};
-  if (v == "H") return std::vector<P>{{V::hostname, ""}};
-  if (v == "HM") return std::vector<P>{{V::method, ""}};
-  if (v == "HU") return std::vector<P>{{V::request_uri, ""}};
-  if (v == "HP") return std::vector<P>{{V::path, ""}};
-  if (v == "HQ") return std::vector<P>{{V::query_mark, ""}, {V::query, ""}};
-  if (v == "HV") return std::vector<P>{{V::protocol, ""}};
-  if (v == "r") return std::vector<P>{{V::request_line, ""}};
+  for (const auto& lv : log_variables()) {
+    if (lv.name != v) continue;
+    std::vector<ir::TemplatePart> parts;
+    for (V var : lv.vars) parts.push_back({var, ""});
+    return parts;
+  }
   return std::nullopt;
 }
 

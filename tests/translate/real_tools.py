@@ -103,7 +103,9 @@ def run_tool(dialect, path, work):
                              capture_output=True, text=True)
         return out.returncode == 0, out.stdout + out.stderr
     if dialect == "haproxy":
-        out = subprocess.run(["haproxy", "-c", "-f", path], capture_output=True, text=True)
+        # Relative paths (crt certs/x.pem) are relative to where HAProxy runs: the config's directory.
+        out = subprocess.run(["haproxy", "-c", "-f", path], capture_output=True, text=True,
+                             cwd=os.path.dirname(os.path.abspath(path)))
         return out.returncode == 0, out.stdout + out.stderr
     if dialect == "caddy":
         env = dict(os.environ, HOME=work, XDG_DATA_HOME=work, XDG_CONFIG_HOME=work)

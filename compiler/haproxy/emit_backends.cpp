@@ -1,0 +1,331 @@
+// Backends: one per pool and per set of route settings HAProxy keeps in a backend
+// (timeouts, retries, path rewrites, header rules, access rules); same text, same
+// backend. Response backends hold an http-request return/redirect and no server.
+#include <algorithm>
+#include <climits>
+
+#include <fmt/format.h>
+
+#include "emit/emit_text.h"
+#include "haproxy/acl.h"
+#include "haproxy/emit_internal.h"
+
+namespace pg::haproxy::emitter {
+
+std::string timeout_value(int64_t ms) {
+  return emit::duration(ms <= 0 || ms > INT_MAX ? INT_MAX : ms);
+}
+
+std::string proxy_name(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    out += std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == ':' ? c : '_';
+  }
+  return out.empty() ? "backend" : out;
+}
+
+std::string Emitter::add_backend(const std::string& base, Section s) {
+  std::string body;
+  for (const auto& l : s.lines) body += l + "\n";
+  if (auto it = backend_by_body_.find(body); it != backend_by_body_.end()) return it->second;
+  std::string name = proxy_name(base);
+  std::string n = name;
+  for (int i = 2; proxy_names_.count(n); ++i) n = fmt::format("{}_{}", name, i);
+  proxy_names_.insert(n);
+  backend_by_body_[body] = n;
+  backends_.emplace_back(n, std::move(s));
+  return n;
+}
+
+std::string Emitter::response_backend(const std::string& base, const std::vector<std::string>& acl_lines,
+                                      const std::vector<std::string>& rules, const SourceLoc& loc) {
+  Section s;
+  s.comment = emit::source_comment(loc);
+  s.lines = acl_lines;
+  s.lines.insert(s.lines.end(), rules.begin(), rules.end());
+  return add_backend(base, std::move(s));
+}
+
+namespace {
+
+std::string status_ranges(std::vector<int> codes) {
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  std::string out;
+  for (size_t i = 0; i < codes.size();) {
+    size_t j = i;
+    while (j + 1 < codes.size() && codes[j + 1] == codes[j] + 1) ++j;
+    if (!out.empty()) out += ",";
+    out += j > i ? fmt::format("{}-{}", codes[i], codes[j]) : std::to_string(codes[i]);
+    i = j + 1;
+  }
+  return out;
+}
+
+bool is_hop_by_hop(std::string name) {
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* h : {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"})
+    if (name == h) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& route_env) {
+  const ir::ProxyAction& a = *route.action.proxy;
+  const ir::Pool* pool = nullptr;
+  for (const auto& p : c_.pools)
+    if (p.name == a.pool) pool = &p;
+  Section s;
+  s.comment = emit::source_comment(pool ? pool->loc : route.loc);
+  auto& L = s.lines;
+  FormatEnv env = route_env;
+  env.authority = a.authority;
+
+  // Balancing.
+  if (pool) {
+    const ir::Balancing& b = pool->balancing;
+    using B = ir::Balance;
+    switch (b.policy) {
+      case B::round_robin:
+        L.push_back("balance roundrobin");
+        if (b.rotation_offset != 0)
+          warn(pool->loc, fmt::format("haproxy cannot start round robin at server {} of pool '{}'; it starts with "
+                                      "the first", b.rotation_offset + 1, pool->name));
+        break;
+      case B::least_conn: L.push_back("balance leastconn"); break;
+      case B::first: L.push_back("balance first"); break;
+      case B::random: L.push_back(fmt::format("balance random({})", std::max(1, b.choices))); break;
+      case B::ip_hash:
+        L.push_back("balance source");
+        warn(pool->loc, fmt::format("haproxy hashes the whole client address where ip_hash of pool '{}' hashed the "
+                                    "first three octets of IPv4 addresses", pool->name));
+        break;
+      case B::cookie:
+        L.push_back("balance roundrobin");
+        warn(pool->loc, fmt::format("haproxy cannot express the sticky cookie '{}' of pool '{}' in what proxyglot "
+                                    "reads back; requests are balanced by round robin", literal_text(b.key).value_or(""),
+                                    pool->name));
+        break;
+      case B::hash: {
+        std::string line;
+        if (b.key.parts.size() == 1 && b.key.parts[0].converters.empty()) {
+          const auto& k = b.key.parts[0];
+          using V = ir::Var;
+          if (k.var == V::client_address) line = "balance source";
+          else if (k.var == V::path) line = "balance uri";
+          else if (k.var == V::request_uri) line = "balance uri whole";
+          else if (k.var == V::query_arg) line = "balance url_param " + word(k.value);
+          else if (k.var == V::request_header) line = fmt::format("balance hdr({})", k.value);
+        }
+        std::string why;
+        if (line.empty() && b.key.parts.size() == 1)
+          if (auto e = sample_expr(b.key.parts[0], why)) line = "balance hash " + word(*e);
+        if (line.empty()) {
+          line = "balance uri whole";
+          warn(pool->loc, fmt::format("haproxy cannot hash on the key of pool '{}' ({}); it hashes the request URI "
+                                      "instead", pool->name, why.empty() ? "several values" : why));
+        }
+        L.push_back(line);
+        if (b.consistent) L.push_back("hash-type consistent");
+        break;
+      }
+    }
+    if (pool->keepalive.max_idle == 0) L.push_back("option http-server-close");
+  }
+  // Timeouts: what differs from the defaults section.
+  if (a.timeouts.connect_ms != defaults_.connect_ms)
+    L.push_back("timeout connect " + timeout_value(a.timeouts.connect_ms));
+  int64_t server = std::max(a.timeouts.read_ms, a.timeouts.send_ms);
+  if (a.timeouts.read_ms != a.timeouts.send_ms)
+    warn(route.loc, fmt::format("haproxy has one server timeout for reading and sending; {} is used for both",
+                                emit::duration(server)));
+  if (server != defaults_.server_ms) L.push_back("timeout server " + timeout_value(server));
+  if (a.timeouts.tunnel_ms > 0) L.push_back("timeout tunnel " + emit::duration(a.timeouts.tunnel_ms));
+  // Retries on another server: HAProxy's redispatch after `retries` connection attempts.
+  if (!a.retry.on.empty()) {
+    int servers = pool ? static_cast<int>(pool->servers.size()) : 1;
+    int tries = a.retry.max_tries > 0 ? a.retry.max_tries : std::max(servers, 2);
+    L.push_back(fmt::format("retries {}", std::max(1, tries - 1)));
+    L.push_back("option redispatch");
+  }
+  // Active health checks.
+  const ir::HealthCheck* hc = pool && pool->health_check ? &*pool->health_check : nullptr;
+  if (hc && !hc->connect_only) {
+    L.push_back(fmt::format("option httpchk {} {}", word(hc->method.empty() ? "GET" : hc->method),
+                            word(hc->uri.empty() ? "/" : hc->uri)));
+    for (const auto& [n, v] : hc->headers) L.push_back(fmt::format("http-check send hdr {} {}", word(n), word(v)));
+    if (!hc->expect_status.empty()) L.push_back("http-check expect status " + status_ranges(hc->expect_status));
+    if (!hc->expect_body_regex.empty()) L.push_back("http-check expect rstring " + word(hc->expect_body_regex));
+  }
+  if (hc && hc->timeout_ms != hc->interval_ms) L.push_back("timeout check " + emit::duration(hc->timeout_ms));
+  if (hc && hc->port != 0)
+    warn(pool->loc, fmt::format("haproxy health checks of pool '{}' go to each server's own port, not port {}",
+                                pool->name, hc->port));
+
+  // Route rules: access, rewrites, headers.
+  AclSet acls(false);
+  // proxyglot reads a backend's path rules before its answering rules only: the path
+  // rules go first, and an answer written before a path rule is reported.
+  std::vector<std::string> path_rules, answers, rules;
+  if (auto d = denied(route, acls); d && !never(*d)) answers.push_back(join_rule("http-request deny", condition(*d)));
+  for (const auto& st : route.rewrites) {
+    bool answer = st.kind != ir::RewriteKind::rewrite || st.flag == ir::RewriteFlag::redirect;
+    if (answer) {
+      std::string rule = rewrite_answer(st, route, env);
+      auto cond = step_condition(st, acls);
+      if (!rule.empty() && cond) answers.push_back(join_rule(rule, condition(*cond)));
+      continue;
+    }
+    std::string why;
+    auto rep = rewrite_target(st, env, true, why);
+    if (!rep) {
+      warn(st.loc, fmt::format("haproxy cannot express this rewrite ({}); it is left out", why));
+      continue;
+    }
+    if (st.flag == ir::RewriteFlag::last)
+      warn(st.loc, "haproxy does not select the route again after a rewrite; the request stays on this route");
+    if (!answers.empty())
+      warn(st.loc, "haproxy applies this rewrite before the access rules and redirects written before it (proxyglot "
+                   "reads no path rule after an answering rule)");
+    path_rules.push_back(fmt::format("http-request replace-path {} {}", word(st.regex), word(rep->empty() ? "/" : *rep)));
+  }
+  // The proxy's own path change.
+  if (a.uri_mode == ir::UriMode::replace_prefix) {
+    std::string why;
+    auto uri = log_format(a.uri, env, why);
+    if (!uri) {
+      warn(route.loc, fmt::format("haproxy cannot express the upstream URI ({}); the path is sent unchanged", why));
+    } else {
+      std::string to = *uri;
+      if (to.empty()) to = "/";
+      path_rules.push_back(fmt::format("http-request replace-path {} {}", word("^" + regex_escape(a.prefix) + "(.*)$"),
+                                  word(to + "\\1")));
+    }
+  } else if (a.uri_mode == ir::UriMode::replace) {
+    std::string why;
+    auto uri = log_format(a.uri, env, why);
+    if (!uri) {
+      warn(route.loc, fmt::format("haproxy cannot express the upstream URI ({}); the path is sent unchanged", why));
+    } else {
+      path_rules.push_back("http-request set-path " + word(uri->empty() ? "/" : *uri));
+      warn(route.loc, "haproxy's set-path keeps the client's query string where the source replaced it too");
+    }
+  }
+  // Request headers; X-Forwarded-For appends become option forwardfor.
+  std::string forwardfor;
+  for (const auto& op : route.request_headers) {
+    using V = ir::Var;
+    bool one = op.value.parts.size() == 1 && op.value.parts[0].converters.empty();
+    bool appended = one && op.value.parts[0].var == V::forwarded_for_appended && op.op == ir::HeaderOpKind::set;
+    bool client = one && op.value.parts[0].var == V::client_address &&
+                  (op.op == ir::HeaderOpKind::add || op.op == ir::HeaderOpKind::add_if_absent);
+    if (appended || client) {
+      forwardfor = "option forwardfor";
+      bool xff = op.name.size() == 15 && std::equal(op.name.begin(), op.name.end(), "x-forwarded-for",
+                                                     [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == y; });
+      if (!xff) forwardfor += " header " + word(op.name);
+      if (!op.except_clients.empty()) forwardfor += " except " + op.except_clients.front();
+      if (op.except_clients.size() > 1)
+        warn(op.loc, "haproxy's forwardfor takes one 'except' network; the others are not exempted");
+      if (op.op == ir::HeaderOpKind::add_if_absent) forwardfor += " if-none";
+      continue;
+    }
+    if (!op.except_clients.empty())
+      warn(op.loc, fmt::format("haproxy cannot skip the '{}' header operation for some clients; it applies to all",
+                               op.name));
+    if (op.op == ir::HeaderOpKind::remove) {
+      if (!is_hop_by_hop(op.name)) rules.push_back("http-request del-header " + word(op.name));
+      continue;
+    }
+    std::string why;
+    std::optional<std::string> value;
+    if (op.op == ir::HeaderOpKind::replace) {
+      auto lit = literal_text(op.value);
+      if (lit) {
+        ir::TemplatePart part{V::request_header, op.name, {ir::Converter{"regsub", {op.search, *lit, "g"}}}};
+        if (auto e = sample_expr(part, why)) value = "%[" + *e + "]";
+        warn(op.loc, fmt::format("haproxy replaces in '{}' with set-header and regsub, which adds the header empty "
+                                 "when the request has none", op.name));
+      } else {
+        why = "a replacement with variables";
+      }
+    } else {
+      value = log_format(op.value, env, why);
+    }
+    if (!value) {
+      warn(op.loc, fmt::format("haproxy cannot express the value of request header '{}' ({}); the operation is "
+                               "left out", op.name, why));
+      continue;
+    }
+    const char* verb = op.op == ir::HeaderOpKind::add || op.op == ir::HeaderOpKind::add_if_absent ? "add-header"
+                                                                                                   : "set-header";
+    if (op.op == ir::HeaderOpKind::add_if_absent)
+      warn(op.loc, fmt::format("haproxy adds request header '{}' even when the request has one", op.name));
+    rules.push_back(fmt::format("http-request {} {} {}", verb, word(op.name), word(*value)));
+  }
+  for (const auto& op : route.response_headers) {
+    if (op.op == ir::HeaderOpKind::remove) {
+      rules.push_back("http-response del-header " + word(op.name));
+      continue;
+    }
+    std::string why;
+    std::optional<std::string> value;
+    if (op.op == ir::HeaderOpKind::replace) why = "a regex replacement";
+    else value = log_format(op.value, env, why);
+    if (!value) {
+      warn(op.loc, fmt::format("haproxy cannot express the value of response header '{}' ({}); the operation is "
+                               "left out", op.name, why));
+      continue;
+    }
+    const char* verb = op.op == ir::HeaderOpKind::set ? "set-header" : "add-header";
+    rules.push_back(fmt::format("http-response {} {} {}", verb, word(op.name), word(*value)));
+  }
+  for (const auto& l : acls.lines()) L.push_back(l);
+  L.insert(L.end(), path_rules.begin(), path_rules.end());
+  L.insert(L.end(), answers.begin(), answers.end());
+  L.insert(L.end(), rules.begin(), rules.end());
+  if (!forwardfor.empty()) L.push_back(forwardfor);
+
+  // Servers.
+  if (pool) {
+    bool tls = a.scheme == "https" || a.scheme == "grpcs";
+    int i = 0;
+    for (const auto& sv : pool->servers) {
+      ++i;
+      std::string name = sv.name.empty() ? fmt::format("s{}", i) : proxy_name(sv.name);
+      std::string addr;
+      if (sv.address.rfind("unix:", 0) == 0) addr = sv.address.substr(5);
+      else if (sv.address.find(':') != std::string::npos) addr = fmt::format("[{}]:{}", sv.address, sv.port);
+      else addr = fmt::format("{}:{}", sv.address, sv.port);
+      std::string line = fmt::format("server {} {}", name, addr);
+      int weight = sv.weight;
+      if (weight > 256) {
+        warn(sv.loc, fmt::format("haproxy weights stop at 256; server {} gets 256 instead of {}", name, weight));
+        weight = 256;
+      }
+      if (weight != 1) line += fmt::format(" weight {}", weight);
+      if (sv.max_conns > 0) line += fmt::format(" maxconn {}", sv.max_conns);
+      if (sv.backup) line += " backup";
+      if (sv.down) line += " disabled";
+      if (hc) {
+        line += " check";
+        if (hc->interval_ms != 2000) line += " inter " + emit::duration(hc->interval_ms);
+        if (hc->rise != 2) line += fmt::format(" rise {}", hc->rise);
+        if (hc->fall != 3) line += fmt::format(" fall {}", hc->fall);
+      }
+      if (tls) line += " ssl verify none";
+      L.push_back(line);
+    }
+    int backups = 0;
+    for (const auto& sv : pool->servers) backups += sv.backup;
+    if (backups > 1)
+      warn(pool->loc, fmt::format("haproxy sends traffic to the first backup server of pool '{}' only, where the "
+                                  "source shared it among all {} backups", pool->name, backups));
+  }
+  std::string base = pool ? pool->name : a.authority;
+  return add_backend(base.empty() ? "backend" : base, std::move(s));
+}
+
+}  // namespace pg::haproxy::emitter

@@ -1,0 +1,182 @@
+// The HAProxy emitter: exact text for the key constructs, and that proxyglot's own
+// HAProxy front end reads the text back to the same IR.
+#include <gtest/gtest.h>
+
+#include "emitters.h"
+#include "haproxy/emit_conditions.h"
+#include "haproxy/emit_words.h"
+#include "ir/equivalence.h"
+#include "ir/matchers.h"
+#include "support/haproxy_fixture.h"
+
+namespace pg::test {
+namespace {
+
+struct Emitted {
+  std::string text;
+  std::string losses;
+  std::string differences;  // ir::compare of the source and the text read back
+};
+
+Emitted emit_from(const ir::Config& source) {
+  Emitted e;
+  Diagnostics losses;
+  e.text = haproxy::emit(source, losses);
+  e.losses = losses.to_string();
+  auto back = compile_haproxy(e.text, "translated.cfg");
+  EXPECT_TRUE(back.config) << back.errors() << "\n" << e.text;
+  if (back.config) e.differences = ir::format_differences(ir::compare(source, *back.config));
+  return e;
+}
+
+// A HAProxy config through the emitter and back.
+Emitted round_trip(std::string_view cfg) {
+  auto c = compile_haproxy(cfg);
+  EXPECT_TRUE(c.config) << c.errors();
+  return emit_from(*c.config);
+}
+
+const char* kDefaults = "defaults\n mode http\n timeout connect 5s\n timeout client 30s\n timeout server 30s\n";
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(HaproxyEmitWords, QuotesOnlyWhatNeedsIt) {
+  using haproxy::emitter::word;
+  EXPECT_EQ(word("/api/"), "/api/");
+  EXPECT_EQ(word("^/index\\.php$"), "'^/index\\.php$'");
+  EXPECT_EQ(word("a b"), "'a b'");
+  EXPECT_EQ(word(""), "\"\"");
+  EXPECT_EQ(word("it's $x"), "\"it's \\$x\"");
+  EXPECT_EQ(word("line\nbreak"), "\"line\\nbreak\"");
+}
+
+TEST(HaproxyEmitWords, TemplatesUseTheFrontEndsFetchTable) {
+  using haproxy::emitter::FormatEnv;
+  using V = ir::Var;
+  std::string why;
+  ir::Template t{{{V::literal, "for="}, {V::client_address, ""}, {V::literal, " 100%"}, {V::request_header, "X-Id"},
+                  {V::query_mark, ""}, {V::query, ""}}};
+  EXPECT_EQ(haproxy::emitter::log_format(t, FormatEnv{}, why), "for=%[src] 100%%%[req.fhdr(X-Id)]%HQ");
+  ir::Template host{{{V::host, ""}}};
+  EXPECT_EQ(haproxy::emitter::log_format(host, FormatEnv{}, why), "%[req.fhdr(host),field(1,:),lower]");
+  ir::Template m{{{V::map, "m"}}};
+  EXPECT_EQ(haproxy::emitter::log_format(m, FormatEnv{}, why), std::nullopt);
+  EXPECT_EQ(why, "the variable map");
+}
+
+TEST(HaproxyEmitWords, NamedCapturesAreNumbered) {
+  EXPECT_EQ(haproxy::emitter::capture_index("^/(?<a>x)/(?:y)/(z)", "a"), 1);
+  EXPECT_EQ(haproxy::emitter::capture_index("^/(?<a>x)/(?:y)/(z)", "2"), 2);
+  EXPECT_EQ(haproxy::emitter::capture_index("^/[(]x(?P<b>y)", "b"), 1);
+}
+
+TEST(HaproxyEmitConditions, MatcherTreesBecomeAclConditions) {
+  using namespace haproxy::emitter;
+  using K = ir::PredKind;
+  AclSet acls(false);
+  auto m = ir::all_of({ir::pred(K::path_prefix, "/api/"),
+                       ir::negate(ir::any_of({ir::pred(K::client_cidr, "10.0.0.0/8"), ir::pred(K::client_cidr, "192.168.0.0/16")})),
+                       ir::any_of({ir::pred(K::method, "GET"), ir::pred(K::header_present, "", "X-Debug")})});
+  auto d = to_dnf(m, acls);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(condition(*d), "if path_api !src_10_0_0_0_8_any meth_get_or");
+  std::string lines;
+  for (const auto& l : acls.lines()) lines += l + "\n";
+  EXPECT_EQ(lines,
+            "acl path_api path_beg /api/\n"
+            "acl src_10_0_0_0_8_any src 10.0.0.0/8 192.168.0.0/16\n"
+            "acl meth_get_or method GET\n"
+            "acl meth_get_or hdr(X-Debug) -m found\n");
+  auto never_match = to_dnf(ir::all_of({ir::pred(K::scheme, "https"), ir::pred(K::scheme, "http")}), acls);
+  ASSERT_TRUE(never_match);
+  EXPECT_TRUE(never(*never_match));
+}
+
+TEST(HaproxyEmit, PathRoutingRoundTripsExactly) {
+  auto e = round_trip(std::string(kDefaults) +
+                      "frontend web\n bind :80\n acl api path_beg /api/\n acl img path_end .png\n"
+                      " use_backend api if api\n use_backend static if img !api\n default_backend app\n"
+                      "backend api\n balance leastconn\n server a1 10.0.0.1:8080 check\n server a2 10.0.0.2:8080 weight 3 check\n"
+                      "backend static\n server s1 10.0.0.3:80\n"
+                      "backend app\n balance source\n hash-type consistent\n server w1 10.0.0.4:80 backup\n");
+  EXPECT_EQ(e.differences, "") << e.text;
+  EXPECT_TRUE(contains(e.text, "frontend http\n    bind :80\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    acl path_api path_beg /api/\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    use_backend api if path_api\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    default_backend app\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "backend api\n    balance leastconn\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    server a1 10.0.0.1:8080 check\n    server a2 10.0.0.2:8080 weight 3 check\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    balance source\n    hash-type consistent\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    acl path_end_png path_end .png\n")) << e.text;
+}
+
+TEST(HaproxyEmit, FixedAnswersRedirectsAndHeadersRoundTrip) {
+  auto e = round_trip(std::string(kDefaults) +
+                      "frontend web\n bind :80\n bind :443 ssl crt /etc/haproxy/site.pem alpn h2,http/1.1\n"
+                      " http-request redirect location https://example.com%[path] code 301 if { path_beg /old/ }\n"
+                      " http-request return status 503 content-type text/html string \"<h1>down</h1>\" if { path /maint }\n"
+                      " http-request deny if { src 192.0.2.0/24 }\n"
+                      " default_backend app\n"
+                      "backend app\n option forwardfor\n http-request set-header X-Real-IP %[src]\n"
+                      " http-request del-header X-Debug\n http-response set-header X-Frame-Options DENY\n"
+                      " server s1 127.0.0.1:8080\n");
+  EXPECT_EQ(e.differences, "") << e.text;
+  EXPECT_TRUE(contains(e.text, "    bind :443 ssl crt /etc/haproxy/site.pem alpn h2,http/1.1\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    http-request redirect location https://example.com%[path] code 301 if path_old\n"))
+      << e.text;
+  EXPECT_TRUE(contains(e.text, "    http-request return status 503 content-type text/html string <h1>down</h1> if "
+                               "path_maint\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    http-request deny if src_192_0_2_0_24\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    http-request set-header X-Real-IP %[src]\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    http-response set-header X-Frame-Options DENY\n    option forwardfor\n")) << e.text;
+}
+
+TEST(HaproxyEmit, PathRewritesAndRetriesRoundTrip) {
+  auto e = round_trip(std::string(kDefaults) +
+                      "frontend web\n bind :8080\n use_backend api if { path_beg /api/ }\n"
+                      "backend api\n retries 2\n option redispatch\n timeout server 90s\n"
+                      " option httpchk GET /health\n http-check expect status 200-299\n"
+                      " http-request replace-path ^/api/(.*) /\\1\n"
+                      " server s1 10.0.0.1:80 check inter 5s fall 2\n server s2 10.0.0.2:80 check inter 5s fall 2\n");
+  EXPECT_EQ(e.differences, "") << e.text;
+  EXPECT_TRUE(contains(e.text, "frontend http_8080\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    http-request replace-path ^/api/(.*) /\\1\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    option httpchk GET /health\n    http-check expect status 200-299\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    server s1 10.0.0.1:80 check inter 5s fall 2\n")) << e.text;
+}
+
+TEST(HaproxyEmit, VirtualHostsBecomeHostAclsInSelectionOrder) {
+  auto c = compile_nginx(
+      "events {}\nhttp {\n"
+      " server { listen 80; server_name *.example.com; location / { proxy_pass http://127.0.0.1:1; } }\n"
+      " server { listen 80; server_name api.example.com; location / { proxy_pass http://127.0.0.1:2; } }\n"
+      " server { listen 80 default_server; server_name _; return 404; }\n"
+      "}\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  auto e = emit_from(*c.config);
+  // The exact name is chosen before the wildcard; the default host takes the rest.
+  auto exact = e.text.find("use_backend 127.0.0.1:2 if host_api_example_com");
+  auto wild = e.text.find("if host_example_com !host_api_example_com");
+  EXPECT_NE(exact, std::string::npos) << e.text;
+  EXPECT_NE(wild, std::string::npos) << e.text;
+  EXPECT_LT(exact, wild) << e.text;
+  EXPECT_TRUE(contains(e.text, "acl host_example_com hdr_end(host) -i .example.com .example.com:80\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "default_backend return_404")) << e.text;
+}
+
+TEST(HaproxyEmit, WhatHaproxyCannotExpressIsReported) {
+  auto c = compile_nginx(
+      "events {}\nhttp {\n"
+      " map $http_x_tenant $shard { default a; }\n"
+      " server { listen 80; location / { }\n"
+      "   location /api/ { proxy_set_header X-Shard $shard; proxy_pass http://127.0.0.1:1; } }\n"
+      "}\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  auto e = emit_from(*c.config);
+  EXPECT_TRUE(contains(e.losses, "haproxy cannot serve files; it answers 404")) << e.losses;
+  EXPECT_TRUE(contains(e.losses, "haproxy cannot express the value of request header 'X-Shard' (the variable map)"))
+      << e.losses;
+}
+
+}  // namespace
+}  // namespace pg::test
