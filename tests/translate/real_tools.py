@@ -8,7 +8,7 @@ the configuration's pools name, mapped to 127.0.0.1, and every certificate path 
 fresh self-signed certificate through an overlay on its nearest existing directory.
 Nothing outside the namespace changes.
 
-As a command: real_tools.py nginx|haproxy|caddy FILE  (exit 0 when the tool accepts FILE).
+As a command: real_tools.py nginx|haproxy|caddy FILE [CWD]  (exit 0 when the tool accepts FILE).
 """
 import ipaddress
 import json
@@ -62,7 +62,7 @@ def _self_signed(directory):
         return c.read() + k.read()
 
 
-def _inside(dialect, path, hosts, certs, work):
+def _inside(dialect, path, hosts, certs, work, cwd):
     """Runs in the namespace: provide hosts and certificates, then the real tool."""
     with open("/etc/hosts") as f:
         base = f.read()
@@ -73,7 +73,8 @@ def _inside(dialect, path, hosts, certs, work):
     pem = _self_signed(work) if certs else ""
     overlaid = []
     for cert in certs:
-        cert = os.path.abspath(os.path.join(os.path.dirname(path), cert))
+        # Relative paths: nginx reads them from the config's directory, HAProxy from where it runs.
+        cert = os.path.abspath(os.path.join(cwd if dialect == "haproxy" else os.path.dirname(path), cert))
         if not any(cert.startswith(o + "/") for o in overlaid):
             existing = os.path.dirname(cert)
             while not os.path.isdir(existing):
@@ -91,10 +92,10 @@ def _inside(dialect, path, hosts, certs, work):
         os.makedirs(os.path.dirname(cert), exist_ok=True)
         with open(cert, "w") as f:
             f.write(pem)
-    return run_tool(dialect, path, work)
+    return run_tool(dialect, path, work, cwd)
 
 
-def run_tool(dialect, path, work):
+def run_tool(dialect, path, work, cwd):
     """(accepted, what the tool printed)."""
     if dialect == "nginx":
         prefix = os.path.join(work, "prefix")
@@ -103,9 +104,7 @@ def run_tool(dialect, path, work):
                              capture_output=True, text=True)
         return out.returncode == 0, out.stdout + out.stderr
     if dialect == "haproxy":
-        # Relative paths (crt certs/x.pem) are relative to where HAProxy runs: the config's directory.
-        out = subprocess.run(["haproxy", "-c", "-f", path], capture_output=True, text=True,
-                             cwd=os.path.dirname(os.path.abspath(path)))
+        out = subprocess.run(["haproxy", "-c", "-f", path], capture_output=True, text=True, cwd=cwd)
         return out.returncode == 0, out.stdout + out.stderr
     if dialect == "caddy":
         env = dict(os.environ, HOME=work, XDG_DATA_HOME=work, XDG_CONFIG_HOME=work)
@@ -122,30 +121,32 @@ def run_tool(dialect, path, work):
     raise ValueError(dialect)
 
 
-def validate(dialect, path):
-    """(accepted, output) of the real tool on `path`, in a private namespace."""
+def validate(dialect, path, cwd=None):
+    """(accepted, output) of the real tool on `path`, in a private namespace. `cwd`: where
+    the tool runs (HAProxy reads relative paths from there); the config's directory by default."""
     path = os.path.abspath(path)
+    cwd = os.path.abspath(cwd or os.path.dirname(path))
     hosts, certs = needs(dialect, path)
     work = tempfile.mkdtemp(prefix="pg-realtool-")
     try:
         out = subprocess.run(["unshare", "-m", sys.executable, os.path.abspath(__file__), "--inside",
-                              dialect, path, work, json.dumps([hosts, certs])], capture_output=True, text=True)
+                              dialect, path, work, cwd, json.dumps([hosts, certs])], capture_output=True, text=True)
         return out.returncode == 0, out.stdout + out.stderr
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def main(argv):
-    if len(argv) == 6 and argv[1] == "--inside":
-        dialect, path, work, needed = argv[2:]
+    if len(argv) == 7 and argv[1] == "--inside":
+        dialect, path, work, cwd, needed = argv[2:]
         hosts, certs = json.loads(needed)
-        ok, output = _inside(dialect, path, hosts, certs, work)
+        ok, output = _inside(dialect, path, hosts, certs, work, cwd)
         sys.stdout.write(output)
         return 0 if ok else 1
-    if len(argv) != 3 or argv[1] not in DIALECT_FILE:
-        sys.stderr.write("usage: real_tools.py nginx|haproxy|caddy FILE\n")
+    if len(argv) not in (3, 4) or argv[1] not in DIALECT_FILE:
+        sys.stderr.write("usage: real_tools.py nginx|haproxy|caddy FILE [CWD]\n")
         return 2
-    ok, output = validate(argv[1], argv[2])
+    ok, output = validate(argv[1], argv[2], argv[3] if len(argv) == 4 else None)
     sys.stdout.write(output)
     print("accepted" if ok else "REJECTED")
     return 0 if ok else 1
