@@ -2,6 +2,7 @@
 // address has a host and no http:// is served with TLS on the HTTPS port, with
 // certificates made at run time, and its names get an HTTP -> HTTPS redirect (308)
 // on the HTTP port.
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -29,6 +30,15 @@ ir::ServerName server_name(const Address& a) {
   n.value = a.host;
   if (a.host.size() > 2 && a.host.compare(0, 2, "*.") == 0) n.kind = ir::NameKind::wildcard_prefix;
   return n;
+}
+
+// What a site's handlers can fail with, for handle_errors: reverse_proxy's 502 (no
+// connection), 503 (no server), 504 (timeout), 500, and the statuses of `error`.
+void error_statuses(const std::vector<Item>& items, std::vector<int>& out) {
+  for (const auto& it : items) {
+    if (it.directive == "error" && it.action && it.action->respond) out.push_back(it.action->respond->status);
+    error_statuses(it.children, out);
+  }
 }
 
 }  // namespace
@@ -66,6 +76,11 @@ ir::Config Lowerer::build() {
 
   bool uses_logs = false;
   for (auto& site : sites) {
+    std::vector<int> statuses = {500, 502, 503, 504};
+    error_statuses(site.items, statuses);
+    std::sort(statuses.begin(), statuses.end());
+    statuses.erase(std::unique(statuses.begin(), statuses.end()), statuses.end());
+    CompiledErrors errors = compile_error_routes(*this, site, statuses);
     // Addresses grouped by the listener they need.
     std::vector<Group> groups;
     for (const auto& a : site.addresses) {
@@ -120,7 +135,14 @@ ir::Config Lowerer::build() {
         diags.warning(site.loc, fmt::format("tls has no effect on port {}: the site is served over plain HTTP", gr.port));
       }
       vh.rewrites = std::move(compiled.rewrites);
+      // Caddy runs handle_errors for the errors its handlers return (reverse_proxy's
+      // failures, `error`), not for an upstream's answer nor a `respond` status.
+      if (!errors.pages.empty())
+        for (size_t k = 0; k < compiled.routes.size(); ++k)
+          if (compiled.directives[k] == "error" || compiled.routes[k].action.kind == ir::ActionKind::proxy)
+            compiled.routes[k].error_pages = errors.pages;
       vh.routes = std::move(compiled.routes);
+      vh.named_routes = errors.named_routes;
       vh.fallback = std::move(compiled.fallback);
       uses_logs = uses_logs || !site.logs.empty();
       config.virtual_hosts.push_back(std::move(vh));

@@ -48,6 +48,9 @@ std::vector<DirectiveSpec> make_table() {
     {"handle",         kHandlers, 0, 0, R, h::handle, "mutually exclusive blocks, sorted by path length"},
     {"handle_path",    kHandlers, 0, 0, R, h::handle_path, "handle that strips its path prefix"},
     {"route",          kHandlers, 0, 0, R, h::route, "block in written order"},
+    {"handle_errors",  kSite, 0, 0, R, h::handle_errors,
+                       "routes for errors of the site's reverse_proxy and error (not an upstream's answer): respond, "
+                       "redir, reverse_proxy, header; matchers: expression on {err.status_code}"},
     {"respond",        kHandlers, 0, 2, O, h::respond, "[body] [status]"},
     {"error",          kHandlers, 0, 2, N, h::error, "[message] [status]: the status with an empty body (no handle_errors)"},
     {"request_body",   kHandlers, 0, 0, R, h::request_body, "block: max_size (413 above it)"},
@@ -90,9 +93,10 @@ std::vector<DirectiveSpec> make_table() {
 
     // transport http { }
     {"versions",       kTransport, 1, 4, N, h::versions, "1.1 2 h2c"},
-    {"keepalive",      kTransport, 1, 1, N, h::keepalive, "idle timeout | off (2m)"},
-    {"keepalive_idle_conns", kTransport, 1, 1, N, h::keepalive_idle_conns, "idle connections kept"},
-    {"keepalive_idle_conns_per_host", kTransport, 1, 1, N, h::keepalive_idle_conns, "idle connections per server (32)"},
+    {"keepalive",      kTransport, 1, 1, N, h::keepalive, "idle timeout | off (2m; no limit when unset beside another keep-alive option)"},
+    {"keepalive_idle_conns", kTransport, 1, 1, N, h::keepalive_idle_conns, "idle connections to all upstreams together (0: no limit)"},
+    {"keepalive_idle_conns_per_host", kTransport, 1, 1, N, h::keepalive_idle_conns,
+                       "idle connections per upstream (32; Go's 2 when 0, or unset beside another keep-alive option)"},
     {"dial_timeout",   kTransport, 1, 1, N, h::dial_timeout, "connect timeout (3s)"},
     {"read_timeout",   kTransport, 1, 1, N, h::read_timeout, "between reads (none)"},
     {"write_timeout",  kTransport, 1, 1, N, h::write_timeout, "between writes (none)"},
@@ -102,7 +106,7 @@ std::vector<DirectiveSpec> make_table() {
   for (std::string_view name : {"tracing", "map", "vars", "root", "copy_response_headers",
                                 "method", "try_files", "basicauth", "forward_auth", "encode", "push",
                                 "templates", "abort", "copy_response", "metrics", "php_fastcgi",
-                                "file_server", "acme_server", "skip_log", "handle_errors", "invoke"})
+                                "file_server", "acme_server", "skip_log", "invoke"})
     t.push_back({name, kHandlers, 0, kMany, O, nullptr, ""});
   for (std::string_view name : {"grace_period", "order", "storage", "storage_clean_interval",
                                 "acme_ca", "acme_ca_root", "acme_eab", "acme_dns", "default_sni",
@@ -199,8 +203,9 @@ std::string support_matrix_markdown() {
   }
   out += "\nMatchers: `*`, `/path`, `@name`; named matchers `path` (case-insensitive, exact unless `*`),\n"
          "`path_regexp`, `host`, `header`, `header_regexp`, `method`, `query`, `remote_ip`,\n"
-         "`protocol` (http, https), `not`. Not supported yet: `expression`, `file`, `vars`,\n"
-         "`vars_regexp`, `remote_ip forwarded`.\n";
+         "`protocol` (http, https), `not`; in `handle_errors`, `expression` comparing\n"
+         "`{err.status_code}` with a number (`==` `!=` `<` `<=` `>` `>=`, `in [...]`). Not supported yet:\n"
+         "`expression` elsewhere, `file`, `vars`, `vars_regexp`, `remote_ip forwarded`.\n";
   return out;
 }
 

@@ -27,6 +27,7 @@ void uri(Lowerer&, const Call&);
 void handle(Lowerer&, const Call&);
 void handle_path(Lowerer&, const Call&);
 void route(Lowerer&, const Call&);
+void handle_errors(Lowerer&, const Call&);
 void respond(Lowerer&, const Call&);
 void error(Lowerer&, const Call&);
 void request_body(Lowerer&, const Call&);

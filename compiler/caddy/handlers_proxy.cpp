@@ -5,6 +5,8 @@
 // X-Forwarded-Proto and X-Forwarded-Host set; passive health off until fail_duration;
 // active checks (when health_uri or health_port is given) every 30s, timeout 5s, one
 // failure marks a server down and one success up.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "caddy/handlers.h"
@@ -83,6 +85,9 @@ std::string pool_base(const ir::Pool& p) {
 
 }  // namespace
 
+// Go's IdleConnTimeout 0 (no limit): the IR's longest idle lifetime (2^31-1 ms, 24.8 days).
+constexpr int64_t kNoIdleLimitMs = 2147483647;
+
 void reverse_proxy(Lowerer& l, const Call& c) {
   ProxyState ps;
   ps.loc = c.node.loc;
@@ -101,6 +106,24 @@ void reverse_proxy(Lowerer& l, const Call& c) {
   add_upstreams(l, c.args);
   if (c.node.has_block) l.walk(c.node.block, kProxy);
   l.proxy = nullptr;
+
+  if (ps.keepalive_given) {
+    // Go's http.Transport: MaxIdleConnsPerHost 0 is DefaultMaxIdleConnsPerHost (2),
+    // MaxIdleConns 0 no limit, IdleConnTimeout 0 no limit (caddy run: 2 connections
+    // kept per upstream after `keepalive_idle_conns_per_host 0` or `keepalive_idle_conns 5`).
+    int per_host = ps.idle_conns_per_host.value_or(0) > 0 ? *ps.idle_conns_per_host : 2;
+    int max_idle = per_host;
+    if (ps.idle_conns.value_or(0) > 0) {
+      max_idle = std::min(per_host, *ps.idle_conns);
+      size_t servers = ps.pool.servers.size();
+      if (servers > 1 && static_cast<int64_t>(*ps.idle_conns) < static_cast<int64_t>(per_host) * static_cast<int64_t>(servers))
+        l.diags.warning(c.node.loc, fmt::format("keepalive_idle_conns {} caps idle connections to all upstreams together; "
+                                                "proxyglot keeps up to {} per upstream", *ps.idle_conns, max_idle));
+    }
+    // `keepalive off`: nothing is kept, the idle timeout stays as it was (unused).
+    ps.pool.keepalive.max_idle = ps.keepalive_off ? 0 : max_idle;
+    if (!ps.keepalive_off) ps.pool.keepalive.idle_timeout_ms = ps.keepalive_idle_ms.value_or(kNoIdleLimitMs);
+  }
 
   if (!ps.scheme_of_upstreams.empty()) {
     const std::string& scheme = ps.scheme_of_upstreams.front();
@@ -345,17 +368,20 @@ void versions(Lowerer& l, const Call& c) {
 }
 
 void keepalive(Lowerer& l, const Call& c) {
+  l.proxy->keepalive_given = true;
   if (c.args[0].value == "off") {
-    l.proxy->pool.keepalive.max_idle = 0;
+    l.proxy->keepalive_off = true;
     return;
   }
-  if (auto d = duration(l, c.args[0], "keepalive")) l.proxy->pool.keepalive.idle_timeout_ms = *d;
+  if (auto d = duration(l, c.args[0], "keepalive")) l.proxy->keepalive_idle_ms = *d;
 }
 
 void keepalive_idle_conns(Lowerer& l, const Call& c) {
   auto n = parse_int(c.args[0].value);
   if (!n) return l.error(c.args[0].loc, fmt::format("bad integer value '{}'", c.args[0].value));
-  l.proxy->pool.keepalive.max_idle = *n;
+  l.proxy->keepalive_given = true;
+  if (c.node.name() == "keepalive_idle_conns_per_host") l.proxy->idle_conns_per_host = *n;
+  else l.proxy->idle_conns = *n;
 }
 
 void dial_timeout(Lowerer& l, const Call& c) {

@@ -28,7 +28,36 @@ Item& new_item(Lowerer& l, const Call& c) {
 
 ir::Template value(Lowerer& l, const Word& w) {
   std::string err;
-  ir::Template t = parse_template(w.value, &err);
+  if (!l.in_error_routes) {
+    ir::Template t = parse_template(w.value, &err);
+    if (!err.empty()) l.error(w.loc, err);
+    return t;
+  }
+  // In handle_errors, {err.status_code} (Caddy: {http.error.status_code}) is the status
+  // of the error being handled: the IR's `status` while an error page is answered.
+  ir::Template t;
+  auto append = [&](std::string_view text) {
+    for (auto& p : parse_template(text, &err).parts) {
+      if (p.var == ir::Var::literal && !t.parts.empty() && t.parts.back().var == ir::Var::literal)
+        t.parts.back().value += p.value;
+      else
+        t.parts.push_back(std::move(p));
+    }
+  };
+  std::string_view rest = w.value;
+  for (;;) {
+    size_t at = std::string_view::npos, len = 0;
+    for (std::string_view needle : {std::string_view("{err.status_code}"), std::string_view("{http.error.status_code}")})
+      if (size_t f = rest.find(needle); f < at) {
+        at = f;
+        len = needle.size();
+      }
+    if (at == std::string_view::npos) break;
+    append(rest.substr(0, at));
+    t.parts.push_back({ir::Var::status, ""});
+    rest.remove_prefix(at + len);
+  }
+  append(rest);
   if (!err.empty()) l.error(w.loc, err);
   return t;
 }
@@ -192,6 +221,19 @@ void handle_path(Lowerer& l, const Call& c) {
 
 void route(Lowerer& l, const Call& c) { block_item(l, c, true, {}); }
 
+// handle_errors { }: a route list of its own, run for the errors the site's handlers
+// produce; compiled into named routes and error pages (compile_error_routes).
+void handle_errors(Lowerer& l, const Call& c) {
+  std::vector<Item>* outer = l.items;
+  l.items = &l.site->error_items;
+  l.in_error_routes = true;
+  l.matcher_scopes.emplace_back();
+  l.walk(c.node.block, kRoute);
+  l.matcher_scopes.pop_back();
+  l.in_error_routes = false;
+  l.items = outer;
+}
+
 void respond(Lowerer& l, const Call& c) {
   if (c.node.has_block) {
     l.error(c.node.loc, "respond with a block (close) is not supported by proxyglot yet");
@@ -217,13 +259,21 @@ void respond(Lowerer& l, const Call& c) {
     }
     r.status = *s;
   }
+  // In handle_errors, a respond without a status answers with the error's (caddy run).
+  bool status_given = c.args.size() == 2 || (c.args.size() == 1 && status_of(c.args[0]));
   ir::Action a;
   a.kind = ir::ActionKind::respond;
   a.respond = std::move(r);
-  new_item(l, c).action = std::move(a);
+  Item& it = new_item(l, c);
+  it.action = std::move(a);
+  it.keeps_error_status = l.in_error_routes && !status_given;
 }
 
 void error(Lowerer& l, const Call& c) {
+  if (l.in_error_routes) {
+    l.error(c.node.loc, "error inside handle_errors is not supported by proxyglot yet");
+    return;
+  }
   ir::RespondAction r;
   r.status = 500;
   r.body = ir::Template{};

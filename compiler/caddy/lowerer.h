@@ -53,6 +53,7 @@ struct Item {
   std::vector<ir::RewriteStep> rewrites;
   std::optional<ir::Action> action;
   std::optional<int64_t> max_body_bytes;  // request_body max_size
+  bool keeps_error_status = false;  // handle_errors: `respond` without a status answers with the error's
   bool block = false;       // handle, handle_path, route: `children` are its lines
   bool keep_order = false;  // route: children in written order
   std::vector<Item> children;
@@ -82,6 +83,7 @@ struct Site {
   std::vector<ir::AccessLog> logs;
   bool has_redir = false;
   std::vector<std::string> binds;  // `bind`: listen addresses; empty: every interface
+  std::vector<Item> error_items;   // handle_errors blocks' lines, in written order
 };
 
 struct ProxyState {
@@ -97,6 +99,12 @@ struct ProxyState {
   std::vector<int> unhealthy_statuses;
   int64_t unhealthy_latency_ms = 0;
   std::vector<std::string> scheme_of_upstreams;
+  // transport http's keep-alive options. Any of them replaces Caddy's default keep-alive
+  // (32 idle per host, 2 min) with Go's http.Transport zero values for the rest.
+  bool keepalive_given = false;
+  bool keepalive_off = false;
+  std::optional<int64_t> keepalive_idle_ms;
+  std::optional<int> idle_conns, idle_conns_per_host;
 };
 
 struct GlobalOptions {
@@ -133,6 +141,7 @@ class Lowerer {
   ir::TlsSettings* tls_block = nullptr;
   ir::AccessLog* log_block = nullptr;
   Item* body_item = nullptr;  // request_body { } lines
+  bool in_error_routes = false;  // lowering a handle_errors block
   std::string* log_level = nullptr;  // the global log's level; null in a site's log
 
   // Named matchers, innermost block last.

@@ -43,11 +43,80 @@ ir::Matcher header_value(const std::string& field, const std::string& v) {
   return pred(ir::PredKind::header_regex, (lead ? "" : "^") + regex_escape(core) + (trail ? "" : "$"), field);
 }
 
+constexpr const char* kErrorStatus = "\x01error status";
+
+// A CEL expression on the error's status as handle_errors matchers write it:
+// `{err.status_code} OP N` (OP one of == != < <= > >=) or `{err.status_code} in [N, ...]`
+// ({http.error.status_code} the same). The statuses 100-999 it holds for.
+std::optional<std::vector<int>> error_status_expression(std::string text) {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+    return v;
+  };
+  std::string_view rest = trim(text);
+  bool found = false;
+  for (std::string_view p : {std::string_view("{err.status_code}"), std::string_view("{http.error.status_code}")})
+    if (rest.substr(0, p.size()) == p) {
+      rest = trim(rest.substr(p.size()));
+      found = true;
+      break;
+    }
+  if (!found) return std::nullopt;
+  auto number = [](std::string_view v) -> std::optional<int> {
+    auto n = parse_int(v);
+    if (!n || v.size() != 3) return std::nullopt;
+    return n;
+  };
+  std::vector<int> out;
+  if (rest.substr(0, 2) == "in" && rest.size() > 2 && (std::isspace(static_cast<unsigned char>(rest[2])) || rest[2] == '[')) {
+    rest = trim(rest.substr(2));
+    if (rest.size() < 2 || rest.front() != '[' || rest.back() != ']') return std::nullopt;
+    rest = rest.substr(1, rest.size() - 2);
+    while (!rest.empty()) {
+      size_t comma = rest.find(',');
+      auto n = number(trim(rest.substr(0, comma)));
+      if (!n) return std::nullopt;
+      out.push_back(*n);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+  std::string_view op;
+  for (std::string_view o : {"==", "!=", "<=", ">=", "<", ">"})
+    if (rest.substr(0, o.size()) == o) {
+      op = o;
+      break;
+    }
+  if (op.empty()) return std::nullopt;
+  auto n = number(trim(rest.substr(op.size())));
+  if (!n) return std::nullopt;
+  for (int c = 100; c <= 999; ++c) {
+    bool holds = op == "==" ? c == *n : op == "!=" ? c != *n : op == "<=" ? c <= *n : op == ">=" ? c >= *n
+                                                                              : op == "<"  ? c < *n
+                                                                                           : c > *n;
+    if (holds) out.push_back(c);
+  }
+  return out;
+}
+
+// `header Field` without a value (later Caddy versions): the field is present.
+constexpr const char* kPresent = "\x01present";
+
 struct SetBuilder {
   explicit SetBuilder(Lowerer& lowerer) : l(lowerer) {}
 
   Lowerer& l;
-  std::vector<ir::Matcher> paths, hosts, methods, cidrs, schemes, others;
+  // A set holds one matcher of each type (Caddy's MatcherSet is a map by type): the
+  // types are ANDed, the values of one type ORed.
+  std::vector<ir::Matcher> paths, path_regexps, hosts, methods, cidrs, schemes, others;
+  // header: field -> values (ORed), nullopt for `!field`; fields ANDed, in written
+  // order. A later line for the same field adds values (or `!` replaces them), as
+  // Caddy's MatchHeader map does.
+  std::vector<std::pair<std::string, std::optional<std::vector<std::string>>>> headers;
+  std::vector<std::string> header_regexp_fields;
   size_t first_path_len = 0;
   bool any_path = false;
 
@@ -55,11 +124,34 @@ struct SetBuilder {
   bool add(const Node& n, size_t first_word);
   std::optional<ir::Matcher> finish() {
     std::vector<ir::Matcher> all;
-    for (auto* v : {&paths, &hosts, &methods, &cidrs, &schemes})
+    for (auto* v : {&paths, &path_regexps, &hosts, &methods, &cidrs, &schemes})
       if (!v->empty()) all.push_back(any_of(std::move(*v)));
+    for (auto& [field, values] : headers) {
+      if (!values) {
+        ir::Matcher neg;
+        neg.op = ir::MatchOp::not_;
+        neg.children.push_back(pred(ir::PredKind::header_present, "", field));
+        all.push_back(std::move(neg));
+        continue;
+      }
+      if (values->size() == 1 && values->front() == kPresent) {
+        all.push_back(pred(ir::PredKind::header_present, "", field));
+        continue;
+      }
+      std::vector<ir::Matcher> alternatives;
+      for (const auto& v : *values) alternatives.push_back(header_value(field, v == kPresent ? "*" : v));
+      all.push_back(any_of(std::move(alternatives)));
+    }
     for (auto& o : others) all.push_back(std::move(o));
     if (all.empty()) return std::nullopt;
     return all_of(std::move(all));
+  }
+
+  std::optional<std::vector<std::string>>& header_entry(const std::string& field) {
+    for (auto& [f, v] : headers)
+      if (f == field) return v;
+    headers.emplace_back(field, std::vector<std::string>{});
+    return headers.back().second;
   }
 };
 
@@ -104,7 +196,11 @@ bool SetBuilder::add(const Node& n, size_t first) {
     for (const auto& a : args) paths.push_back(path_pattern(a));
   } else if (type == "path_regexp") {
     if (args.empty() || args.size() > 2) return bad();
-    paths.push_back(pred(ir::PredKind::path_regex, args.back()));
+    if (!path_regexps.empty()) {
+      l.error(at, "regular expression can only be used once per named matcher");
+      return false;
+    }
+    path_regexps.push_back(pred(ir::PredKind::path_regex, args.back()));
   } else if (type == "host") {
     if (!need(1)) return false;
     for (auto h : args) {
@@ -118,22 +214,22 @@ bool SetBuilder::add(const Node& n, size_t first) {
     if (!need(1)) return false;
     std::string field = args[0];
     if (field.front() == '!') {
-      ir::Matcher neg;
-      neg.op = ir::MatchOp::not_;
-      neg.children.push_back(pred(ir::PredKind::header_present, "", field.substr(1)));
-      others.push_back(std::move(neg));
+      header_entry(field.substr(1)) = std::nullopt;
       return true;
     }
-    if (args.size() == 1) {
-      others.push_back(pred(ir::PredKind::header_present, "", field));
-      return true;
-    }
-    std::vector<ir::Matcher> values;
-    for (size_t i = 1; i < args.size(); ++i) values.push_back(header_value(field, args[i]));
-    others.push_back(any_of(std::move(values)));
+    auto& values = header_entry(field);
+    if (!values) values.emplace();
+    if (args.size() == 1) values->push_back(kPresent);
+    for (size_t i = 1; i < args.size(); ++i) values->push_back(args[i]);
   } else if (type == "header_regexp") {
     if (args.size() < 2 || args.size() > 3) return bad();
-    others.push_back(pred(ir::PredKind::header_regex, args.back(), args[args.size() - 2]));
+    const std::string& field = args[args.size() - 2];
+    if (std::find(header_regexp_fields.begin(), header_regexp_fields.end(), field) != header_regexp_fields.end()) {
+      l.error(at, fmt::format("header_regexp matcher can only be used once per named matcher, per header field: {}", field));
+      return false;
+    }
+    header_regexp_fields.push_back(field);
+    others.push_back(pred(ir::PredKind::header_regex, args.back(), field));
   } else if (type == "method") {
     if (!need(1)) return false;
     for (auto m : args) {
@@ -171,6 +267,16 @@ bool SetBuilder::add(const Node& n, size_t first) {
       return false;
     }
     schemes.push_back(pred(ir::PredKind::scheme, args[0]));
+  } else if (type == "expression" && l.in_error_routes) {
+    std::string text;
+    for (const auto& a : args) text += (text.empty() ? "" : " ") + a;
+    auto codes = error_status_expression(text);
+    if (!codes) {
+      l.error(at, fmt::format("expression '{}' is not supported by proxyglot yet (in handle_errors: "
+                              "{{err.status_code}} compared with a number, or `in [...]`)", text));
+      return false;
+    }
+    others.push_back(error_status_matcher(*codes));
   } else if (type == "expression" || type == "file" || type == "vars" || type == "vars_regexp" ||
              type == "client_ip") {
     l.error(at, fmt::format("matcher '{}' is not supported by proxyglot yet", type));
@@ -183,6 +289,25 @@ bool SetBuilder::add(const Node& n, size_t first) {
 }
 
 }  // namespace
+
+ir::Matcher error_status_matcher(const std::vector<int>& codes) {
+  std::string list;
+  for (int c : codes) list += (list.empty() ? "" : ",") + std::to_string(c);
+  return pred(ir::PredKind::header_exact, list, kErrorStatus);
+}
+
+std::optional<std::vector<int>> error_status_codes(const ir::Predicate& p) {
+  if (p.name != kErrorStatus) return std::nullopt;
+  std::vector<int> out;
+  size_t start = 0;
+  while (start < p.value.size()) {
+    size_t comma = p.value.find(',', start);
+    if (comma == std::string::npos) comma = p.value.size();
+    if (auto n = parse_int(std::string_view(p.value).substr(start, comma - start))) out.push_back(*n);
+    start = comma + 1;
+  }
+  return out;
+}
 
 bool is_matcher_token(const Word& w) {
   if (w.quoted || w.value.empty()) return false;

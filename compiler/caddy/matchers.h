@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "caddy/lowerer.h"
 
@@ -23,6 +24,13 @@ ir::Matcher path_pattern(const std::string& pattern);
 
 // AND of two optional matchers (nullopt matches everything).
 std::optional<ir::Matcher> both(const std::optional<ir::Matcher>& a, const std::optional<ir::Matcher>& b);
+
+// handle_errors: a condition on the status of the error being handled, true for
+// `codes`. Only inside error routes; compile_error_routes turns it into error-page codes,
+// so it never reaches the IR.
+ir::Matcher error_status_matcher(const std::vector<int>& codes);
+// The codes of an error_status_matcher predicate; nullopt for any other predicate.
+std::optional<std::vector<int>> error_status_codes(const ir::Predicate& p);
 
 // Text of the path conditions of `m` as one regex for a rewrite step, or nullopt
 // when `m` tests more than the path.

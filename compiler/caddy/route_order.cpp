@@ -1,5 +1,8 @@
 #include "caddy/route_order.h"
 
+#include <algorithm>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "caddy/directive_table.h"
@@ -160,6 +163,8 @@ struct Emitter {
       r.response_headers = std::move(v.response_headers);
       for (const auto& op : it.response_headers) r.response_headers.push_back(op);
       out.routes.push_back(std::move(r));
+      out.directives.push_back(it.directive);
+      out.keeps_error_status.push_back(it.keeps_error_status);
     }
   }
 
@@ -296,6 +301,85 @@ CompiledSite compile_routes(Lowerer& l, Site& site, const std::optional<ir::Matc
       fb.response_headers.insert(fb.response_headers.end(), it.response_headers.begin(), it.response_headers.end());
   e.out.fallback = std::move(fb);
   return std::move(e.out);
+}
+
+namespace {
+
+// Whether `m` admits an error with `status`: nullopt when it tests the request itself.
+std::optional<bool> admits(const ir::Matcher& m, int status) {
+  switch (m.op) {
+    case ir::MatchOp::all:
+    case ir::MatchOp::any: {
+      bool all = m.op == ir::MatchOp::all;
+      for (const auto& c : m.children) {
+        auto r = admits(c, status);
+        if (!r) return std::nullopt;
+        if (*r != all) return !all;
+      }
+      return all;
+    }
+    case ir::MatchOp::not_: {
+      auto r = m.children.empty() ? std::optional<bool>(true) : admits(m.children.front(), status);
+      if (!r) return std::nullopt;
+      return !*r;
+    }
+    case ir::MatchOp::predicate: break;
+  }
+  auto codes = error_status_codes(*m.predicate);
+  if (!codes) return std::nullopt;
+  return std::find(codes->begin(), codes->end(), status) != codes->end();
+}
+
+}  // namespace
+
+CompiledErrors compile_error_routes(Lowerer& l, Site& site, const std::vector<int>& statuses) {
+  CompiledErrors out;
+  if (site.error_items.empty()) return out;
+  Emitter e{l, site, {}};
+  std::vector<Item> items = site.error_items;
+  e.emit(items, false, false, std::nullopt, "", {});
+  std::vector<int> left = statuses;
+  std::set<std::string> names;
+  for (size_t i = 0; i < e.out.routes.size(); ++i) {
+    ir::Route& r = e.out.routes[i];
+    if (!r.rewrites.empty()) {
+      l.error(r.loc, fmt::format("{} in handle_errors after rewrite/uri/handle_path: rewriting an error's "
+                                 "request is not supported by proxyglot yet", e.out.directives[i]));
+      continue;
+    }
+    std::vector<int> codes;
+    bool request_matcher = false;
+    for (int status : left) {
+      auto a = admits(r.match, status);
+      if (!a) {
+        request_matcher = true;
+        break;
+      }
+      if (*a) codes.push_back(status);
+    }
+    if (request_matcher) {
+      l.error(r.loc, fmt::format("{} in handle_errors: matchers on the request are not supported by proxyglot "
+                                 "yet (only expression {{err.status_code}} ...)", e.out.directives[i]));
+      continue;
+    }
+    if (codes.empty()) continue;  // an earlier error route takes every status it admits
+    for (int c : codes) left.erase(std::find(left.begin(), left.end(), c));
+    ir::ErrorPage ep;
+    ep.loc = r.loc;
+    ep.codes = codes;
+    ep.target_kind = ir::ErrorTarget::named_route;
+    // respond without a status keeps the error's; anything else answers what it answers.
+    ep.status_mode = e.out.keeps_error_status[i] ? ir::ErrorStatus::keep : ir::ErrorStatus::from_target;
+    std::string name = "handle_errors > " + r.name;
+    for (int n = 2; names.count(name); ++n) name = fmt::format("handle_errors > {} #{}", r.name, n);
+    names.insert(name);
+    r.name = name;
+    r.match = ir::Matcher{};
+    ep.target.parts.push_back({ir::Var::literal, name});
+    out.pages.push_back(std::move(ep));
+    out.named_routes.push_back(std::move(r));
+  }
+  return out;
 }
 
 }  // namespace pg::caddy

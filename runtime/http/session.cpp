@@ -495,12 +495,14 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
     if (page->status_mode == ir::ErrorStatus::set) forced = page->status;
     else if (page->status_mode == ir::ErrorStatus::keep) forced = original;
     std::string target = snap.evaluator().eval(page->target, view);
+    // What the error page answers may say the status it handles (Caddy's {err.status_code}).
+    view.outcome.status = original;
     const ir::Route* handler = nullptr;
     if (page->target_kind == ir::ErrorTarget::redirect) {
       reply = redirect_reply(gen, page->status, target, view);
     } else if (page->target_kind == ir::ErrorTarget::named_route) {
       for (const auto& r : vhost.named_routes)
-        if (r.name == "location " + target) handler = &r;
+        if (r.name == target) handler = &r;
       if (!handler) reply = status_reply(gen, original);
     } else {
       auto q = target.find('?');

@@ -279,6 +279,55 @@ http {{ server {{ listen 8080;
     assert request(p.port(), path="/oops")[0] == 404  # internal: not for clients
 
 
+def test_haproxy_errorfile_when_no_server_answers(proxy, tmp_path):
+    # An errorfile is the named route "errorfile 503 FILE": the error page's target is
+    # that name exactly.
+    page = tmp_path / "maintenance.http"
+    page.write_bytes(b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+                     b"Content-Length: 11\r\nConnection: close\r\n\r\nmaintenance")
+    dead = free_port()
+    p = proxy(f"""defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+    errorfile 503 {page}
+
+frontend web
+    bind :8080
+    default_backend app
+
+backend app
+    server a 127.0.0.1:{dead}
+""", name="haproxy.cfg")
+    status, _, body = request(p.port(), path="/x")
+    assert (status, body) == (503, b"maintenance")
+
+
+def test_caddy_handle_errors(proxy, backends):
+    # Caddy's error routes run for the proxy's own failures and `error`, with the
+    # error's status in {err.status_code}; `respond` without a status keeps it.
+    dead = free_port()
+    p = proxy(f"""http://:8080 {{
+	reverse_proxy /p* 127.0.0.1:{dead}
+	error /e* 418
+	respond /r 503
+	handle_errors {{
+		@gw expression {{err.status_code}} == 502
+		header X-Err yes
+		respond @gw "gw {{err.status_code}}"
+		respond "other {{err.status_code}}" 599
+	}}
+}}
+""", name="Caddyfile")
+    status, headers, body = request(p.port(), path="/p")
+    assert (status, body, headers["X-Err"]) == (502, b"gw 502", "yes")
+    status, _, body = request(p.port(), path="/e")
+    assert (status, body) == (599, b"other 418")
+    status, _, body = request(p.port(), path="/r")
+    assert (status, body) == (503, b"")  # respond is not an error
+
+
 def test_caddyfile_on_the_runtime(proxy, backends):
     b = backends("caddy")
     p = proxy(f"""http://:8080 {{

@@ -2,7 +2,6 @@
 configured body (nginx error_page to a named location, Caddy handle_errors, HAProxy
 errorfile)."""
 BACKENDS = {"a": "refuse"}
-PROXYGLOT_LACKS = {"caddy": "handle_errors is not read by proxyglot's Caddyfile front end yet (check says so)"}
 
 
 def traffic(t):

@@ -143,6 +143,35 @@ TEST(CaddyMatchers, MatcherLinesOfOneTypeAreOredAndTypesAnded) {
   EXPECT_EQ(caddy_route_for(c, "/c", 0, "GET"), "fallback");
 }
 
+// caddy adapt: {"path": ["/a*"], "path_regexp": {"pattern": "^/b"}} -- two types, ANDed.
+TEST(CaddyMatchers, PathAndPathRegexpAreAnded) {
+  auto c = caddy(":8080 {\n\t@m {\n\t\tpath /a*\n\t\tpath_regexp ^/a/b\n\t\tpath /c*\n\t}\n\trespond @m m\n}\n");
+  EXPECT_EQ(caddy_route_for(c, "/a/b"), "respond @m");
+  EXPECT_EQ(caddy_route_for(c, "/a/x"), "fallback");  // path only
+  EXPECT_EQ(caddy_route_for(c, "/c/a/b"), "fallback");  // path, regexp not
+  Compiled twice = compile_caddy(":8080 {\n\t@m {\n\t\tpath_regexp ^/a\n\t\tpath_regexp ^/b\n\t}\n\trespond @m m\n}\n");
+  EXPECT_EQ(twice.errors(), "Caddyfile:4:3: error: regular expression can only be used once per named matcher\n");
+}
+
+// caddy adapt: {"header": {"X-A": ["v1", "v2"], "X-B": ["w"]}} -- one field's values ORed,
+// fields ANDed; `!F` then `F v` leaves {"F": ["v"]}.
+TEST(CaddyMatchers, RepeatedHeaderFieldsMergeTheirValues) {
+  auto c = caddy(":8080 {\n\t@m {\n\t\theader X-A v1\n\t\theader X-B w\n\t\theader X-A v2\n\t}\n"
+                 "\t@d {\n\t\theader !X-D\n\t\theader X-D z\n\t}\n\trespond @m m\n\trespond @d d\n}\n");
+  auto at = [&](std::vector<std::pair<std::string, std::string>> headers) {
+    return caddy_route_for(c, "/", 0, "GET", std::move(headers));
+  };
+  EXPECT_EQ(at({{"X-A", "v1"}, {"X-B", "w"}}), "respond @m");
+  EXPECT_EQ(at({{"X-A", "v2"}, {"X-B", "w"}}), "respond @m");
+  EXPECT_EQ(at({{"X-A", "v2"}}), "fallback");
+  EXPECT_EQ(at({{"X-A", "v3"}, {"X-B", "w"}}), "fallback");
+  EXPECT_EQ(at({{"X-D", "z"}}), "respond @d");
+  EXPECT_EQ(at({}), "fallback");
+  Compiled twice = compile_caddy(":8080 {\n\t@m {\n\t\theader_regexp X-A ^a\n\t\theader_regexp X-A ^b\n\t}\n\trespond @m m\n}\n");
+  EXPECT_EQ(twice.errors(),
+            "Caddyfile:4:3: error: header_regexp matcher can only be used once per named matcher, per header field: X-A\n");
+}
+
 TEST(CaddyMatchers, MatcherUsedBeforeItsDefinition) {
   auto c = caddy(":8080 {\n\trespond @late late\n\t@late path /late\n}\n");
   EXPECT_EQ(caddy_route_for(c, "/late"), "respond @late");

@@ -180,6 +180,35 @@ TEST(CaddyReverseProxy, HeaderUpAndDownForms) {
   EXPECT_EQ(r.response_headers[1].op, ir::HeaderOpKind::replace);
 }
 
+// Any keep-alive option of transport http replaces Caddy's defaults (32 idle per host,
+// 2 min) with Go's http.Transport zero values: MaxIdleConnsPerHost 0 is 2, MaxIdleConns
+// 0 and IdleConnTimeout 0 are no limit (caddy run 2.6.2: 2 idle connections kept).
+TEST(CaddyReverseProxy, KeepaliveIdleConnsFollowGoDefaults) {
+  auto ka = [](const std::string& lines, const std::string& upstreams = "a:1") {
+    auto c = caddy(":8080 {\n\treverse_proxy " + upstreams + " {\n\t\ttransport http {\n" + lines + "\t\t}\n\t}\n}\n");
+    return c.pools.at(0).keepalive;
+  };
+  auto none = ka("\t\t\tdial_timeout 5s\n");  // no keep-alive option: Caddy's defaults
+  EXPECT_EQ(none.max_idle, 32);
+  EXPECT_EQ(none.idle_timeout_ms, 120000);
+  auto per_host0 = ka("\t\t\tkeepalive_idle_conns_per_host 0\n");
+  EXPECT_EQ(per_host0.max_idle, 2);
+  EXPECT_EQ(per_host0.idle_timeout_ms, 2147483647);  // no limit
+  auto total0 = ka("\t\t\tkeepalive_idle_conns 0\n");
+  EXPECT_EQ(total0.max_idle, 2);
+  auto both = ka("\t\t\tkeepalive_idle_conns_per_host 10\n\t\t\tkeepalive_idle_conns 0\n\t\t\tkeepalive 30s\n");
+  EXPECT_EQ(both.max_idle, 10);
+  EXPECT_EQ(both.idle_timeout_ms, 30000);
+  auto capped = ka("\t\t\tkeepalive_idle_conns_per_host 10\n\t\t\tkeepalive_idle_conns 4\n");
+  EXPECT_EQ(capped.max_idle, 4);
+  auto timeout_only = ka("\t\t\tkeepalive 30s\n");
+  EXPECT_EQ(timeout_only.max_idle, 2);
+  Compiled shared = compile_caddy(":8080 {\n\treverse_proxy a:1 b:1 {\n\t\ttransport http {\n"
+                                  "\t\t\tkeepalive_idle_conns 3\n\t\t}\n\t}\n}\n");
+  EXPECT_EQ(shared.errors(), "Caddyfile:2:2: warning: keepalive_idle_conns 3 caps idle connections to all upstreams "
+                             "together; proxyglot keeps up to 2 per upstream\n");
+}
+
 TEST(CaddyReverseProxy, StreamingBufferingAndTransport) {
   auto c = caddy(":8080 {\n\treverse_proxy a:1 {\n\t\tflush_interval -1\n\t\tbuffer_requests\n"
                  "\t\ttransport http {\n\t\t\tversions h2c 2\n\t\t\tkeepalive 90s\n\t\t\tkeepalive_idle_conns 64\n"
@@ -193,7 +222,7 @@ TEST(CaddyReverseProxy, StreamingBufferingAndTransport) {
   EXPECT_EQ(p.timeouts.send_ms, 45000);
   EXPECT_EQ(p.scheme, "https");
   EXPECT_EQ(c.pools[0].keepalive.idle_timeout_ms, 90000);
-  EXPECT_EQ(c.pools[0].keepalive.max_idle, 64);
+  EXPECT_EQ(c.pools[0].keepalive.max_idle, 2);  // per host: Go's default 2, under the total of 64
   auto off = caddy(":8080 {\n\treverse_proxy a:1 {\n\t\ttransport http {\n\t\t\tkeepalive off\n\t\t\tversions 1.1\n\t\t}\n\t}\n}\n");
   EXPECT_EQ(off.pools[0].keepalive.max_idle, 0);
   EXPECT_EQ(only_route(off).action.proxy->protocol, ir::UpstreamProtocol::http1_1);
