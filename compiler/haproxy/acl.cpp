@@ -78,6 +78,11 @@ std::optional<ir::Matcher> lower_acl(Lowerer& lw, const Line& l, size_t from, si
   }
   const Word& fw = l.words[from];
   auto fetch = split_fetch(fw.value);
+  if (fw.value == "req.body_size") {
+    lw.error(fw.loc, "'req.body_size' is supported by proxyglot only as 'http-request deny deny_status 413 if "
+                     "{ req.body_size gt N }' (or a named ACL 'req.body_size gt N'), with 'option http-buffer-request'");
+    return std::nullopt;
+  }
   if (!fetch) {
     if (known_haproxy_fetch(fw.value))
       lw.error(fw.loc, fmt::format("fetch '{}' is not supported by proxyglot yet", fw.value));

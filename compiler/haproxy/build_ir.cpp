@@ -2,6 +2,7 @@
 // written explicitly, backends become pools, each frontend one virtual host whose routes
 // are its terminal http-request rules, then its use_backend rules in order (first match
 // wins), then its default backend; nothing matching answers 503 as HAProxy does.
+#include <algorithm>
 #include <climits>
 #include <map>
 #include <set>
@@ -33,7 +34,10 @@ ir::Template literal(std::string s) {
 }
 
 // An errorfile is a named route; its name says which one and the error page points at it.
-std::string errorfile_route(const ErrorFile& e) { return fmt::format("errorfile {} {}", e.code, e.file); }
+std::string errorfile_route(const ErrorFile& e) {
+  if (e.http_error) return fmt::format("http-error status {} (line {})", e.code, e.loc.line);
+  return fmt::format("errorfile {} {}", e.code, e.file);
+}
 
 ir::ErrorPage errorfile_page(const ErrorFile& e) {
   ir::ErrorPage ep;
@@ -105,6 +109,10 @@ class Builder {
   const Proxy* backend(const std::string& name) const;
   void check_rule_order(const Proxy& p, bool as_backend);
   void check_header_dependencies(const Proxy& fe);
+  void global_pages();
+  void body_limit(ir::Route& r, const Proxy& p) const;
+  // An errorfile or http-error the routes carry (not one of Config.responses.pages).
+  bool routed(const ErrorFile& e) const { return !(e.http_error && global_codes_.count(e.code)); }
 
   Lowerer& l_;
   const GlobalState& global_;
@@ -115,6 +123,7 @@ class Builder {
   std::unordered_map<std::string, const Proxy*> backends_;  // the first of each name
   std::set<const Proxy*> checked_backends_;
   std::set<std::pair<const Proxy*, const Proxy*>> checked_pairs_;  // frontend, backend
+  std::set<int> global_codes_;  // http-error statuses every proxy answers alike
 };
 
 const Proxy* Builder::backend(const std::string& name) const {
@@ -234,8 +243,18 @@ ir::Route Builder::base_route(const Proxy& fe, const SourceLoc& loc, std::string
     a.format = access_log_format_name(s.httplog, fe.name);
     r.access_logs.push_back(std::move(a));
   }
-  for (const auto& e : s.errorfiles) r.error_pages.push_back(errorfile_page(e));
+  for (const auto& e : s.errorfiles)
+    if (routed(e)) r.error_pages.push_back(errorfile_page(e));
+  body_limit(r, fe);
   return r;
+}
+
+// A proxy's `http-request deny deny_status 413 if { req.body_size gt N }`: the smaller
+// limit wins when the frontend's and the backend's both apply.
+void Builder::body_limit(ir::Route& r, const Proxy& p) const {
+  if (!p.body_limit || !p.settings.http_buffer_request) return;
+  int64_t n = p.body_limit->bytes;  // at least 1: the handler refuses a limit of 0
+  if (r.limits.max_body_bytes == 0 || n < r.limits.max_body_bytes) r.limits.max_body_bytes = n;
 }
 
 void Builder::terminal_route(ir::Route& r, const HttpRule& rule) {
@@ -340,8 +359,8 @@ ir::Route Builder::backend_route(const Proxy& fe, const Proxy& be, const SwitchR
   // Connection failures are retried `retries` times; only `option redispatch` lets a
   // retry go to another server (the IR's retry is always on another server).
   if (bs.redispatch && bs.retries > 0) {
-    a.retry.on = {ir::RetryOn::error};
-    a.retry.max_tries = bs.retries + 1;
+    a.retry.on = bs.retry_on_set ? bs.retry_on : std::vector<ir::RetryOn>{ir::RetryOn::error};  // conn-failure
+    if (!a.retry.on.empty()) a.retry.max_tries = bs.retries + 1;
   }
   a.redirect_rewrite.mode = ir::RedirectRewriteMode::off;
   r.action.kind = ir::ActionKind::proxy;
@@ -378,7 +397,9 @@ ir::Route Builder::backend_route(const Proxy& fe, const Proxy& be, const SwitchR
   }
   if (&fe != &be) {
     // The backend's errorfiles replace the frontend's for the same code.
+    body_limit(r, be);
     for (const auto& e : be.settings.errorfiles) {
+      if (!routed(e)) continue;
       std::erase_if(r.error_pages, [&](const ir::ErrorPage& x) { return x.codes == std::vector<int>{e.code}; });
       r.error_pages.push_back(errorfile_page(e));
     }
@@ -545,6 +566,7 @@ void Builder::build_frontend(const Proxy& fe) {
         std::vector<ir::Matcher> both{rule.condition};
         if (r.condition) both.push_back(*r.condition);
         route.match = all_of(std::move(both));
+        body_limit(route, be);
         terminal_route(route, r);
         vh.routes.push_back(std::move(route));
       }
@@ -580,13 +602,15 @@ void Builder::build_frontend(const Proxy& fe) {
   vh.fallback.action.respond = ir::RespondAction{503, std::nullopt};
   // errorfiles: each is a named route answering with the file's response.
   std::map<std::string, const ErrorFile*> files;
-  for (const auto& e : fe.settings.errorfiles) files[errorfile_route(e)] = &e;
+  auto add_files = [&](const Proxy& p) {
+    for (const auto& e : p.settings.errorfiles)
+      if (routed(e)) files[errorfile_route(e)] = &e;
+  };
+  add_files(fe);
   for (const auto& rule : fe.switching)
-    if (const Proxy* be = backend(rule.backend))
-      for (const auto& e : be->settings.errorfiles) files[errorfile_route(e)] = &e;
+    if (const Proxy* be = backend(rule.backend)) add_files(*be);
   if (fe.default_backend)
-    if (const Proxy* be = backend(fe.default_backend->backend))
-      for (const auto& e : be->settings.errorfiles) files[errorfile_route(e)] = &e;
+    if (const Proxy* be = backend(fe.default_backend->backend)) add_files(*be);
   for (const auto& [name, e] : files) {
     ir::Route r = base_route(fe, e->loc, name);
     r.error_pages.clear();
@@ -604,6 +628,72 @@ void Builder::build_frontend(const Proxy& fe) {
     vh.named_routes.push_back(std::move(r));
   }
   c_.virtual_hosts.push_back(std::move(vh));
+}
+
+// http-error pages every HTTP proxy has alike become the product's pages
+// (Config.responses.pages); the others stay with the routes, as errorfiles do.
+void Builder::global_pages() {
+  std::vector<const Proxy*> http;
+  for (const auto& p : proxies_)
+    if (p.settings.mode == "http") http.push_back(&p);
+  if (http.empty()) return;
+  auto lower = [](std::string x) {
+    for (auto& ch : x) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return x;
+  };
+  auto entry = [](const Proxy& p, int code) -> const ErrorFile* {
+    for (const auto& e : p.settings.errorfiles)
+      if (e.code == code) return &e;
+    return nullptr;
+  };
+  // The fields sent with a page other than its content type; nullopt: a content type
+  // other than the runtime's text/html for generated pages.
+  auto fields = [&](const ErrorFile& e) -> std::optional<std::vector<std::pair<std::string, std::string>>> {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [n, v] : e.headers) {
+      if (lower(n) == "content-type") {
+        if (lower(v) != "text/html") return std::nullopt;
+      } else {
+        out.emplace_back(n, v);
+      }
+    }
+    return out;
+  };
+  std::map<int, std::vector<std::pair<std::string, std::string>>> page_fields;  // per page with a body
+  std::map<int, const ErrorFile*> chosen;
+  for (const auto& e : http.front()->settings.errorfiles) {
+    if (!e.http_error || !fields(e)) continue;
+    bool alike = true;
+    for (const Proxy* p : http) {
+      const ErrorFile* x = entry(*p, e.code);
+      alike = alike && x && x->http_error && x->body == e.body && x->headers == e.headers;
+    }
+    if (!alike) continue;
+    global_codes_.insert(e.code);
+    chosen[e.code] = &e;
+  }
+  if (chosen.empty()) return;
+  auto& pages = c_.responses.pages;
+  for (const auto& [code, e] : chosen) {
+    std::erase_if(pages, [&](const ir::PageText& p) { return p.status == code; });
+    pages.push_back(ir::PageText{code, e->body});
+  }
+  std::sort(pages.begin(), pages.end(), [](const ir::PageText& a, const ir::PageText& b) { return a.status < b.status; });
+  // The IR's page fields go with every page that has a body: HAProxy's own pages send
+  // Cache-Control: no-cache, an http-error page its `hdr` fields.
+  std::optional<std::vector<std::pair<std::string, std::string>>> common;
+  const ErrorFile* differs = nullptr;
+  for (const auto& p : pages) {
+    if (p.body.empty()) continue;
+    auto it = chosen.find(p.status);
+    auto f = it != chosen.end() ? *fields(*it->second) : c_.responses.page_fields;
+    if (!common) common = f;
+    else if (*common != f && !differs) differs = it != chosen.end() ? it->second : chosen.begin()->second;
+  }
+  if (differs)
+    l_.warning(differs->loc, "HAProxy sends Cache-Control: no-cache with its own pages and only the 'hdr' fields with "
+                             "an http-error page; the IR sends the same fields with every page (those of HAProxy's own)");
+  else c_.responses.page_fields = common.value_or(std::vector<std::pair<std::string, std::string>>{});
 }
 
 ir::Config Builder::build() {
@@ -638,6 +728,16 @@ ir::Config Builder::build() {
     if ((front && !has("client")) || (back && (!has("connect") || !has("server"))))
       l_.warning(p.loc, fmt::format("missing timeouts for {} '{}'.",
                                     p.kind == kFrontend ? "frontend" : p.kind == kBackend ? "backend" : "proxy", p.name));
+  }
+  global_pages();
+  for (const auto& p : proxies_) {
+    if (p.body_limit && !p.settings.http_buffer_request)
+      l_.error(p.body_limit->loc, "'req.body_size' without 'option http-buffer-request' sees only the body bytes that "
+                                  "arrived with the head: not supported by proxyglot yet");
+    else if (p.body_limit && p.body_limit->bytes >= 14336)
+      l_.warning(p.body_limit->loc, "HAProxy checks a chunked request body's size on the part one buffer holds "
+                                    "(tune.bufsize less the head, about 15 kB): a chunked body larger than the limit "
+                                    "passes when that part is within it; the IR checks every body");
   }
   for (const auto& p : proxies_)
     if (p.kind != kBackend && p.settings.mode == "http") build_frontend(p);

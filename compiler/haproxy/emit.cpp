@@ -4,12 +4,15 @@
 // one backend per pool and route settings (emit_backends.cpp).
 #include <algorithm>
 #include <regex>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "emit/emit_text.h"
 #include "emitters.h"
+#include "haproxy/builtin_responses.h"
 #include "haproxy/emit_internal.h"
+#include "ir/status_page.h"
 
 namespace pg::haproxy {
 
@@ -183,7 +186,41 @@ void Emitter::emit_defaults(std::string& out) {
   s.lines = {"mode http", "timeout connect " + timeout_value(defaults_.connect_ms),
              "timeout client " + timeout_value(defaults_.client_ms),
              "timeout server " + timeout_value(defaults_.server_ms)};
+  emit_pages(s.lines);
   write_section(out, "defaults", s);
+}
+
+// The product's pages: an http-error for each status HAProxy would answer with another
+// page than the source's (HAProxy's own pages send Cache-Control: no-cache, an
+// http-error page the `hdr` fields given).
+void Emitter::emit_pages(std::vector<std::string>& lines) {
+  static const int settable[] = {200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504};
+  const ir::GeneratedResponses& want = c_.responses;
+  const ir::GeneratedResponses own = builtin_responses();
+  auto listed = [](const ir::GeneratedResponses& g, int status) -> const std::string* {
+    for (const auto& p : g.pages)
+      if (p.status == status) return &p.body;
+    return nullptr;
+  };
+  std::string fields;
+  for (const auto& [n, v] : want.page_fields) {
+    if (v.find('%') != std::string::npos) {
+      warn(c_.loc, fmt::format("haproxy reads an http-error field value as a log format; the page field '{}' is left "
+                               "out", n));
+      continue;
+    }
+    fields += fmt::format(" hdr {} {}", word(n), word(v));
+  }
+  for (int status : settable) {
+    const std::string* page = listed(want, status);
+    const std::string* theirs = listed(own, status);
+    if (!page && !theirs) continue;  // neither side has a page of its own for it
+    std::string body = page ? *page : want.listed_pages_only ? std::string() : ir::runtime_status_page(status);
+    if (theirs && *theirs == body && want.page_fields == own.page_fields) continue;  // HAProxy's own page
+    std::string line = fmt::format("http-error status {}", status);
+    if (!body.empty()) line += " content-type text/html string " + word(body) + fields;
+    lines.push_back(line);
+  }
 }
 
 void Emitter::emit_frontends() {
@@ -349,6 +386,7 @@ void Emitter::emit_frontends() {
     std::string default_backend;
     bool switched = false, done = false;
     const ir::Route* first_route = nullptr;
+    std::set<int64_t> body_limits;
     for (int v : blocks) {
       if (done) break;
       const auto& vh = c_.virtual_hosts[static_cast<size_t>(v)];
@@ -412,6 +450,7 @@ void Emitter::emit_frontends() {
       for (const ir::Route* rp : entries) {
         const ir::Route& r = *rp;
         if (!first_route) first_route = &r;
+        body_limits.insert(r.limits.max_body_bytes);
         for (const auto& ep : r.error_pages) {
           // HAProxy's own errorfiles come back as named routes "errorfile CODE FILE".
           auto target = literal_text(ep.target);
@@ -527,6 +566,17 @@ void Emitter::emit_frontends() {
       fe.lines.insert(fe.lines.end(), acls.lines().begin(), acls.lines().end());
     }
     fe.lines.insert(fe.lines.end(), front_path_rules.begin(), front_path_rules.end());
+    // The request body limit: one for the frontend, checked before any other answer;
+    // with several, the most permissive (no limit, else the largest).
+    int64_t body_limit = body_limits.empty() || body_limits.count(0) ? 0 : *body_limits.rbegin();
+    if (body_limits.size() > 1)
+      warn(first_route->loc, fmt::format("haproxy is given one request body limit per frontend by proxyglot; {} "
+                                         "applies to every route of this listener",
+                                         body_limit ? fmt::format("{} bytes", body_limit) : "no limit"));
+    if (body_limit > 0) {
+      fe.lines.push_back("option http-buffer-request");
+      fe.lines.push_back(fmt::format("http-request deny deny_status 413 if {{ req.body_size gt {} }}", body_limit));
+    }
     fe.lines.insert(fe.lines.end(), front_rules.begin(), front_rules.end());
     fe.lines.insert(fe.lines.end(), switching.begin(), switching.end());
     if (!default_backend.empty()) fe.lines.push_back("default_backend " + default_backend);

@@ -149,6 +149,31 @@ std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& rout
     int tries = a.retry.max_tries > 0 ? a.retry.max_tries : std::max(servers, 2);
     L.push_back(fmt::format("retries {}", std::max(1, tries - 1)));
     L.push_back("option redispatch");
+    // What a retry answers: HAProxy's default is conn-failure (the IR's `error`).
+    using R = ir::RetryOn;
+    if (a.retry.on != std::vector<R>{R::error}) {
+      std::string on;
+      for (R r : a.retry.on) {
+        switch (r) {
+          case R::error: on += " conn-failure empty-response"; break;
+          case R::timeout: on += " response-timeout"; break;
+          case R::invalid_header: on += " junk-response"; break;
+          case R::http_500: on += " 500"; break;
+          case R::http_502: on += " 502"; break;
+          case R::http_503: on += " 503"; break;
+          case R::http_504: on += " 504"; break;
+          case R::http_403: on += " 403"; break;
+          case R::http_404: on += " 404"; break;
+          case R::http_429:
+            warn(route.loc, "haproxy 2.6 does not retry on status 429; that condition is left out");
+            break;
+          case R::non_idempotent:
+            warn(route.loc, "haproxy's retry-on has no condition for non-idempotent requests; it is left out");
+            break;
+        }
+      }
+      L.push_back("retry-on" + (on.empty() ? std::string(" none") : on));
+    }
   }
   // Active health checks.
   const ir::HealthCheck* hc = pool && pool->health_check ? &*pool->health_check : nullptr;

@@ -60,6 +60,7 @@ class Emitter {
   std::string add_backend(const std::string& base, Section s);
   void emit_global(std::string& out);
   void emit_defaults(std::string& out);
+  void emit_pages(std::vector<std::string>& lines);
   void emit_frontends();
 
   const ir::Config& c_;

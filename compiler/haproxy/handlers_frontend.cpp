@@ -93,8 +93,91 @@ void bind(Lowerer& lw, const Line& l, size_t a) {
   }
 }
 
+namespace {
+
+// `req.body_size gt|ge N` at words[i]: the largest body size that passes.
+std::optional<int64_t> body_size_test(Lowerer& lw, const Line& l, size_t i, size_t end) {
+  if (end != i + 3 || (l.words[i + 1].value != "gt" && l.words[i + 1].value != "ge")) return std::nullopt;
+  auto n = parse_int(l.words[i + 2].value);
+  if (!n || *n < 0) {
+    lw.error(l.words[i + 2].loc, fmt::format("'req.body_size' expects an integer, got '{}'", l.words[i + 2].value));
+    return std::nullopt;
+  }
+  return l.words[i + 1].value == "gt" ? *n : *n - 1;
+}
+
+const char* kBodySizeOnly =
+    "'req.body_size' is supported by proxyglot only as 'http-request deny deny_status 413 if { req.body_size gt N }' "
+    "(or a named ACL 'req.body_size gt N'), with 'option http-buffer-request': the request body limit";
+
+// `http-request deny deny_status 413 if { req.body_size gt N }` (or `if NAME` of such an
+// ACL): the IR's request body limit. True when the line is that shape (handled, maybe with
+// an error); false when it does not test the body size at all.
+bool body_limit_rule(Lowerer& lw, const Line& l, size_t a) {
+  bool tests_body = false;
+  for (size_t i = a; i < l.words.size(); ++i) {
+    tests_body = tests_body || l.words[i].value == "req.body_size" || lw.proxy().body_size_acls.count(l.words[i].value);
+  }
+  if (!tests_body) return false;
+  size_t c = condition_start(l, a);
+  int status = 403;
+  for (size_t i = a; i < c; ++i) {
+    if (l.words[i].value == "deny_status" && i + 1 < c) status = static_cast<int>(parse_int(l.words[++i].value).value_or(0));
+    else status = -1;
+  }
+  std::optional<int64_t> limit;
+  if (l.words[1].value == "deny" && status == 413 && c + 1 < l.words.size() && l.words[c].value == "if") {
+    if (c + 2 == l.words.size()) {
+      auto it = lw.proxy().body_size_acls.find(l.words[c + 1].value);
+      if (it != lw.proxy().body_size_acls.end()) limit = it->second.bytes;
+    } else if (l.words[c + 1].value == "{" && l.words.back().value == "}" && l.words[c + 2].value == "req.body_size") {
+      limit = body_size_test(lw, l, c + 2, l.words.size() - 1);
+    }
+  }
+  if (!limit) {
+    lw.error(l.loc, kBodySizeOnly);
+    return true;
+  }
+  if (*limit < 1) {
+    lw.error(l.loc, "refusing every request body (a limit of 0 bytes) has no IR form: not supported by proxyglot yet");
+    return true;
+  }
+  Proxy& p = lw.proxy();
+  if (p.body_limit) {
+    lw.error(l.loc, fmt::format("a second request body limit (the first at line {}) is not supported by proxyglot yet",
+                                p.body_limit->loc.line));
+    return true;
+  }
+  if (p.terminal_seen) {
+    lw.error(l.loc, "a request body limit after a rule that answers is not supported by proxyglot yet (the IR "
+                    "checks the body size of every request)");
+    return true;
+  }
+  p.body_limit = BodyLimit{l.loc, *limit};
+  return true;
+}
+
+}  // namespace
+
 void acl(Lowerer& lw, const Line& l, size_t a) {
   const std::string& name = l.words[a].value;
+  if (a + 1 < l.words.size() && l.words[a + 1].value == "req.body_size") {
+    auto n = body_size_test(lw, l, a + 1, l.words.size());
+    if (!n) {
+      lw.error(l.words[a + 1].loc, kBodySizeOnly);
+      return;
+    }
+    if (lw.proxy().acls.count(name) || lw.proxy().body_size_acls.count(name)) {
+      lw.error(l.loc, fmt::format("ACL '{}' on 'req.body_size' and other lines is not supported by proxyglot yet", name));
+      return;
+    }
+    lw.proxy().body_size_acls[name] = BodyLimit{l.loc, *n};
+    return;
+  }
+  if (lw.proxy().body_size_acls.count(name)) {
+    lw.error(l.loc, fmt::format("ACL '{}' on 'req.body_size' and other lines is not supported by proxyglot yet", name));
+    return;
+  }
   for (char c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.' && c != ':') {
       lw.error(l.words[a].loc, fmt::format("ACL name '{}' contains invalid character '{}'", name, c));
@@ -325,8 +408,12 @@ std::optional<HttpRule> parse_rule(Lowerer& lw, const Line& l, size_t a, const s
 }  // namespace
 
 void http_request(Lowerer& lw, const Line& l, size_t a) {
+  if (body_limit_rule(lw, l, a)) return;
   auto r = parse_rule(lw, l, a, l.words[1].value, false);
-  if (r) lw.proxy().request_rules.push_back(std::move(*r));
+  if (!r) return;
+  if (r->kind == RuleKind::deny || r->kind == RuleKind::return_ || r->kind == RuleKind::redirect)
+    lw.proxy().terminal_seen = true;
+  lw.proxy().request_rules.push_back(std::move(*r));
 }
 
 void http_response(Lowerer& lw, const Line& l, size_t a) {

@@ -1,4 +1,5 @@
 // Proxy settings: what defaults sections pass on and proxies override.
+#include <algorithm>
 #include <regex>
 
 #include <fmt/format.h>
@@ -384,6 +385,155 @@ void errorfile(Lowerer& lw, const Line& l, size_t a) {
   auto& list = lw.settings().errorfiles;
   std::erase_if(list, [&](const ErrorFile& x) { return x.code == e.code; });
   list.push_back(std::move(e));
+}
+
+}  // namespace pg::haproxy::handlers
+
+namespace pg::haproxy::handlers {
+
+// http-error status N [content-type T] [string S | lf-string S | file F | errorfile F]
+// [hdr NAME VALUE]*: the reply HAProxy sends instead of its own page for N.
+void http_error(Lowerer& lw, const Line& l, size_t a) {
+  static const int codes[] = {200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504};
+  if (l.words[a].value != "status" || a + 1 >= l.words.size()) {
+    lw.error(l.words[a].loc, "http-error : expects 'status <code>' as first argument");
+    return;
+  }
+  auto code = parse_int(l.words[a + 1].value);
+  bool known = false;
+  for (int c : codes) known = known || (code && c == *code);
+  if (!known) {
+    lw.error(l.words[a + 1].loc, fmt::format("http-error : status code '{}' not handled", l.words[a + 1].value));
+    return;
+  }
+  ErrorFile e;
+  e.loc = l.loc;
+  e.code = static_cast<int>(*code);
+  e.status = e.code;
+  e.http_error = true;
+  std::string content_type;
+  bool has_body = false;
+  std::vector<std::pair<std::string, std::string>> hdrs;
+  for (size_t i = a + 2; i < l.words.size(); ++i) {
+    const std::string& w = l.words[i].value;
+    bool has_next = i + 1 < l.words.size();
+    if (w == "content-type" && has_next) {
+      content_type = l.words[++i].value;
+    } else if ((w == "string" || w == "lf-string") && has_next) {
+      const Word& body = l.words[++i];
+      if (body.value.empty()) {
+        lw.error(body.loc, fmt::format("http-error : '{}' expects <str> as argument", w));
+        return;
+      }
+      if (w == "lf-string") {
+        auto t = lower_log_format(lw, body);
+        if (!t) return;
+        for (const auto& p : t->parts)
+          if (p.var != ir::Var::literal) {
+            lw.error(body.loc, "http-error : an 'lf-string' with log-format variables is not supported by proxyglot yet");
+            return;
+          }
+        e.body.clear();
+        for (const auto& p : t->parts) e.body += p.value;
+      } else {
+        e.body = body.value;
+      }
+      has_body = true;
+    } else if (w == "file" && has_next) {
+      const Word& f = l.words[++i];
+      if (read_file(f.value, e.body) != 0) {
+        lw.error(f.loc, fmt::format("http-error : failed to open file '{}'.", f.value));
+        return;
+      }
+      e.file = f.value;
+      has_body = !e.body.empty();
+    } else if (w == "errorfile" && has_next) {
+      // A whole HTTP response, as the errorfile keyword reads it.
+      const Word& f = l.words[++i];
+      std::string text;
+      if (read_file(f.value, text) != 0) {
+        lw.error(f.loc, fmt::format("http-error : failed to open file '{}'.", f.value));
+        return;
+      }
+      ErrorFile whole;
+      if (!parse_http_response(text, whole)) {
+        lw.error(f.loc, fmt::format("unable to parse the HTTP response in file '{}'.", f.value));
+        return;
+      }
+      whole.loc = e.loc;
+      whole.code = e.code;
+      whole.file = f.value;
+      e = std::move(whole);
+      e.http_error = false;  // the file's own response, as with errorfile
+      if (i + 1 < l.words.size()) {
+        lw.error(l.words[i + 1].loc, "http-error : 'errorfile' takes no other option");
+        return;
+      }
+      break;
+    } else if (w == "hdr" && i + 2 < l.words.size()) {
+      hdrs.emplace_back(l.words[i + 1].value, l.words[i + 2].value);
+      i += 2;
+    } else {
+      lw.error(l.words[i].loc, fmt::format("http-error option '{}' is not supported by proxyglot yet", w));
+      return;
+    }
+  }
+  if (e.http_error) {
+    if (has_body && content_type.empty()) {
+      lw.error(l.loc, "http-error : a content type must be defined when non-empty payload is configured");
+      return;
+    }
+    if (has_body) e.headers.emplace_back("content-type", content_type);
+    for (auto& h : hdrs) e.headers.push_back(std::move(h));
+  }
+  auto& list = lw.settings().errorfiles;
+  std::erase_if(list, [&](const ErrorFile& x) { return x.code == e.code; });
+  list.push_back(std::move(e));
+}
+
+void option_http_buffer_request(Lowerer& lw, const Line&, size_t) { lw.settings().http_buffer_request = true; }
+
+// retry-on: the IR's retry conditions (a retry goes to another server only with
+// `option redispatch`, as the IR's retries always do).
+void retry_on(Lowerer& lw, const Line& l, size_t a) {
+  using R = ir::RetryOn;
+  std::vector<R> on;
+  bool none = false;
+  for (size_t i = a; i < l.words.size(); ++i) {
+    const std::string& w = l.words[i].value;
+    if (w == "none") none = true;
+    else if (w == "conn-failure" || w == "empty-response") on.push_back(R::error);
+    else if (w == "response-timeout") on.push_back(R::timeout);
+    else if (w == "junk-response") on.push_back(R::invalid_header);
+    else if (w == "500") on.push_back(R::http_500);
+    else if (w == "502") on.push_back(R::http_502);
+    else if (w == "503") on.push_back(R::http_503);
+    else if (w == "504") on.push_back(R::http_504);
+    else if (w == "403") on.push_back(R::http_403);
+    else if (w == "404") on.push_back(R::http_404);
+    else if (w == "0rtt-rejected") continue;  // no TLS early data in the IR: nothing is ever rejected
+    else if (w == "all-retryable-errors")
+      on.insert(on.end(), {R::error, R::timeout, R::invalid_header, R::http_500, R::http_502, R::http_503, R::http_504});
+    else if (w == "401" || w == "408" || w == "425" || w == "501")
+      lw.warning(l.words[i].loc, fmt::format("'retry-on {}' has no equivalent in the IR; it is not applied", w));
+    else {
+      lw.error(l.words[i].loc, fmt::format("'retry-on' : unknown keyword '{}'.", w));
+      return;
+    }
+  }
+  if (none && l.words.size() - a > 1) {
+    lw.error(l.loc, "'retry-on' : 'none' must be alone.");
+    return;
+  }
+  // In the IR's order, once each.
+  std::vector<R> sorted;
+  for (R r : {R::error, R::timeout, R::invalid_header, R::http_500, R::http_502, R::http_503, R::http_504, R::http_403,
+              R::http_404, R::http_429, R::non_idempotent})
+    if (std::find(on.begin(), on.end(), r) != on.end()) sorted.push_back(r);
+  Settings& s = lw.settings();
+  s.retry_on_set = true;
+  s.retry_on = std::move(sorted);
+  s.retry_on_loc = l.loc;
 }
 
 }  // namespace pg::haproxy::handlers

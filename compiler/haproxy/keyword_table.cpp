@@ -55,12 +55,21 @@ std::vector<KeywordSpec> make_table() {
     {"option redispatch", kD | kB, 0, 1, h::option_redispatch, "retry on another server", W},
     {"option httpchk", kD | kB, 0, 3, h::option_httpchk, "[method] [uri] [version]: HTTP health checks", W},
     {"retries",        kD | kB, 1, 1, h::retries, "connection retries", W},
+    {"retry-on",       kD | kB, 1, kMany, h::retry_on,
+                       "conn-failure empty-response junk-response response-timeout 0rtt-rejected 403 404 500 502 503 504 "
+                       "all-retryable-errors none: what a retry (with option redispatch) answers", W},
+    {"option http-buffer-request", kAll, 0, 0, h::option_http_buffer_request,
+                       "wait for the request body; with `http-request deny deny_status 413 if { req.body_size gt N }`: "
+                       "the request body limit"},
     {"balance",        kD | kB, 1, 2, h::balance,
                        "roundrobin static-rr leastconn first source uri url_param hdr(name) random hash", W},
     {"hash-type",      kD | kB, 1, 3, h::hash_type, "map-based | consistent [function] [modifier]", W},
     {"maxconn",        kD | kF, 1, 1, h::maxconn_proxy, "client connections of the proxy", W},
     {"log",            kAll, 1, 10, h::log_proxy, "global | target [len N] [format F] [sample R:S] facility [max [min]]"},
     {"errorfile",      kAll, 2, 2, h::errorfile, "code file: the response HAProxy sends for its own errors"},
+    {"http-error",     kAll, 2, kMany, h::http_error,
+                       "status N [content-type T] [string S | lf-string S (no variables) | file F | errorfile F] "
+                       "[hdr N V]: HAProxy's page for status N"},
     {"http-check send", kD | kB, 0, kMany, h::http_check_send, "meth M uri U ver V hdr N V", W},
     {"http-check expect", kD | kB, 2, 3, h::http_check_expect, "[!] status|rstatus|string|rstring pattern", W},
     {"default-server", kD | kB, 0, kMany, h::default_server, "defaults for the server lines after it"},
@@ -94,7 +103,7 @@ std::vector<KeywordSpec> make_table() {
                              "spread-checks", "hard-stop-after", "uid", "gid", "quiet", "ulimit-n"})
     t.push_back({n, kG, 0, kMany, nullptr, ""});
   for (std::string_view n : {"option tcplog", "option httpchk-ssl", "option log-health-checks", "option abortonclose",
-                             "option http-buffer-request", "option tcpka", "option clitcpka", "option srvtcpka",
+                             "option tcpka", "option clitcpka", "option srvtcpka",
                              "option allbackups", "option persist", "option http-pretend-keepalive",
                              "option httpslog", "option originalto", "option http-use-htx", "option checkcache",
                              "option splice-auto", "option socket-stats", "option http-no-delay",

@@ -74,6 +74,7 @@ struct ErrorFile {
   int status = 0;  // the status line of the file
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  bool http_error = false;  // from `http-error` (a reply HAProxy builds), not an `errorfile`
 };
 
 struct LogTarget {
@@ -107,7 +108,18 @@ struct Settings {
   bool log_global = false;
   std::vector<LogTarget> logs;
   HttpCheck httpchk;
-  std::vector<ErrorFile> errorfiles;
+  std::vector<ErrorFile> errorfiles;  // errorfile and http-error, one per status
+  bool http_buffer_request = false;   // option http-buffer-request
+  // retry-on: the IR's retry conditions; unset: HAProxy's default (conn-failure).
+  bool retry_on_set = false;
+  std::vector<ir::RetryOn> retry_on;
+  SourceLoc retry_on_loc;
+};
+
+// `http-request deny deny_status 413 if { req.body_size gt N }`: the IR's body limit.
+struct BodyLimit {
+  SourceLoc loc;
+  int64_t bytes = 0;
 };
 
 enum class RuleKind { set_header, add_header, del_header, set_path, replace_path, redirect, deny, return_ };
@@ -156,6 +168,9 @@ struct Proxy {
   std::vector<HttpRule> response_rules;
   std::vector<HttpRule> redirect_rules;  // the legacy `redirect` keyword
   std::vector<Server> servers;
+  std::optional<BodyLimit> body_limit;
+  std::map<std::string, BodyLimit> body_size_acls;  // `acl NAME req.body_size gt|ge N`
+  bool terminal_seen = false;  // an http-request rule that answers was read
 };
 
 }  // namespace pg::haproxy

@@ -1,13 +1,19 @@
 #include "ir/equivalence.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <optional>
+#include <set>
 
 #include <boost/describe/enum_to_string.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "ir/ir_json_conversions.h"
+#include "ir/matchers.h"
+#include "ir/regex.h"
+#include "ir/status_page.h"
 #include "ir/text.h"
 
 namespace pg::ir {
@@ -62,7 +68,12 @@ std::string render(const Matcher& m) {
       // Every path starts with "/": such a prefix matches every request.
       if (p.kind == PredKind::path_prefix && p.value == "/") return "always";
       std::string kind = boost::describe::enum_to_string(p.kind, "?");
-      return fmt::format("{}({}{}{})", kind, p.name.empty() ? "" : p.name + ", ", p.value,
+      // Header names compare ignoring case.
+      std::string name = p.kind == PredKind::header_present || p.kind == PredKind::header_exact ||
+                                 p.kind == PredKind::header_regex
+                             ? lower(p.name)
+                             : p.name;
+      return fmt::format("{}({}{}{})", kind, name.empty() ? "" : name + ", ", p.value,
                          p.case_insensitive ? ", ci" : "");
     }
     case MatchOp::not_: return "not " + (m.children.empty() ? std::string("?") : render(m.children[0]));
@@ -96,11 +107,53 @@ json::value clean(json::value v) {
   return v;
 }
 
+// The same condition in a canonical form: double negations dropped, nested all/any
+// flattened, repeated children once, and a conjunction holding a condition and its
+// negation (HAProxy's 2^k split of conditional rules makes such routes) is "never"
+// (`any` of nothing). Each step keeps what the matcher matches.
+Matcher simplify(const Matcher& m) {
+  if (m.op == MatchOp::predicate) return m;
+  if (m.op == MatchOp::not_) {
+    if (m.children.size() != 1) return m;
+    Matcher inner = simplify(m.children[0]);
+    if (inner.op == MatchOp::not_ && inner.children.size() == 1) return inner.children[0];
+    Matcher out;
+    out.op = MatchOp::not_;
+    out.children.push_back(std::move(inner));
+    return out;
+  }
+  const bool all = m.op == MatchOp::all;
+  Matcher out;
+  out.op = m.op;
+  std::set<std::string> seen;
+  for (const auto& c : m.children) {
+    Matcher s = simplify(c);
+    std::vector<Matcher> parts;
+    if (s.op == m.op) parts = std::move(s.children);  // nested alike: flattened
+    else parts.push_back(std::move(s));
+    for (auto& part : parts) {
+      bool absorbing = part.op == (all ? MatchOp::any : MatchOp::all) && part.children.empty();
+      if (absorbing) {  // never in all(...), always in any(...)
+        Matcher x;
+        x.op = all ? MatchOp::any : MatchOp::all;
+        return x;
+      }
+      if (seen.insert(render(part)).second) out.children.push_back(std::move(part));
+    }
+  }
+  if (all)
+    for (const auto& c : out.children)
+      if (c.op == MatchOp::not_ && c.children.size() == 1 && seen.count(render(c.children[0]))) return Matcher{MatchOp::any, std::nullopt, {}};
+  if (out.children.size() == 1) return out.children[0];
+  return out;
+}
+
 // One side's IR reshaped so that equal behaviour gives equal JSON, with where each
 // keyed element came from.
 class Normalized {
  public:
-  explicit Normalized(const Config& c) : c_(c) {
+  // `other`: the configuration compared with, whose listed pages this side says too.
+  explicit Normalized(const Config& c, const Config* other = nullptr) : c_(c) {
     for (const auto& p : c.pools) pools_[p.name] = &p;
     json::object listeners;
     for (const auto& l : c.listeners) {
@@ -120,8 +173,15 @@ class Normalized {
       vhosts[key] = vhost(vh, "virtual_hosts/" + key);
     }
     root_["virtual_hosts"] = std::move(vhosts);
+    // A map read as routes and used nowhere else says nothing more.
+    std::string uses = json::serialize(root_["virtual_hosts"]);
+    for (const auto& m : c.maps) {
+      uses += render(m.default_value);
+      for (const auto& e : m.entries) uses += render(e.value);
+    }
     json::object maps;
     for (const auto& m : c.maps) {
+      if (expanded_maps_.count(m.name) && uses.find("${map:" + m.name + "}") == std::string::npos) continue;
       locs_["maps/" + m.name] = m.loc;
       maps[m.name] = clean(json::value_from(m));
     }
@@ -129,7 +189,20 @@ class Normalized {
     // The proxy's own answers; pages keyed by status.
     json::object responses = clean(json::value_from(c.responses)).as_object();
     json::object pages;
-    for (const auto& p : c.responses.pages) pages[std::to_string(p.status)] = p.body;
+    // Each status either side lists, with the body this side sends for it (a status
+    // without a page gets no body or the runtime's page).
+    std::map<int, std::string> listed;
+    for (const auto& p : c.responses.pages) listed[p.status] = p.body;
+    std::set<int> statuses;
+    for (const Config* x : {&c, other})
+      if (x)
+        for (const auto& p : x->responses.pages) statuses.insert(p.status);
+    for (int st : statuses) {
+      auto it = listed.find(st);
+      pages[std::to_string(st)] = it != listed.end()             ? it->second
+                                  : c.responses.listed_pages_only ? std::string()
+                                                                  : runtime_status_page(st);
+    }
     responses["pages"] = std::move(pages);
     root_["responses"] = std::move(responses);
   }
@@ -175,9 +248,13 @@ class Normalized {
       o["rewrites"] = json::array{};
       covered = true;
     }
-    for (size_t i = 0; i < vh.routes.size() && !covered; ++i) {
-      routes.push_back(route(vh.routes[i], fmt::format("{}/routes/{}", path, i)));
-      covered = !vh.routes[i].internal && render(vh.routes[i].match) == "always";
+    const std::vector<Route> expanded = expand_map_dispatch(vh.routes);
+    for (size_t i = 0; i < expanded.size() && !covered; ++i) {
+      Route r = expanded[i];
+      r.match = simplify(r.match);
+      if (r.match.op == MatchOp::any && r.match.children.empty()) continue;  // never matches: changes nothing
+      routes.push_back(route(r, fmt::format("{}/routes/{}", path, i)));
+      covered = !r.internal && render(r.match) == "always";
     }
     o["routes"] = std::move(routes);
     json::object named;
@@ -188,10 +265,97 @@ class Normalized {
     return clean(std::move(o));
   }
 
+  // A route proxying to the pool a map names from one request header (nginx's
+  // `map $http_x $p {...}` with `proxy_pass http://$p`) is the routes that select each
+  // pool by that header, in the map's lookup order (exact strings, then regexes in
+  // order), then the route to the default pool. Only when that is exactly what the map
+  // does: each value names a pool, and no entry matches an absent header (the map sees
+  // an empty value; the header predicates do not match).
+  std::vector<Route> expand_map_dispatch(const std::vector<Route>& routes) {
+    std::vector<Route> out;
+    for (const auto& r : routes) {
+      auto expansion = map_dispatch(r);
+      if (!expansion) {
+        out.push_back(r);
+        continue;
+      }
+      for (auto& x : *expansion) out.push_back(std::move(x));
+    }
+    return out;
+  }
+
+  std::optional<std::vector<Route>> map_dispatch(const Route& r) {
+    if (!r.action.proxy || !r.action.proxy->dynamic_target) return std::nullopt;
+    const auto& t = r.action.proxy->dynamic_target->parts;
+    if (t.size() != 1 || t[0].var != Var::map || !t[0].converters.empty()) return std::nullopt;
+    const Map* m = nullptr;
+    for (const auto& x : c_.maps)
+      if (x.name == t[0].value) m = &x;
+    if (!m || m->hostnames || m->source.parts.size() != 1) return std::nullopt;
+    const TemplatePart& src = m->source.parts[0];
+    if (src.var != Var::request_header || !src.converters.empty()) return std::nullopt;
+    auto pool_named = [&](const Template& v) -> std::optional<std::string> {
+      if (v.parts.size() != 1 || v.parts[0].var != Var::literal || !pools_.count(v.parts[0].value)) return std::nullopt;
+      return v.parts[0].value;
+    };
+    auto with = [&](const std::string& pool, std::optional<Matcher> condition) {
+      Route x = r;
+      x.action.proxy->dynamic_target.reset();
+      x.action.proxy->pool = pool;
+      if (condition) x.match = render(r.match) == "always" ? *condition : all_of({r.match, *condition});
+      return x;
+    };
+    std::vector<Route> exact, regexes;
+    for (const auto& e : m->entries) {
+      auto pool = pool_named(e.value);
+      if (!pool) return std::nullopt;
+      switch (e.match) {
+        case MapMatch::exact:
+          if (e.pattern.empty()) return std::nullopt;
+          exact.push_back(with(*pool, pred(PredKind::header_exact, e.pattern, src.value, true)));
+          break;
+        case MapMatch::regex:
+        case MapMatch::regex_i: {
+          bool ci = e.match == MapMatch::regex_i;
+          try {
+            if (Regex(e.pattern, ci).matches("")) return std::nullopt;
+          } catch (const std::exception&) {
+            return std::nullopt;
+          }
+          // "^literal$" is the exact value.
+          std::string lit;
+          bool literal = e.pattern.size() >= 2 && e.pattern.front() == '^' && e.pattern.back() == '$';
+          for (size_t i = 1; literal && i + 1 < e.pattern.size(); ++i) {
+            char ch = e.pattern[i];
+            if (ch == '\\' && i + 2 < e.pattern.size() && !std::isalnum(static_cast<unsigned char>(e.pattern[i + 1]))) {
+              lit += e.pattern[++i];
+            } else if (std::string_view(".^$|?*+()[]{}\\").find(ch) != std::string_view::npos) {
+              literal = false;
+            } else {
+              lit += ch;
+            }
+          }
+          regexes.push_back(with(*pool, literal && !lit.empty() ? pred(PredKind::header_exact, lit, src.value, ci)
+                                                                : pred(PredKind::header_regex, e.pattern, src.value, ci)));
+          break;
+        }
+        default:
+          return std::nullopt;
+      }
+    }
+    auto fallback = pool_named(m->default_value);
+    if (!fallback) return std::nullopt;
+    for (auto& x : regexes) exact.push_back(std::move(x));
+    exact.push_back(with(*fallback, std::nullopt));
+    expanded_maps_.insert(m->name);
+    return exact;
+  }
+
   json::value route(const Route& r, const std::string& path) {
     locs_[path] = r.loc;
     json::object o = json::value_from(r).as_object();
     if (r.action.proxy) normalize_proxy(o["action"].as_object()["proxy"].as_object());
+    normalize_limits(o["limits"].as_object());
     // Operations on different fields are independent: key them by field name.
     auto keyed = [&](const std::vector<HeaderOp>& ops) {
       json::object out;
@@ -221,6 +385,15 @@ class Normalized {
       proxy["pool"] = it == pools_.end() ? json::value(nullptr) : pool(*it->second, path + "/action/proxy/pool");
     }
     return clean(std::move(o));
+  }
+
+  // A line limit no smaller than the head's own limit is never reached: a line that
+  // long makes the head too large first. It is no limit (0).
+  static void normalize_limits(json::object& limits) {
+    int64_t block = limits["header_block_bytes"].to_number<int64_t>();
+    if (block <= 0) return;
+    for (const char* key : {"header_line_bytes", "request_line_bytes"})
+      if (limits[key].to_number<int64_t>() >= block) limits[key] = 0;
   }
 
   // Settings that cannot matter: retry details when nothing is retried.
@@ -253,6 +426,7 @@ class Normalized {
   json::object root_;
   std::map<std::string, const Pool*> pools_;
   std::map<std::string, SourceLoc> locs_;
+  std::set<std::string> expanded_maps_;  // maps read as routes (expand_map_dispatch)
 };
 
 // A value for a difference line; an element present on one side only is named by
@@ -473,7 +647,7 @@ struct Differ {
 }  // namespace
 
 std::vector<Difference> compare(const Config& a, const Config& b) {
-  Normalized na(a), nb(b);
+  Normalized na(a, &b), nb(b, &a);
   Differ d{na, nb, {}};
   d.walk(na.root(), nb.root(), "", "", "");
   return std::move(d.out);

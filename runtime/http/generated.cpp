@@ -1,5 +1,7 @@
 #include "http/generated.h"
 
+#include "ir/status_page.h"
+
 #include <ctime>
 
 #include <boost/beast/http/status.hpp>
@@ -12,13 +14,7 @@ std::string reason_phrase(int status) {
   return std::string(r.data(), r.size());
 }
 
-std::string status_page(int status) {
-  std::string title = fmt::format("{} {}", status, reason_phrase(status));
-  return fmt::format(
-      "<html>\r\n<head><title>{0}</title></head>\r\n<body>\r\n<center><h1>{0}</h1></center>\r\n"
-      "<hr><center>proxyglot</center>\r\n</body>\r\n</html>\r\n",
-      title);
-}
+std::string status_page(int status) { return ir::runtime_status_page(status); }
 
 std::string_view http_date() {
   // Formatted once a second per thread: every response carries it.

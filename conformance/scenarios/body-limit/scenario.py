@@ -1,10 +1,6 @@
 """A request body over the configured limit (1 KiB) is refused with 413 and never reaches
 the backend; one within it passes."""
 BACKENDS = {"a": "echo"}
-PROXYGLOT_LACKS = {
-    "haproxy": "HAProxy says it with an ACL on req.body_size (and option http-buffer-request), a fetch "
-               "proxyglot's HAProxy front end does not read yet (check says so)",
-}
 NAMED_DIFFERENCES = {
     "5000 bytes": "Caddy 2.6 answers 502: the body limit surfaces as a read error inside reverse_proxy "
                   "(proxyglot on the Caddyfile answers 413, the status the directive means)",

@@ -178,5 +178,47 @@ TEST(HaproxyEmit, WhatHaproxyCannotExpressIsReported) {
       << e.losses;
 }
 
+
+TEST(HaproxyEmit, ErrorPagesBodyLimitsAndRetriesRoundTrip) {
+  auto e = round_trip(std::string(kDefaults) +
+                      " http-error status 503 content-type text/html string \"<p>busy</p>\" hdr Cache-Control no-cache\n"
+                      " http-error status 502\n"
+                      "frontend web\n bind :8080\n option http-buffer-request\n"
+                      " http-request deny deny_status 413 if { req.body_size gt 4096 }\n default_backend app\n"
+                      "backend app\n retries 2\n option redispatch\n retry-on conn-failure 502 503\n"
+                      " server s1 10.0.0.1:80\n");
+  EXPECT_EQ(e.differences, "") << e.text;
+  EXPECT_TRUE(contains(e.text, "    http-error status 502\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "http-error status 503 content-type text/html string <p>busy</p> hdr Cache-Control no-cache\n"))
+      << e.text;
+  EXPECT_TRUE(contains(e.text, "    option http-buffer-request\n    http-request deny deny_status 413 if { req.body_size gt 4096 }\n"))
+      << e.text;
+  EXPECT_TRUE(contains(e.text, "    retry-on conn-failure empty-response 502 503\n")) << e.text;
+}
+
+TEST(HaproxyEmit, OtherProductsPagesBecomeHttpErrors) {
+  // nginx's pages, and the runtime's for the statuses nginx lists none for.
+  auto c = compile_haproxy(std::string(kDefaults) + "frontend web\n bind :8080\n default_backend app\n"
+                           "backend app\n server s1 10.0.0.1:80\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  ir::Config source = *c.config;
+  source.responses = ir::GeneratedResponses{};
+  source.responses.pages = {{504, "<html>gateway</html>"}};
+  auto e = emit_from(source);
+  EXPECT_TRUE(contains(e.text, "http-error status 504 content-type text/html string <html>gateway</html>\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "http-error status 502 content-type text/html string \"<html>\\r\\n<head><title>502 Bad Gateway"))
+      << e.text;
+  // What is left: the redirect conventions.
+  EXPECT_FALSE(contains(e.differences, "pages")) << e.differences;
+  EXPECT_FALSE(contains(e.differences, "page_fields")) << e.differences;
+  // Caddy's: no body for any status.
+  source.responses.pages.clear();
+  source.responses.listed_pages_only = true;
+  e = emit_from(source);
+  EXPECT_TRUE(contains(e.text, "    http-error status 503\n")) << e.text;
+  EXPECT_FALSE(contains(e.differences, "pages.")) << e.differences;
+  EXPECT_TRUE(contains(e.differences, "listed_pages_only true")) << e.differences;
+}
+
 }  // namespace
 }  // namespace pg::test

@@ -1,4 +1,6 @@
 // Each HAProxy keyword and the IR it produces, with HAProxy's defaults written in.
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "ir/ir_json.h"
@@ -461,6 +463,77 @@ TEST(HaproxyBalance, RdpCookieIsRoundRobinInHttpMode) {
   EXPECT_NE(r.errors().find("test.cfg:7:10: warning: 'balance rdp-cookie' hashes RDP's connection cookie"),
             std::string::npos)
       << r.errors();
+}
+
+
+TEST(HaproxyKeywords, HttpErrorInEveryProxyIsTheProductsPage) {
+  auto c = haproxy(" http-error status 503 content-type text/html string \"<p>busy</p>\" hdr Cache-Control no-cache\n"
+                   " http-error status 502\n"
+                   "frontend fe\n bind :80\n default_backend be\nbackend be\n server s 127.0.0.1:9000\n");
+  std::map<int, std::string> pages;
+  for (const auto& p : c.responses.pages) pages[p.status] = p.body;
+  EXPECT_EQ(pages[503], "<p>busy</p>");
+  EXPECT_EQ(pages[502], "");  // an empty answer
+  EXPECT_TRUE(pages[404].find("404 Not Found") != std::string::npos);  // HAProxy's own
+  // Every page with a body sends Cache-Control: no-cache (HAProxy's own, and the hdr).
+  ASSERT_EQ(c.responses.page_fields.size(), 1u);
+  // Not a route's error page: the product's page.
+  EXPECT_TRUE(c.virtual_hosts[0].named_routes.empty());
+  EXPECT_TRUE(c.virtual_hosts[0].routes[0].error_pages.empty());
+}
+
+TEST(HaproxyKeywords, HttpErrorOfOneProxyStaysWithItsRoutes) {
+  auto c = haproxy("frontend fe\n bind :80\n default_backend be\n"
+                   "backend be\n http-error status 503 content-type text/plain string down\n server s 127.0.0.1:9000\n");
+  const auto& vh = c.virtual_hosts[0];
+  ASSERT_EQ(vh.named_routes.size(), 1u);
+  EXPECT_EQ(vh.named_routes[0].name, "http-error status 503 (line 7)");
+  ASSERT_TRUE(vh.named_routes[0].action.respond);
+  EXPECT_EQ(vh.named_routes[0].action.respond->status, 503);
+  ASSERT_EQ(vh.routes[0].error_pages.size(), 1u);
+  EXPECT_EQ(vh.routes[0].error_pages[0].codes, std::vector<int>{503});
+  EXPECT_NE(haproxy_errors("defaults\n mode http\n http-error status 503 string x\n")
+                .find("a content type must be defined"), std::string::npos);
+  EXPECT_NE(haproxy_errors("defaults\n mode http\n http-error status 418\n").find("not handled"), std::string::npos);
+}
+
+TEST(HaproxyKeywords, BodySizeDenyIsTheRequestBodyLimit) {
+  auto c = haproxy("frontend fe\n bind :80\n option http-buffer-request\n"
+                   " http-request deny deny_status 413 if { req.body_size gt 1024 }\n default_backend be\n"
+                   "backend be\n server s 127.0.0.1:9000\n");
+  const auto& vh = c.virtual_hosts[0];
+  EXPECT_EQ(vh.routes.size(), 1u);  // the deny is no route of its own
+  EXPECT_EQ(vh.routes[0].limits.max_body_bytes, 1024);
+  EXPECT_EQ(vh.fallback.limits.max_body_bytes, 1024);
+  auto named = haproxy("frontend fe\n bind :80\n option http-buffer-request\n acl big req.body_size ge 2048\n"
+                       " http-request deny deny_status 413 if big\n default_backend be\n"
+                       "backend be\n server s 127.0.0.1:9000\n");
+  EXPECT_EQ(named.virtual_hosts[0].routes[0].limits.max_body_bytes, 2047);
+  // Other shapes are diagnosed.
+  std::string d = "defaults\n mode http\nfrontend fe\n bind :80\n";
+  EXPECT_NE(haproxy_errors(d + " http-request deny deny_status 413 if { req.body_size gt 10 }\n")
+                .find("without 'option http-buffer-request'"), std::string::npos);
+  EXPECT_NE(haproxy_errors(d + " option http-buffer-request\n http-request deny if { req.body_size gt 10 }\n")
+                .find("supported by proxyglot only as"), std::string::npos);
+  EXPECT_NE(haproxy_errors(d + " use_backend b if { req.body_size gt 10 }\n").find("supported by proxyglot only as"),
+            std::string::npos);
+}
+
+TEST(HaproxyKeywords, RetryOnIsWhatARetryAnswers) {
+  auto c = haproxy("frontend fe\n bind :80\n default_backend be\n"
+                   "backend be\n retries 2\n option redispatch\n retry-on 503 response-timeout conn-failure 0rtt-rejected\n"
+                   " server s 127.0.0.1:9000\n");
+  using R = ir::RetryOn;
+  const auto& a = proxy_of(c.virtual_hosts[0].routes[0]);
+  EXPECT_EQ(a.retry.on, (std::vector<R>{R::error, R::timeout, R::http_503}));
+  EXPECT_EQ(a.retry.max_tries, 3);
+  auto none = haproxy("frontend fe\n bind :80\n default_backend be\n"
+                      "backend be\n option redispatch\n retry-on none\n server s 127.0.0.1:9000\n");
+  EXPECT_TRUE(proxy_of(none.virtual_hosts[0].routes[0]).retry.on.empty());
+  auto all = haproxy("frontend fe\n bind :80\n default_backend be\n"
+                     "backend be\n option redispatch\n retry-on all-retryable-errors\n server s 127.0.0.1:9000\n");
+  EXPECT_EQ(proxy_of(all.virtual_hosts[0].routes[0]).retry.on,
+            (std::vector<R>{R::error, R::timeout, R::invalid_header, R::http_500, R::http_502, R::http_503, R::http_504}));
 }
 
 }  // namespace
