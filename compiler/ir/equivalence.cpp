@@ -357,15 +357,17 @@ class Normalized {
     if (r.action.proxy) normalize_proxy(o["action"].as_object()["proxy"].as_object());
     normalize_limits(o["limits"].as_object());
     // Operations on different fields are independent: key them by field name.
-    auto keyed = [&](const std::vector<HeaderOp>& ops) {
+    auto keyed = [&](const std::vector<HeaderOp>& ops, bool request) {
       json::object out;
       for (const auto& op : ops) {
         // The runtime strips hop-by-hop fields from every exchange: removing one again
-        // changes nothing (the route's `upgrade` says whether Upgrade passes).
+        // changes nothing (the route's `upgrade` says whether Upgrade passes). It
+        // answers a request's Expect itself and never passes it on, as nginx does.
         static const char* hop[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
                                     "transfer-encoding", "upgrade"};
         if (op.op == HeaderOpKind::remove &&
-            std::any_of(std::begin(hop), std::end(hop), [&](const char* h) { return lower(op.name) == h; }))
+            (std::any_of(std::begin(hop), std::end(hop), [&](const char* h) { return lower(op.name) == h; }) ||
+             (request && lower(op.name) == "expect")))
           continue;
         std::string text = boost::describe::enum_to_string(op.op, "?");
         if (op.op != HeaderOpKind::remove) text += " " + render(op.value);
@@ -377,8 +379,8 @@ class Normalized {
       }
       return out;
     };
-    o["request_headers"] = keyed(r.request_headers);
-    o["response_headers"] = keyed(r.response_headers);
+    o["request_headers"] = keyed(r.request_headers, true);
+    o["response_headers"] = keyed(r.response_headers, false);
     if (r.action.proxy && !r.action.proxy->pool.empty()) {
       auto& proxy = o["action"].as_object()["proxy"].as_object();
       auto it = pools_.find(r.action.proxy->pool);

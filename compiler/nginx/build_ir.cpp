@@ -2,7 +2,9 @@
 // listeners shared between servers, locations ordered into routes.
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -56,6 +58,8 @@ class Builder {
 
  private:
   void build_server(ir::Config& c, ServerNode& s, int index);
+  void head_limits(const Settings& eff, ir::ClientLimits& limits);
+  void absolute_redirects(ir::Config& c);
   void effective(std::vector<LocationNode>& level, const Settings& parent);
   ir::Route route_for(const LocationNode* node, const Settings& eff, const SourceLoc& loc,
                       const std::string& name);
@@ -72,6 +76,7 @@ class Builder {
   std::unordered_set<std::string> implicit_pools_;
   std::map<std::pair<std::string, int>, int> listener_index_;
   std::map<int, bool> explicit_default_;
+  std::set<std::pair<std::string, int>> warned_timeouts_;
 };
 
 // Each location's settings become its effective ones (its own, else inherited):
@@ -153,6 +158,9 @@ ir::ProxyAction Builder::proxy_action(const ProxyPass& pp, const LocationNode& n
     a.buffering.response = false;  // gRPC streams
     a.redirect_rewrite.mode = ir::RedirectRewriteMode::off;
     a.retry.on = {ir::RetryOn::error, ir::RetryOn::timeout};
+    if (eff.grpc_connect_timeout) a.timeouts.connect_ms = *eff.grpc_connect_timeout;
+    if (eff.grpc_send_timeout) a.timeouts.send_ms = *eff.grpc_send_timeout;
+    if (eff.grpc_read_timeout) a.timeouts.read_ms = *eff.grpc_read_timeout;
     return a;
   }
   a.protocol = eff.proxy_http_version.value_or(ir::UpstreamProtocol::http1_0);
@@ -166,6 +174,7 @@ ir::ProxyAction Builder::proxy_action(const ProxyPass& pp, const LocationNode& n
   if (eff.send_timeout) a.timeouts.send_ms = *eff.send_timeout;
   if (eff.read_timeout) a.timeouts.read_ms = *eff.read_timeout;
   if (eff.buffering) a.buffering.response = *eff.buffering;
+  if (eff.request_buffering) a.buffering.request = *eff.request_buffering;
   if (eff.buffer_size) a.buffering.header_buffer_bytes = *eff.buffer_size;
   if (eff.buffers) {
     a.buffering.body_buffers = eff.buffers->first;
@@ -178,6 +187,76 @@ ir::ProxyAction Builder::proxy_action(const ProxyPass& pp, const LocationNode& n
   return a;
 }
 
+// The request head's limits (client_header_buffer_size, large_client_header_buffers)
+// and the client inactivity timeout (client_header_timeout, client_body_timeout,
+// send_timeout: the IR has one, the largest).
+void Builder::head_limits(const Settings& eff, ir::ClientLimits& limits) {
+  int64_t first = eff.client_header_buffer_size.value_or(1024);
+  auto large = eff.large_client_header_buffers.value_or(std::pair<int, int64_t>{4, 8192});
+  // A line fits the first buffer, or else one large buffer; the head all of them.
+  limits.header_block_bytes = std::max<int64_t>(first, large.first * large.second);
+  limits.header_line_bytes = limits.request_line_bytes = std::max<int64_t>(first, large.second);
+
+  const std::pair<const char*, const Opt<std::pair<int64_t, SourceLoc>>*> timeouts[] = {
+      {"client_header_timeout", &eff.client_header_timeout},
+      {"client_body_timeout", &eff.client_body_timeout},
+      {"send_timeout", &eff.client_send_timeout}};
+  int64_t largest = 0;
+  std::set<int64_t> values;
+  SourceLoc at;
+  for (auto [name, t] : timeouts) {
+    int64_t v = *t ? (*t)->first : 60000;  // nginx's default for each
+    values.insert(v);
+    if (v >= largest) {
+      largest = v;
+      if (*t) at = (*t)->second;
+    }
+  }
+  limits.idle_timeout_ms = largest;
+  for (auto [name, t] : timeouts)
+    if (!at.line && *t) at = (*t)->second;
+  if (values.size() > 1 && warned_timeouts_.insert({std::string(at.file.view()), at.line}).second) {
+    std::vector<std::string> parts;
+    for (auto [name, t] : timeouts)
+      parts.push_back(fmt::format("{} {}ms", name, *t ? (*t)->first : 60000));
+    diags_.warning(at, fmt::format("proxyglot has one client inactivity timeout for the request head, its body and "
+                                   "the response: {} differ, the largest ({}ms) applies to all three",
+                                   fmt::join(parts, ", "), largest));
+  }
+}
+
+// nginx's absolute_redirect is set per location; the IR holds one value for all.
+void Builder::absolute_redirects(ir::Config& c) {
+  Opt<std::pair<bool, SourceLoc>> first;
+  bool reported = false;
+  auto check = [&](const Settings& eff) {
+    std::pair<bool, SourceLoc> v = eff.absolute_redirect.value_or(std::pair<bool, SourceLoc>{true, SourceLoc{}});
+    if (!first) {
+      first = v;
+      return;
+    }
+    if (v.first == first->first || reported) return;
+    reported = true;
+    const SourceLoc& at = v.second.line ? v.second : first->second;
+    const SourceLoc& other = v.second.line ? first->second : v.second;
+    diags_.error(at, fmt::format("\"absolute_redirect {}\" here, \"{}\" elsewhere{}: proxyglot applies one "
+                                 "absolute_redirect to the whole configuration",
+                                 v.first ? "on" : "off", first->first ? "on" : "off",
+                                 other.line ? fmt::format(" (line {})", other.line) : std::string(" (the default)")));
+  };
+  std::function<void(const std::vector<LocationNode>&)> walk = [&](const std::vector<LocationNode>& level) {
+    for (const auto& n : level) {
+      check(n.settings);
+      walk(n.children);
+    }
+  };
+  for (const auto& s : http_.servers) {
+    check(merge(s.settings, http_.settings));
+    walk(s.locations);  // already effective
+  }
+  if (first) c.responses.absolute_redirects = first->first;
+}
+
 ir::Route Builder::route_for(const LocationNode* node, const Settings& eff, const SourceLoc& loc,
                              const std::string& name) {
   ir::Route r;
@@ -188,6 +267,7 @@ ir::Route Builder::route_for(const LocationNode* node, const Settings& eff, cons
   if (eff.error_pages) r.error_pages = *eff.error_pages;
   if (eff.client_max_body_size) r.limits.max_body_bytes = *eff.client_max_body_size;
   if (eff.keepalive_timeout) r.limits.keepalive_timeout_ms = *eff.keepalive_timeout;
+  head_limits(eff, r.limits);
   if (eff.default_type) r.default_type = *eff.default_type;
   if (eff.access_logs) r.access_logs = *eff.access_logs;
   else r.access_logs.push_back(ir::AccessLog{SourceLoc{}, "/var/log/nginx/access.log", "combined"});
@@ -217,6 +297,17 @@ ir::Route Builder::route_for(const LocationNode* node, const Settings& eff, cons
   } else if (node->proxy) {
     r.action.kind = ir::ActionKind::proxy;
     r.action.proxy = proxy_action(*node->proxy, *node, eff, r.request_headers);
+    if (!node->proxy->grpc && eff.hide_headers) {
+      // nginx hides the upstream's fields, then adds its add_header fields.
+      std::vector<ir::HeaderOp> ops;
+      for (const auto& h : *eff.hide_headers) {
+        // Fields nginx hides and writes itself anyway: hiding them changes nothing.
+        std::string n = ir::to_lower(h.name);
+        if (n == "date" || n == "server" || n == "x-pad" || n.rfind("x-accel-", 0) == 0) continue;
+        ops.push_back(h);
+      }
+      r.response_headers.insert(r.response_headers.begin(), ops.begin(), ops.end());
+    }
   } else {
     r.action.kind = ir::ActionKind::static_files;
     bool only_rewrites_out = std::any_of(node->rewrites.begin(), node->rewrites.end(), [](const ir::RewriteStep& s) {
@@ -352,6 +443,7 @@ void Builder::build(ir::Config& c) {
   c.log_formats.push_back(combined_format());
   for (const auto& f : http_.log_formats) c.log_formats.push_back(f);
   for (size_t i = 0; i < http_.servers.size(); ++i) build_server(c, http_.servers[i], static_cast<int>(i));
+  absolute_redirects(c);
 }
 
 }  // namespace

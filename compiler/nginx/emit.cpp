@@ -136,7 +136,11 @@ void emit_access_logs(Context& ctx, Writer& w, const std::vector<ir::AccessLog>&
 }
 
 void emit_maps(Context& ctx, Writer& w) {
-  for (const auto& m : ctx.config.maps) {
+  std::vector<const ir::Map*> all;
+  for (const auto& m : ctx.config.maps) all.push_back(&m);
+  for (const auto& m : ctx.generated_maps) all.push_back(&m);
+  for (const ir::Map* mp : all) {
+    const ir::Map& m = *mp;
     w.blank();
     if (m.loc.line) w.comment(emit::source_comment(m.loc));
     w.open(fmt::format("map {} ${}", quote(ctx.templates.value(m.source, m.loc, "the map's source")), m.name));
@@ -194,9 +198,14 @@ std::string emit(const ir::Config& config, Diagnostics& reported) {
           to.warning(d.loc, d.message);
     }
   } report{losses, reported};
-  Context ctx{config, losses, Templates(config, losses), {}, {}, {}, false, ""};
+  Context ctx{config, losses, Templates(config, losses), {}, {}, {}, false, "", {}, {}, {}};
+  fold_header_dispatch(ctx);
   plan_pools(ctx);
+  name_dispatch_pools(ctx);
 
+  Writer settings(1);
+  // nginx sets it per location; the IR holds one for the whole configuration.
+  if (!config.responses.absolute_redirects) settings.line("absolute_redirect off;");
   Writer formats(1);
   emit_log_formats(ctx, formats);
   // The servers before the maps: they decide which shared maps they need.
@@ -213,7 +222,7 @@ std::string emit(const ir::Config& config, Diagnostics& reported) {
   w.blank();
   std::string text = w.text() + "http {\n";
   bool first = true;
-  for (const Writer* part : {&formats, &maps, &pools, &servers}) {
+  for (const Writer* part : {&settings, &formats, &maps, &pools, &servers}) {
     if (part->text().empty()) continue;
     if (!first) text += "\n";
     first = false;

@@ -60,7 +60,7 @@ void plan_pools(Context& ctx) {
       ctx.pools.empty.insert(p.name);
       continue;
     }
-    if (is_plain_address_pool(p)) {
+    if (is_plain_address_pool(p) && !ctx.map_pools.count(p.name)) {
       ctx.pools.inline_target[p.name] = host_port(p.servers[0]);
       continue;
     }

@@ -104,6 +104,32 @@ std::vector<std::string> request_header_lines(Context& ctx, const ir::Route& r) 
   return out;
 }
 
+// Whether a removal of a response field is nginx's proxy_hide_header: on a proxying
+// (not gRPC) route, before any operation adds the field.
+bool hidden(const ir::Route& r, const ir::HeaderOp& removal) {
+  if (r.action.kind != ir::ActionKind::proxy || r.action.proxy->protocol == ir::UpstreamProtocol::grpc) return false;
+  for (const auto& op : r.response_headers) {
+    if (&op == &removal) return true;
+    if (ir::iequals(op.name, removal.name)) return false;
+  }
+  return false;
+}
+
+// nginx hides these upstream fields by itself (and writes its own Date and Server):
+// naming them changes nothing, and the reread compare reports what stays.
+bool hidden_anyway(const std::string& name) {
+  std::string n = ir::to_lower(name);
+  return n == "date" || n == "server" || n == "x-pad" || n.rfind("x-accel-", 0) == 0;
+}
+
+std::vector<std::string> hide_header_lines(const ir::Route& r) {
+  std::vector<std::string> out;
+  for (const auto& op : r.response_headers)
+    if (op.op == ir::HeaderOpKind::remove && hidden(r, op) && !hidden_anyway(op.name))
+      out.push_back(line("proxy_hide_header", {op.name}));
+  return out;
+}
+
 std::vector<std::string> response_header_lines(Context& ctx, const ir::Route& r) {
   std::vector<std::string> out;
   for (const auto& op : r.response_headers) {
@@ -111,7 +137,12 @@ std::vector<std::string> response_header_lines(Context& ctx, const ir::Route& r)
     std::string what = fmt::format("the response's {} field", op.name);
     switch (op.op) {
       case ir::HeaderOpKind::remove:
-        ctx.losses.warning(at, fmt::format("nginx cannot remove the response field {} (proxy_hide_header is not used by proxyglot): it is kept", op.name));
+        if (!hidden(r, op)) {
+          ctx.losses.warning(at, fmt::format("nginx cannot remove the response field {} {}: it is kept", op.name,
+                                             r.action.kind == ir::ActionKind::proxy
+                                                 ? "after adding it (proxy_hide_header removes only the upstream's)"
+                                                 : "from a response it makes itself (proxy_hide_header removes only the upstream's)"));
+        }
         continue;
       case ir::HeaderOpKind::replace:
         ctx.losses.warning(at, fmt::format("nginx cannot rewrite part of the response field {}: it is left as is", op.name));
@@ -146,6 +177,7 @@ std::string error_page_line(Context& ctx, const ir::ErrorPage& e) {
     auto it = ctx.named_locations.find(target);
     if (it == ctx.named_locations.end()) it = ctx.named_locations.find("location " + target);
     if (it != ctx.named_locations.end()) target = it->second;
+    else if (target.rfind("location @", 0) == 0) target.erase(0, 9);  // the IR names the route "location @x"
   }
   args.push_back(target);
   return line("error_page", args);
@@ -161,6 +193,9 @@ std::vector<Group> common_groups(Context& ctx, const ir::Route& r) {
   g.push_back({"client_max_body_size", {line("client_max_body_size", {size_text(r.limits.max_body_bytes)})}});
   g.push_back({"keepalive_timeout", {line("keepalive_timeout", {emit::duration(r.limits.keepalive_timeout_ms)})}});
   g.push_back({"default_type", {line("default_type", {r.default_type})}});
+  // client_header_timeout belongs to the server (server_head_lines).
+  g.push_back({"client_body_timeout", {line("client_body_timeout", {timeout_text(r.limits.idle_timeout_ms)}),
+                                       line("send_timeout", {timeout_text(r.limits.idle_timeout_ms)})}});
   g.push_back({"add_header", response_header_lines(ctx, r), true});
   Group pages{"error_page", {}, true};
   for (const auto& e : r.error_pages) pages.lines.push_back(error_page_line(ctx, e));
@@ -177,10 +212,35 @@ std::vector<Group> common_groups(Context& ctx, const ir::Route& r) {
   return g;
 }
 
+std::vector<std::string> server_head_lines(Context& ctx, const ir::Route& fallback) {
+  (void)ctx;
+  const ir::ClientLimits& l = fallback.limits;
+  std::vector<std::string> out;
+  if (l.idle_timeout_ms != 60000) out.push_back(line("client_header_timeout", {timeout_text(l.idle_timeout_ms)}));
+  // large_client_header_buffers N S: lines up to S, the head up to N x S. Without
+  // line limits (0), one buffer as large as the head.
+  int64_t line_limit = std::max(l.header_line_bytes, l.request_line_bytes);
+  int64_t block = l.header_block_bytes > 0 ? l.header_block_bytes : 32768;
+  int64_t size = line_limit > 0 ? std::min(line_limit, block) : block;
+  int64_t count = std::max<int64_t>(1, (block + size - 1) / size);  // the compare reports what differs
+  if (count != 4 || size != 8192)
+    out.push_back(line("large_client_header_buffers", {std::to_string(count), size_text(size)}));
+  return out;
+}
+
 std::vector<Group> proxy_groups(Context& ctx, const ir::Route& r) {
   const ir::ProxyAction& p = *r.action.proxy;
   std::vector<Group> g;
   if (p.protocol == ir::UpstreamProtocol::grpc) {
+    // Written in the location only, where they differ from nginx's defaults.
+    auto timeout = [&](const char* name, int64_t ms) {
+      Group t{name, {}};
+      if (ms != 60000) t.lines.push_back(line(name, {timeout_text(ms)}));
+      g.push_back(std::move(t));
+    };
+    timeout("grpc_connect_timeout", p.timeouts.connect_ms);
+    timeout("grpc_send_timeout", p.timeouts.send_ms);
+    timeout("grpc_read_timeout", p.timeouts.read_ms);
     g.push_back({"grpc_set_header", request_header_lines(ctx, r), true});
     return g;
   }
@@ -192,6 +252,7 @@ std::vector<Group> proxy_groups(Context& ctx, const ir::Route& r) {
   g.push_back({"proxy_send_timeout", {line("proxy_send_timeout", {timeout_text(p.timeouts.send_ms)})}});
   g.push_back({"proxy_read_timeout", {line("proxy_read_timeout", {timeout_text(p.timeouts.read_ms)})}});
   g.push_back({"proxy_buffering", {line("proxy_buffering", {p.buffering.response ? "on" : "off"})}});
+  g.push_back({"proxy_request_buffering", {line("proxy_request_buffering", {p.buffering.request ? "on" : "off"})}});
   // nginx requires its busy-buffers size (by default twice the larger buffer size) to
   // stay below all body buffers but one: fewer buffers than that are raised to it. The
   // two directives travel together so that every level stays valid.
@@ -224,6 +285,7 @@ std::vector<Group> proxy_groups(Context& ctx, const ir::Route& r) {
     }
   }
   g.push_back(std::move(redirect));
+  g.push_back({"proxy_hide_header", hide_header_lines(r), true});
   g.push_back({"proxy_set_header", request_header_lines(ctx, r), true});
   return g;
 }
@@ -232,6 +294,7 @@ const std::vector<Group>& default_common_groups(Context& ctx) {
   static std::vector<Group> groups = [&] {
     ir::Route r;
     r.access_logs.push_back(ir::AccessLog{SourceLoc{}, "/var/log/nginx/access.log", "combined"});
+    r.limits.idle_timeout_ms = 60000;
     return common_groups(ctx, r);
   }();
   return groups;
@@ -240,7 +303,7 @@ const std::vector<Group>& default_common_groups(Context& ctx) {
 const std::vector<Group>& default_proxy_groups(Context& ctx) {
   static std::vector<Group> groups = [&] {
     Diagnostics quiet;
-    Context c{ctx.config, quiet, Templates(ctx.config, quiet), {}, {}, {}, false, "unused"};
+    Context c{ctx.config, quiet, Templates(ctx.config, quiet), {}, {}, {}, false, "unused", {}, {}, {}};
     ir::Route r;
     r.action.kind = ir::ActionKind::proxy;
     r.action.proxy.emplace();

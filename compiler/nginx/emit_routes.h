@@ -23,6 +23,9 @@ struct Group {
 
 // Settings every route has (limits, response headers, error pages, access rules, logs).
 std::vector<Group> common_groups(Context& ctx, const ir::Route& r);
+// Settings only a server block can hold (the request head's limits and timeout),
+// from the route whose limits apply to the head: the host's fallback.
+std::vector<std::string> server_head_lines(Context& ctx, const ir::Route& fallback);
 // Settings of proxying routes (proxy_* and the upstream request's fields).
 std::vector<Group> proxy_groups(Context& ctx, const ir::Route& r);
 // What nginx assumes when a group is not written.

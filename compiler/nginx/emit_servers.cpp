@@ -86,6 +86,7 @@ class ServerWriter {
     // A block split off for the plain listeners of a TLS host needs no certificate.
     if (any_tls || !tls.has_value() || *tls) write_tls(vh, any_tls);
     write_real_ip(vh);
+    for (const auto& l : server_head_lines(ctx_, vh.fallback)) w_.line(l);
 
     ctx_.named_locations.clear();
     std::set<std::string> taken;
@@ -426,7 +427,7 @@ bool routes_use_scheme(const ir::VirtualHost& vh) {
 void emit_servers(Context& ctx, Writer& w) {
   std::map<int, int> first_server_on;
   for (size_t i = 0; i < ctx.config.virtual_hosts.size(); ++i) {
-    ir::VirtualHost source = ctx.config.virtual_hosts[i];
+    ir::VirtualHost source = ctx.hosts[i];
     deny_rules_from_first_route(source);
     auto parts = split_by_host(source);
     for (size_t k = 0; k < parts.size(); ++k) {

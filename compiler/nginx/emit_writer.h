@@ -73,11 +73,20 @@ struct Context {
   std::map<std::string, std::string> named_locations;  // the current host's: route name -> "@name"
   bool needs_connection_upgrade_map = false;
   std::string connection_upgrade_map;  // its variable name, when needed
+  // The virtual hosts as written: routes that pick a pool by a request header folded
+  // into one (emit_dispatch.cpp), with the maps that pick the pool.
+  std::vector<ir::VirtualHost> hosts;
+  std::vector<ir::Map> generated_maps;
+  std::set<std::string> map_pools;  // pools a generated map names: upstream blocks
 };
 
 void emit_globals(Context& ctx, Writer& w);
 void emit_log_formats(Context& ctx, Writer& w);
 void emit_maps(Context& ctx, Writer& w);
+// Before plan_pools: ctx.hosts and the generated maps (values: IR pool names).
+void fold_header_dispatch(Context& ctx);
+// After plan_pools: the generated maps' values become upstream names.
+void name_dispatch_pools(Context& ctx);
 void plan_pools(Context& ctx);
 void emit_pools(Context& ctx, Writer& w);
 void emit_servers(Context& ctx, Writer& w);

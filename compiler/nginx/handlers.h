@@ -24,6 +24,12 @@ void set_real_ip_from(Lowerer&, const Directive&);
 void real_ip_header(Lowerer&, const Directive&);
 void real_ip_recursive(Lowerer&, const Directive&);
 void map(Lowerer&, const Directive&);
+void absolute_redirect(Lowerer&, const Directive&);
+void client_header_buffer_size(Lowerer&, const Directive&);
+void large_client_header_buffers(Lowerer&, const Directive&);
+void client_header_timeout(Lowerer&, const Directive&);
+void client_body_timeout(Lowerer&, const Directive&);
+void send_timeout(Lowerer&, const Directive&);
 
 // handlers_upstream.cpp
 void upstream(Lowerer&, const Directive&);
@@ -70,5 +76,10 @@ void proxy_next_upstream(Lowerer&, const Directive&);
 void proxy_next_upstream_tries(Lowerer&, const Directive&);
 void proxy_next_upstream_timeout(Lowerer&, const Directive&);
 void proxy_redirect(Lowerer&, const Directive&);
+void proxy_request_buffering(Lowerer&, const Directive&);
+void proxy_hide_header(Lowerer&, const Directive&);
+void grpc_connect_timeout(Lowerer&, const Directive&);
+void grpc_send_timeout(Lowerer&, const Directive&);
+void grpc_read_timeout(Lowerer&, const Directive&);
 
 }  // namespace pg::nginx::handlers

@@ -168,6 +168,40 @@ void keepalive_timeout(Lowerer& l, const Directive& d) {
     l.diags().warning(l.arg_loc(d, 1), "keepalive_timeout's second parameter (the \"Keep-Alive: timeout=\" header) is ignored by proxyglot");
 }
 
+void absolute_redirect(Lowerer& l, const Directive& d) {
+  auto v = parse_flag(d.args[0].value);
+  if (!v) return l.arg_error(d, 0, fmt::format("invalid value \"{}\" in \"absolute_redirect\" directive, it must be \"on\" or \"off\"", d.args[0].value));
+  l.frame().settings->absolute_redirect = std::pair<bool, SourceLoc>{*v, report_loc(d)};
+}
+
+void client_header_buffer_size(Lowerer& l, const Directive& d) {
+  auto v = parse_size(d.args[0].value);
+  if (!v || *v == 0) return l.invalid_value(d, 0);
+  l.frame().settings->client_header_buffer_size = *v;
+}
+
+void large_client_header_buffers(Lowerer& l, const Directive& d) {
+  auto n = parse_int(d.args[0].value);
+  if (!n || *n < 1) return l.invalid_value(d, 0);
+  auto size = parse_size(d.args[1].value);
+  if (!size || *size == 0) return l.invalid_value(d, 1);
+  l.frame().settings->large_client_header_buffers = std::pair<int, int64_t>{*n, *size};
+}
+
+namespace {
+
+void client_timeout(Lowerer& l, const Directive& d, Opt<std::pair<int64_t, SourceLoc>>& field) {
+  auto v = parse_time_ms(d.args[0].value);
+  if (!v) return l.invalid_value(d, 0);
+  field = std::pair<int64_t, SourceLoc>{*v, report_loc(d)};
+}
+
+}  // namespace
+
+void client_header_timeout(Lowerer& l, const Directive& d) { client_timeout(l, d, l.frame().settings->client_header_timeout); }
+void client_body_timeout(Lowerer& l, const Directive& d) { client_timeout(l, d, l.frame().settings->client_body_timeout); }
+void send_timeout(Lowerer& l, const Directive& d) { client_timeout(l, d, l.frame().settings->client_send_timeout); }
+
 void default_type(Lowerer& l, const Directive& d) { l.frame().settings->default_type = d.args[0].value; }
 
 void set_real_ip_from(Lowerer& l, const Directive& d) {

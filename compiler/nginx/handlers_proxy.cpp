@@ -162,6 +162,24 @@ void proxy_next_upstream_tries(Lowerer& l, const Directive& d) {
   settings(l).next_upstream_tries = *n;
 }
 
+void grpc_connect_timeout(Lowerer& l, const Directive& d) { time(l, d, settings(l).grpc_connect_timeout); }
+void grpc_send_timeout(Lowerer& l, const Directive& d) { time(l, d, settings(l).grpc_send_timeout); }
+void grpc_read_timeout(Lowerer& l, const Directive& d) { time(l, d, settings(l).grpc_read_timeout); }
+
+void proxy_request_buffering(Lowerer& l, const Directive& d) {
+  auto v = parse_flag(d.args[0].value);
+  if (!v) return l.arg_error(d, 0, fmt::format("invalid value \"{}\" in \"proxy_request_buffering\" directive, it must be \"on\" or \"off\"", d.args[0].value));
+  settings(l).request_buffering = *v;
+}
+
+// Fields of the upstream's response that are not passed on: a removal, applied before
+// add_header's fields (nginx adds those to the response it sends).
+void proxy_hide_header(Lowerer& l, const Directive& d) {
+  auto& list = settings(l).hide_headers;
+  if (!list) list.emplace();
+  list->push_back(ir::HeaderOp{report_loc(d), ir::HeaderOpKind::remove, d.args[0].value, {}, true, {}});
+}
+
 void proxy_redirect(Lowerer& l, const Directive& d) {
   auto& rr = settings(l).proxy_redirect;
   if (d.args.size() == 1) {

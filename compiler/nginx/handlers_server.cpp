@@ -262,7 +262,9 @@ void error_page(Lowerer& l, const Directive& d) {
   if (!t) return;
   ep.target = std::move(*t);
   if (!target.empty() && target[0] == '@') {
+    // The named route's full name: `location @name` is the route "location @name".
     ep.target_kind = ir::ErrorTarget::named_route;
+    ep.target = ir::Template{{{ir::Var::literal, "location " + target}}};
   } else if (target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0 ||
              target.rfind("$scheme", 0) == 0) {
     ep.target_kind = ir::ErrorTarget::redirect;

@@ -43,6 +43,17 @@ Settings merge(const Settings& in, const Settings& out) {
   take(m.ssl_certificates, out.ssl_certificates);
   take(m.ssl_certificate_keys, out.ssl_certificate_keys);
   take(m.ssl_protocols, out.ssl_protocols);
+  take(m.absolute_redirect, out.absolute_redirect);
+  take(m.request_buffering, out.request_buffering);
+  take(m.hide_headers, out.hide_headers);
+  take(m.grpc_connect_timeout, out.grpc_connect_timeout);
+  take(m.grpc_send_timeout, out.grpc_send_timeout);
+  take(m.grpc_read_timeout, out.grpc_read_timeout);
+  take(m.client_header_buffer_size, out.client_header_buffer_size);
+  take(m.large_client_header_buffers, out.large_client_header_buffers);
+  take(m.client_header_timeout, out.client_header_timeout);
+  take(m.client_body_timeout, out.client_body_timeout);
+  take(m.client_send_timeout, out.client_send_timeout);
   return m;
 }
 

@@ -61,6 +61,14 @@ struct Settings {
   Opt<std::vector<std::string>> ssl_certificate_keys;
   Opt<std::vector<std::string>> ssl_protocols;
   SourceLoc ssl_certificate_loc;
+  // Each with the directive that gave it, for diagnostics.
+  Opt<std::pair<bool, SourceLoc>> absolute_redirect;
+  Opt<bool> request_buffering;                      // proxy_request_buffering
+  Opt<std::vector<ir::HeaderOp>> hide_headers;      // proxy_hide_header, as removals
+  Opt<int64_t> grpc_connect_timeout, grpc_send_timeout, grpc_read_timeout;
+  Opt<int64_t> client_header_buffer_size;
+  Opt<std::pair<int, int64_t>> large_client_header_buffers;
+  Opt<std::pair<int64_t, SourceLoc>> client_header_timeout, client_body_timeout, client_send_timeout;
 };
 
 // `inner` with every unset setting taken from `outer`.

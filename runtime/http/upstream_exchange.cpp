@@ -251,6 +251,10 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     up.clear();
     for (const auto& f : req) up.insert(f.name(), f.name_string(), f.value());
     strip_hop_by_hop(up.base());
+    // The runtime answers "Expect: 100-continue" itself and has the whole body before
+    // it connects (as nginx does): passed on, the backend's interim 100 would be read
+    // as its response.
+    up.erase(http::field::expect);
     // An upgrade the route allows goes on to the backend as the client asked for it
     // (HAProxy and Caddy tunnel WebSocket by themselves; nginx configs set the two
     // fields by header operations, which still come after and win).

@@ -344,6 +344,38 @@ TEST(ProxyDirectives, TimeoutsBuffersRetries) {
   EXPECT_EQ(p.retry.timeout_ms, 10000);
 }
 
+TEST(ProxyDirectives, RequestBufferingAndHiddenFields) {
+  auto c = http(R"(
+    server {
+      proxy_hide_header X-Powered-By;
+      proxy_hide_header Server;
+      add_header X-Frame-Options DENY;
+      location / { proxy_pass http://127.0.0.1:1; proxy_request_buffering off; }
+      location /b/ { proxy_pass http://127.0.0.1:1; }
+      location /r/ { return 200; }
+    }
+  )");
+  EXPECT_FALSE(proxy(c, "location /").buffering.request);
+  EXPECT_TRUE(proxy(c, "location /b/").buffering.request);
+  const auto& rh = route_named(c, "location /").response_headers;
+  ASSERT_EQ(rh.size(), 2u);  // Server: nginx hides it and writes its own anyway
+  EXPECT_EQ(rh[0].op, ir::HeaderOpKind::remove);
+  EXPECT_EQ(rh[0].name, "X-Powered-By");
+  EXPECT_EQ(rh[1].name, "X-Frame-Options");
+  EXPECT_EQ(route_named(c, "location /r/").response_headers.size(), 1u);  // nothing proxied to hide
+}
+
+TEST(GrpcPass, Timeouts) {
+  auto c = http(R"(
+    grpc_read_timeout 1h;
+    server { location / { grpc_pass grpc://127.0.0.1:1; grpc_connect_timeout 2s; grpc_send_timeout 3s; proxy_read_timeout 5s; } }
+  )");
+  const auto& p = proxy(c, "location /");
+  EXPECT_EQ(p.timeouts.connect_ms, 2000);
+  EXPECT_EQ(p.timeouts.send_ms, 3000);
+  EXPECT_EQ(p.timeouts.read_ms, 3600000);
+}
+
 TEST(ProxyDirectives, NextUpstreamOff) {
   auto c = http("server { location / { proxy_pass http://127.0.0.1:1; proxy_next_upstream off; } }");
   EXPECT_TRUE(proxy(c, "location /").retry.on.empty());
@@ -506,7 +538,7 @@ TEST(ErrorPage, Forms) {
   EXPECT_EQ(p[1].status, 200);
   EXPECT_EQ(p[2].status_mode, ir::ErrorStatus::from_target);
   EXPECT_EQ(p[2].target_kind, ir::ErrorTarget::named_route);
-  EXPECT_EQ(render(p[2].target), "@fallback");
+  EXPECT_EQ(render(p[2].target), "location @fallback");
   EXPECT_EQ(p[3].target_kind, ir::ErrorTarget::redirect);
   EXPECT_EQ(p[3].status, 302);
   EXPECT_EQ(p[4].status, 301);
@@ -641,6 +673,57 @@ TEST(ClientLimits, BodySizeAndKeepalive) {
   auto d = http("server { location / { return 200; } }");
   EXPECT_EQ(route_named(d, "location /").limits.max_body_bytes, 1024 * 1024);  // 1m default
   EXPECT_EQ(route_named(d, "location /").limits.keepalive_timeout_ms, 75000);
+}
+
+TEST(ClientLimits, HeadBuffersAndTimeouts) {
+  auto d = http("server { location / { return 200; } }");
+  const auto& dl = route_named(d, "location /").limits;
+  EXPECT_EQ(dl.header_block_bytes, 32768);  // large_client_header_buffers 4 8k
+  EXPECT_EQ(dl.header_line_bytes, 8192);
+  EXPECT_EQ(dl.request_line_bytes, 8192);
+  EXPECT_EQ(dl.idle_timeout_ms, 60000);     // client_header/body_timeout, send_timeout 60s
+
+  auto c = http(R"(
+    large_client_header_buffers 2 16k;
+    server {
+      client_header_timeout 30s;
+      client_body_timeout 30s;
+      send_timeout 30s;
+      location / { return 200; }
+    }
+    server { listen 81; client_header_buffer_size 64k; location / { return 200; } }
+  )");
+  const auto& l = route_named(c, "location /").limits;
+  EXPECT_EQ(l.header_block_bytes, 32768);
+  EXPECT_EQ(l.header_line_bytes, 16384);
+  EXPECT_EQ(l.request_line_bytes, 16384);
+  EXPECT_EQ(l.idle_timeout_ms, 30000);
+  const auto& big = route_named(c, "location /", 1).limits;  // a first buffer larger than the others
+  EXPECT_EQ(big.header_block_bytes, 65536);
+  EXPECT_EQ(big.header_line_bytes, 65536);
+
+  // Different timeouts: the IR has one, the largest, and says so.
+  auto w = compile_nginx("events {} http { server { client_body_timeout 5m; location / { return 200; } } }");
+  ASSERT_TRUE(w.config) << w.errors();
+  EXPECT_EQ(route_named(*w.config, "location /").limits.idle_timeout_ms, 300000);
+  EXPECT_NE(w.errors().find("one client inactivity timeout"), std::string::npos) << w.errors();
+
+  auto bad = compile_nginx("events {} http { large_client_header_buffers 0 8k; }");
+  EXPECT_NE(bad.errors().find("invalid value"), std::string::npos) << bad.errors();
+  auto ctx = compile_nginx("events {} http { server { location / { large_client_header_buffers 4 8k; } } }");
+  EXPECT_NE(ctx.errors().find("not allowed here"), std::string::npos) << ctx.errors();
+}
+
+TEST(AbsoluteRedirect, OneValueForTheWholeConfiguration) {
+  EXPECT_TRUE(http("server { location / { return 200; } }").responses.absolute_redirects);
+  auto off = http("absolute_redirect off; server { location / { return 302 /x; } }");
+  EXPECT_FALSE(off.responses.absolute_redirects);
+  auto same = http("server { absolute_redirect off; location / { absolute_redirect off; return 200; } }");
+  EXPECT_FALSE(same.responses.absolute_redirects);
+  auto mixed = compile_nginx(
+      "events {} http { server { location / { return 200; } location /a/ { absolute_redirect off; return 200; } } }");
+  EXPECT_NE(mixed.errors().find("proxyglot applies one absolute_redirect to the whole configuration"), std::string::npos)
+      << mixed.errors();
 }
 
 TEST(RealIp, Settings) {

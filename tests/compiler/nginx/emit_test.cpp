@@ -53,6 +53,7 @@ ir::Route proxy_route(const std::string& pool, ir::Matcher m) {
   r.action.proxy->set_headers_first = true;
   r.action.proxy->retry.on = {ir::RetryOn::error, ir::RetryOn::timeout};
   r.access_logs.push_back({SourceLoc{}, "/var/log/nginx/access.log", "combined"});
+  r.limits.idle_timeout_ms = 60000;  // nginx's client_header/body_timeout and send_timeout
   r.request_headers.push_back({SourceLoc{}, ir::HeaderOpKind::set, "Host", {{{ir::Var::request_header, "host"}}}, true, "", {}});
   return r;
 }
@@ -314,6 +315,64 @@ TEST(NginxEmit, HostMatchersBecomeServerBlocks) {
   EXPECT_TRUE(contains(e.text, "server_name blog.example.com;")) << e.text;
   // The host's own server stays the listener's default.
   EXPECT_EQ(e.reread->listeners[0].default_virtual_host, 0);
+}
+
+TEST(NginxEmit, ClientLimitsBufferingHiddenFieldsAndAbsoluteRedirects) {
+  ir::Route r = proxy_route("app", ir::always());
+  r.action.proxy->buffering.request = false;
+  r.response_headers.push_back({SourceLoc{}, ir::HeaderOpKind::remove, "X-Powered-By", {}, true, "", {}});
+  r.response_headers.push_back({SourceLoc{}, ir::HeaderOpKind::add, "X-Frame-Options", {{{ir::Var::literal, "DENY"}}}, true, "", {}});
+  auto c = foreign({r}, {pool_of("app", {{"10.0.0.1", 80}})});
+  c.responses.absolute_redirects = false;
+  for (ir::Route* x : {&c.virtual_hosts[0].routes[0], &c.virtual_hosts[0].fallback}) {
+    x->limits.idle_timeout_ms = 30000;
+    x->limits.header_block_bytes = 15360;  // HAProxy's: the head only, no line limits
+    x->limits.header_line_bytes = 0;
+    x->limits.request_line_bytes = 0;
+  }
+  Emitted e = emit_config(c);
+  EXPECT_TRUE(contains(e.text, "    absolute_redirect off;\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "        client_header_timeout 30s;\n        large_client_header_buffers 1 15k;\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "        client_body_timeout 30s;\n        send_timeout 30s;\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "proxy_request_buffering off;")) << e.text;
+  EXPECT_TRUE(contains(e.text, "proxy_hide_header X-Powered-By;")) << e.text;
+  ASSERT_TRUE(e.reread) << e.reread_diags.to_string();
+  EXPECT_TRUE(e.differences.empty()) << ir::format_differences(e.differences) << "\n" << e.text;
+}
+
+TEST(NginxEmit, GrpcTimeoutsRoundTrip) {
+  round_trip("server { location / { grpc_pass grpc://127.0.0.1:50051; grpc_read_timeout 1h; grpc_connect_timeout 5s; } }");
+}
+
+TEST(NginxEmit, HeaderRoutesBecomeAMapOfPools) {
+  auto pick = [](const std::string& pool, ir::Matcher m) {
+    ir::Route r = proxy_route(pool, std::move(m));
+    r.action.proxy->redirect_rewrite.mode = ir::RedirectRewriteMode::off;
+    return r;
+  };
+  auto c = foreign({pick("ws", ir::pred(ir::PredKind::header_exact, "websocket", "Upgrade", true)),
+                    pick("h2", ir::pred(ir::PredKind::header_regex, "^h2", "Upgrade", false)),
+                    pick("app", ir::always())},
+                   {pool_of("app", {{"10.0.0.1", 80}}), pool_of("ws", {{"10.0.0.2", 80}}), pool_of("h2", {{"10.0.0.3", 80}})});
+  Emitted e = emit_config(c);
+  EXPECT_TRUE(contains(e.text,
+                       "    map $http_upgrade $pool_by_upgrade {\n"
+                       "        default app;\n"
+                       "        websocket ws;\n"
+                       "        ~^h2 h2;\n"
+                       "    }\n"))
+      << e.text;
+  EXPECT_TRUE(contains(e.text, "proxy_pass http://$pool_by_upgrade;")) << e.text;
+  EXPECT_FALSE(contains(e.losses.to_string(), "cannot select a location")) << e.losses.to_string();
+  ASSERT_TRUE(e.reread) << e.reread_diags.to_string();
+  EXPECT_TRUE(e.differences.empty()) << ir::format_differences(e.differences) << "\n" << e.text;
+
+  // A regex that matches an empty value would also take requests without the field.
+  auto d = foreign({pick("ws", ir::pred(ir::PredKind::header_regex, "x*", "Upgrade")), pick("app", ir::always())},
+                   {pool_of("app", {{"10.0.0.1", 80}}), pool_of("ws", {{"10.0.0.2", 80}})});
+  Emitted f = emit_config(d);
+  EXPECT_FALSE(contains(f.text, "map $http_upgrade")) << f.text;
+  EXPECT_TRUE(contains(f.losses.to_string(), "cannot select a location")) << f.losses.to_string();
 }
 
 TEST(NginxEmit, WhatNginxCannotExpressIsALoss) {
