@@ -48,8 +48,8 @@ def pytest_sessionfinish(session, exitstatus):
     for name, mod in SCENARIOS.items():
         for dialect, why in getattr(mod, "NOT_IN_PRODUCT", {}).items():
             notes.append(f"- {name}, {dialect}: not in product: {why}")
-        for target, why in getattr(mod, "LOST_IN_TRANSLATION", {}).items():
-            notes.append(f"- {name}, {target}: lost in translation: {why}")
+        for target, (needle, why) in getattr(mod, "LOST_IN_TRANSLATION", {}).items():
+            notes.append(f"- {name}, {target}: lost in translation (translate warns: \"{needle}\"): {why}")
         for dialect, why in getattr(mod, "PROXYGLOT_LACKS", {}).items():
             notes.append(f"- {name}, {dialect}: not supported yet by proxyglot: {why}")
         for label, why in getattr(mod, "NAMED_DIFFERENCES", {}).items():

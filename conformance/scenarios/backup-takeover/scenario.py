@@ -4,6 +4,10 @@ import time
 
 BACKENDS = {"a": "ok", "b": "ok"}
 NOT_IN_PRODUCT = {"caddy": "Caddy 2.6 has no backup servers"}
+LOST_IN_TRANSLATION = {
+    "nginx>haproxy": ("max_fails", "HAProxy has no passive failure accounting (max_fails/fail_timeout) without health "
+                                   "checks: the dead primary keeps being picked and answers 503"),
+}
 
 
 def traffic(t):

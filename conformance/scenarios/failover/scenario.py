@@ -4,6 +4,10 @@ BACKENDS = {"a": "refuse", "b": "ok"}
 NAMED_DIFFERENCES = {
     "no server left": "nginx and Caddy answer 502, HAProxy 503",
 }
+LOST_IN_TRANSLATION = {
+    "nginx>haproxy": ("no_server_status 502 becomes 503", "HAProxy answers 503 when no server is left"),
+    "caddy>haproxy": ("no_server_status 502 becomes 503", "HAProxy answers 503 when no server is left"),
+}
 
 
 def traffic(t):

@@ -5,6 +5,12 @@ NAMED_DIFFERENCES = {
     "one server for 127.0.0.0/24": "nginx's ip_hash uses the first three octets of IPv4 addresses",
 }
 CLIENTS = ["127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"]
+LOST_IN_TRANSLATION = {
+    "nginx>haproxy": ('policy "ip_hash" becomes "hash"', "HAProxy's balance source hashes the whole address: "
+                                                          "each client still sticks, but 127.0.0.x no longer share one"),
+    "nginx>caddy": ('policy "ip_hash" becomes "hash"', "Caddy's ip_hash hashes the whole address: each client still "
+                                                        "sticks, but 127.0.0.x no longer share one"),
+}
 
 
 def traffic(t):

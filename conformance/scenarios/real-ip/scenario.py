@@ -4,7 +4,6 @@ backend's X-Real-IP says so; from an untrusted address the header is not believe
 BACKENDS = {"a": "ok"}
 NOT_IN_PRODUCT = {"caddy": "Caddy 2.6.2 cannot take the client address from a header (trusted_proxies and "
                            "{client_ip} came later): {remote_host} is always the peer"}
-PROXYGLOT_LACKS = {"haproxy": "http-request set-src is not read by proxyglot's HAProxy front end yet (check says so)"}
 
 
 def real_ip(r):

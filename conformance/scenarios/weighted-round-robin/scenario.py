@@ -5,6 +5,11 @@ NOT_IN_PRODUCT = {"caddy": "Caddy 2.6 has neither server weights (weighted_round
 NAMED_DIFFERENCES = {
     "order": "nginx interleaves by its smooth algorithm (a a b a); HAProxy places servers by position (a a a b)",
 }
+LOST_IN_TRANSLATION = {
+    "nginx>haproxy": ("weighted_order", "HAProxy's weighted round robin runs a server's turns together (a a a b); "
+                                        "the share, 6 of 8, is kept"),
+    "haproxy>nginx": ("weighted_order", "nginx interleaves weighted servers smoothly (a a b a); the share is kept"),
+}
 
 
 def traffic(t):
