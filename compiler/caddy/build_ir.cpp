@@ -18,6 +18,28 @@ namespace pg::caddy {
 
 namespace {
 
+// reverse_proxy answers 503 only when no upstream is available: an error route that
+// answers that status alone (`respond 502`: no body, no header) is what the IR calls the
+// answer when no server can be tried. Other errors keep their error page.
+void fold_no_server_status(ir::Route& r, const std::vector<ir::Route>& named, std::set<std::string>& folded) {
+  for (auto& p : r.error_pages) {
+    auto at = std::find(p.codes.begin(), p.codes.end(), 503);
+    if (at == p.codes.end()) continue;
+    if (p.status_mode != ir::ErrorStatus::from_target || p.target.parts.size() != 1) continue;
+    const ir::Route* n = nullptr;
+    for (const auto& x : named)
+      if (x.name == p.target.parts[0].value) n = &x;
+    if (!n || n->action.kind != ir::ActionKind::respond || !n->action.respond || !n->response_headers.empty() ||
+        (n->action.respond->body && !n->action.respond->body->parts.empty()))
+      continue;
+    r.action.proxy->no_server_status = n->action.respond->status;
+    p.codes.erase(at);
+    folded.insert(n->name);
+  }
+  std::erase_if(r.error_pages, [](const ir::ErrorPage& p) { return p.codes.empty(); });
+}
+
+
 struct Group {
   int port = 0;
   bool tls = false;
@@ -137,10 +159,22 @@ ir::Config Lowerer::build() {
       vh.rewrites = std::move(compiled.rewrites);
       // Caddy runs handle_errors for the errors its handlers return (reverse_proxy's
       // failures, `error`), not for an upstream's answer nor a `respond` status.
+      std::set<std::string> folded;
       if (!errors.pages.empty())
         for (size_t k = 0; k < compiled.routes.size(); ++k)
-          if (compiled.directives[k] == "error" || compiled.routes[k].action.kind == ir::ActionKind::proxy)
+          if (compiled.directives[k] == "error" || compiled.routes[k].action.kind == ir::ActionKind::proxy) {
             compiled.routes[k].error_pages = errors.pages;
+            if (compiled.routes[k].action.kind == ir::ActionKind::proxy)
+              fold_no_server_status(compiled.routes[k], errors.named_routes, folded);
+          }
+      // Error routes no page reaches any more are left out.
+      std::erase_if(errors.named_routes, [&](const ir::Route& n) {
+        if (!folded.count(n.name)) return false;
+        for (const auto& r : compiled.routes)
+          for (const auto& p : r.error_pages)
+            if (p.target.parts.size() == 1 && p.target.parts[0].value == n.name) return false;
+        return true;
+      });
       vh.routes = std::move(compiled.routes);
       vh.named_routes = errors.named_routes;
       vh.fallback = std::move(compiled.fallback);

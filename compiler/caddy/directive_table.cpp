@@ -72,6 +72,8 @@ std::vector<DirectiveSpec> make_table() {
                        "random random_choose least_conn round_robin first ip_hash client_ip_hash uri_hash header cookie"},
     {"lb_try_duration", kProxy, 1, 1, N, h::lb_try_duration, "retry window (0: no retries)"},
     {"lb_try_interval", kProxy, 1, 1, N, h::lb_try_interval, "wait between tries (250ms)"},
+    {"trusted_proxies", kProxy, 1, kMany, N, h::trusted_proxies,
+                       "0.0.0.0/0 ::/0 (every client): X-Forwarded-For appended to, X-Forwarded-Proto/-Host kept"},
     {"health_uri",     kProxy, 1, 1, N, h::health_uri, "active health check URI"},
     {"health_path",    kProxy, 1, 1, N, h::health_uri, "deprecated name of health_uri"},
     {"health_port",    kProxy, 1, 1, N, h::health_port, "port of active checks"},
@@ -119,7 +121,7 @@ std::vector<DirectiveSpec> make_table() {
                                 "max_header_size", "log_credentials", "strict_sni_host"})
     t.push_back({name, kServers, 0, kMany, O, nullptr, ""});
   for (std::string_view name : {"lb_retry_match", "dynamic",
-                                "trusted_proxies", "buffer_responses", "max_buffer_size", "handle_response",
+                                "buffer_responses", "max_buffer_size", "handle_response",
                                 "replace_status", "health_follow_redirects", "request_buffers",
                                 "response_buffers", "stream_timeout", "stream_close_delay"})
     t.push_back({name, kProxy, 0, kMany, O, nullptr, ""});

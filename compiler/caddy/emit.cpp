@@ -145,8 +145,15 @@ void SiteWriter::run() {
       cx_.cannot(c.loc, fmt::format("the process settings {}", fmt::join(what, ", ")),
                  "Caddy runs with Go's scheduler and no connection cap, as the user that starts it (caddy run --pidfile writes a pid file)");
   }
+  std::set<std::string> dispatch_maps;  // written as header matchers (emit_routes.cpp)
+  for (const auto& vh : c.virtual_hosts)
+    for (const auto& r : vh.routes) {
+      std::string name;
+      if (map_dispatch_routes(cx_, r, &name)) dispatch_maps.insert(name);
+    }
   for (const auto& m : c.maps)
-    cx_.cannot(m.loc, fmt::format("the map ${} (proxyglot's Caddyfile front end does not read Caddy's map)", m.name),
+    if (!dispatch_maps.count(m.name))
+      cx_.cannot(m.loc, fmt::format("the map ${} (proxyglot's Caddyfile front end does not read Caddy's map)", m.name),
                "values taken from it are left out");
   bool h1_only = any_h1 && !any_h2;
   if (!globals.empty() || !logs.empty() || h1_only) {

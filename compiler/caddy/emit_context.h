@@ -2,7 +2,9 @@
 // losses go, and the per-site names of named matchers.
 #pragma once
 
+#include <optional>
 #include <set>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -36,6 +38,13 @@ std::string size_text(int64_t bytes);
 
 // The reverse_proxy directive (with its block) for a proxy route.
 void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_view regex_name);
+
+// A route proxying to the pool a map picks from one request header (nginx's `map
+// $http_x $p {...}` + `proxy_pass http://$p`) as routes selecting each pool by that
+// header, in the map's lookup order, then the default pool's; nullopt when the map does
+// more than that. `map_name` gets the map's name.
+std::optional<std::vector<ir::Route>> map_dispatch_routes(const EmitContext& cx, const ir::Route& r,
+                                                          std::string* map_name = nullptr);
 
 // A virtual host's rewrites, routes and fallback as the body of a site block.
 void emit_site_body(EmitContext& cx, Writer& w, const ir::VirtualHost& vh);

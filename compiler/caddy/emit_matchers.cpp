@@ -1,5 +1,7 @@
 #include "caddy/emit_matchers.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "caddy/values.h"
@@ -18,11 +20,22 @@ struct Line {
 
 bool is_always_pred(const ir::Predicate& p) { return p.kind == ir::PredKind::path_prefix && p.value == "/"; }
 
+bool has_letters(const std::string& v) {
+  return std::any_of(v.begin(), v.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
+}
+
+// Caddy's `path` ignores letter case: a case-sensitive path with letters (nginx
+// locations, HAProxy path_beg) becomes an anchored path_regexp, which Caddy's front end
+// reads back as the same prefix or exact path.
+bool needs_regex(const ir::Predicate& p) {
+  return p.value.find('*') != std::string::npos || (!p.case_insensitive && has_letters(p.value));
+}
+
 std::string category(const ir::Predicate& p) {
   using K = ir::PredKind;
   switch (p.kind) {
     case K::path_exact:
-    case K::path_prefix: return p.value.find('*') == std::string::npos ? "path" : "path_regexp";
+    case K::path_prefix: return needs_regex(p) ? "path_regexp" : "path";
     case K::path_regex: return "path_regexp";
     case K::host: return "host";
     case K::method: return "method";
@@ -47,10 +60,10 @@ std::string value_word(const ir::Predicate& p) {
   using K = ir::PredKind;
   switch (p.kind) {
     case K::path_exact:
-      if (p.value.find('*') != std::string::npos) return (p.case_insensitive ? "(?i)^" : "^") + regex_escape(p.value) + "$";
+      if (needs_regex(p)) return token((p.case_insensitive ? "(?i)^" : "^") + regex_escape(p.value) + "$");
       return token(p.value);
     case K::path_prefix:
-      if (p.value.find('*') != std::string::npos) return (p.case_insensitive ? "(?i)^" : "^") + regex_escape(p.value);
+      if (needs_regex(p)) return token((p.case_insensitive ? "(?i)^" : "^") + regex_escape(p.value));
       return token(p.value + "*");
     case K::path_regex: return token((p.case_insensitive ? "(?i)" : "") + p.value);
     case K::host:

@@ -30,7 +30,16 @@ const ir::Pool* EmitContext::pool(const std::string& name) const {
 
 std::string placeholders(EmitContext& cx, const ir::Template& t, const SourceLoc& loc, std::string_view regex_name) {
   std::string out;
-  for (const auto& part : t.parts) {
+  for (size_t i = 0; i < t.parts.size(); ++i) {
+    const auto& part = t.parts[i];
+    // "?" only when there is a query, then the query: Caddy has no conditional "?",
+    // and an unconditional one adds "?" to every answer. Left out.
+    if (part.var == ir::Var::query_mark && part.converters.empty() && i + 1 < t.parts.size() &&
+        t.parts[i + 1].var == ir::Var::query && t.parts[i + 1].converters.empty()) {
+      cx.cannot(loc, "the request's query after a value (\"?\" only when there is one)", "the query is left out");
+      ++i;
+      continue;
+    }
     if (part.var == ir::Var::literal) {
       for (char c : part.value) {
         if (c == '{' || c == '}') out += '\\';
@@ -52,8 +61,8 @@ std::string placeholders(EmitContext& cx, const ir::Template& t, const SourceLoc
     }
     if (part.var == ir::Var::forwarded_for_appended) {
       out += "{remote_host}";  // Caddy does not trust an incoming X-Forwarded-For by default
-      cx.cannot(loc, "the incoming X-Forwarded-For with the client address appended",
-                "the client address alone is sent, as Caddy's default X-Forwarded-For");
+      cx.cannot(loc, "the incoming X-Forwarded-For with the client address appended (other than as X-Forwarded-For)",
+                "the client address alone is sent");
       continue;
     }
     if (part.var == ir::Var::server_name || part.var == ir::Var::host) {

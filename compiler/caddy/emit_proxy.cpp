@@ -136,12 +136,27 @@ void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_
   balancing(cx, *pool, lines);
 
   // Retries: Caddy retries (connection errors only) for lb_try_duration.
+  // "Every server once" (nginx's proxy_next_upstream, HAProxy's retries) has no Caddy
+  // equivalent: a window of one interval per further server makes Caddy try each about
+  // once when connections are refused at once (a failover that waits for a connect
+  // timeout is not retried).
   if (!p.retry.on.empty()) {
     int64_t window = p.retry.timeout_ms;
-    if (window == 0 && upstreams.size() > 1) window = p.timeouts.connect_ms * static_cast<int64_t>(upstreams.size());
+    int64_t interval = p.retry.interval_ms > 0 ? p.retry.interval_ms : 250;
+    if (window == 0 && upstreams.size() > 1) {
+      int64_t tries = static_cast<int64_t>(upstreams.size());
+      if (p.retry.max_tries > 0) tries = std::min<int64_t>(tries, p.retry.max_tries);
+      if (tries > 1) {
+        window = interval * (tries - 1);
+        cx.cannot(route.loc, tries == static_cast<int64_t>(upstreams.size()) ? std::string("trying every server once") : fmt::format("trying {} servers once each", tries),
+                  fmt::format("lb_try_duration {} ({} times lb_try_interval {}) approximates it: Caddy retries while the window lasts, so a "
+                              "server that is slow to refuse is not retried and one that refuses at once may be tried again",
+                              emit::duration(window), tries - 1, emit::duration(interval)));
+      }
+    }
     if (window > 0) {
       lines.push_back("lb_try_duration " + emit::duration(window));
-      if (p.retry.interval_ms > 0 && p.retry.interval_ms != 250) lines.push_back("lb_try_interval " + emit::duration(p.retry.interval_ms));
+      if (interval != 250) lines.push_back("lb_try_interval " + emit::duration(interval));
     }
   }
 
@@ -195,8 +210,40 @@ void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_
   // itself; header_up ops come after them.
   std::map<std::string, const ir::HeaderOp*> first_op;
   for (const auto& op : route.request_headers) first_op.emplace(ir::to_lower(op.name), &op);
+  // The incoming X-Forwarded-For with the client address appended (nginx's
+  // $proxy_add_x_forwarded_for, HAProxy's forwardfor line after the client's) is what
+  // Caddy sends when it trusts the client: trusted_proxies for every client. Caddy then
+  // keeps a trusted client's X-Forwarded-Proto/-Host too, so those are written.
+  const ir::HeaderOp* appended = nullptr;
+  if (auto it = first_op.find("x-forwarded-for"); it != first_op.end()) {
+    const ir::HeaderOp& op = *it->second;
+    bool single = op.value.parts.size() == 1 && op.value.parts[0].converters.empty() && op.except_clients.empty();
+    bool last = std::none_of(route.request_headers.begin(), route.request_headers.end(),
+                             [&](const ir::HeaderOp& o) { return &o != &op && ir::to_lower(o.name) == "x-forwarded-for"; });
+    if (single && last &&
+        ((op.op == ir::HeaderOpKind::set && op.value.parts[0].var == ir::Var::forwarded_for_appended) ||
+         (op.op == ir::HeaderOpKind::add && op.value.parts[0].var == ir::Var::client_address))) {
+      appended = &op;
+      lines.push_back("trusted_proxies 0.0.0.0/0 ::/0");
+      if (op.op == ir::HeaderOpKind::add)
+        cx.cannot(op.loc, "X-Forwarded-For as a line of its own after the client's",
+                  "Caddy appends the client address to the client's X-Forwarded-For in one comma-joined line (the same value)");
+    }
+  }
+  // With trusted_proxies, Caddy's own X-Forwarded-Proto/-Host (a client's kept, else
+  // the scheme / Host): the IR's add_if_absent of those values.
+  auto caddy_kept = [&](const ir::HeaderOp* op) {
+    if (!appended || op->op != ir::HeaderOpKind::add_if_absent || op->value.parts.size() != 1 ||
+        !op->value.parts[0].converters.empty())
+      return false;
+    const auto& part = op->value.parts[0];
+    std::string lower = ir::to_lower(op->name);
+    return (lower == "x-forwarded-proto" && part.var == ir::Var::scheme) ||
+           (lower == "x-forwarded-host" && part.var == ir::Var::request_header && ir::to_lower(part.value) == "host");
+  };
   for (const char* field : {"X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"}) {
     auto it = first_op.find(ir::to_lower(field));
+    if (appended && it != first_op.end() && (it->second == appended || caddy_kept(it->second))) continue;
     if (it == first_op.end() || (it->second->op != ir::HeaderOpKind::set && it->second->op != ir::HeaderOpKind::remove))
       lines.push_back(std::string("header_up -") + field);
   }
@@ -210,6 +257,7 @@ void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_
     // Caddy drops hop-by-hop fields itself (the route's `upgrade` says whether Upgrade passes).
     static const char* const hop[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"};
     if (op.op == ir::HeaderOpKind::remove && std::find(std::begin(hop), std::end(hop), lower) != std::end(hop)) continue;
+    if (&op == appended || (caddy_kept(&op) && first_op[ir::to_lower(op.name)] == &op)) continue;  // trusted_proxies says it
     // Caddy's own values need not be written again.
     if (op.op == ir::HeaderOpKind::set && op.value.parts.size() == 1 && op.value.parts[0].converters.empty() &&
         first_op[lower] == &op) {
@@ -220,7 +268,9 @@ void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_
                   (lower == "x-forwarded-host" && part.var == ir::Var::request_header && ir::to_lower(part.value) == "host");
       bool later = std::any_of(route.request_headers.begin(), route.request_headers.end(),
                                [&](const ir::HeaderOp& o) { return &o != &op && ir::to_lower(o.name) == lower; });
-      if (same && !later && is_default_field(lower)) continue;
+      // With trusted_proxies Caddy keeps a client's X-Forwarded-Proto/-Host: set them.
+      bool kept_from_client = appended && (lower == "x-forwarded-proto" || lower == "x-forwarded-host");
+      if (same && !later && is_default_field(lower) && !kept_from_client) continue;
       if (lower == "host" && part.var == ir::Var::upstream_host) {
         // nginx's $proxy_host: the target as written; Caddy's nearest is the upstream's host:port.
         bool single = pool->servers.size() == 1 && host_port(pool->servers[0]) == p.authority;

@@ -2,6 +2,10 @@
 // `any` Caddy cannot say in one matcher), in the IR's first-match order. Caddy sorts
 // handle blocks (route_order.cpp's sort_items, reused here to check): when that sort
 // would change the order, the handles go inside one `route` block, which keeps it.
+#include <algorithm>
+#include <optional>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "caddy/emit_context.h"
@@ -125,7 +129,7 @@ bool emit_access(EmitContext& cx, Writer& w, const std::vector<ir::AccessRule>& 
       w.close();
     }
     w.line("respond @" + name + " 403");
-    if (all) return false;
+    if (all && allowed.empty()) return false;
   }
   return true;
 }
@@ -134,6 +138,65 @@ std::string route_label(const ir::Route& r) {
   std::string c = "# " + emit::source_comment(r.loc);
   if (!r.name.empty()) c += " (" + r.name + ")";
   return c;
+}
+
+// The literal text of an anchored regex "^literal" (escapes undone), or nullopt.
+std::optional<std::string> anchored_literal(const std::string& re) {
+  if (re.empty() || re[0] != '^') return std::nullopt;
+  std::string lit;
+  for (size_t i = 1; i < re.size(); ++i) {
+    char c = re[i];
+    if (c == '\\') {
+      if (i + 1 >= re.size() || std::isalnum(static_cast<unsigned char>(re[i + 1]))) return std::nullopt;
+      lit += re[++i];
+    } else if (std::string_view("^$.|?*+()[]{}").find(c) != std::string_view::npos) {
+      return std::nullopt;
+    } else {
+      lit += c;
+    }
+  }
+  return lit;
+}
+
+// A path converted by regsub(^PREFIX, REPLACEMENT) (HAProxy's redirect
+// location /new/%[path,regsub(^/old/,)]) as a path_regexp capture: `@m path_regexp m
+// ^PREFIX(.*)$` and REPLACEMENT{re.m.1}. Only where the route's matcher makes the regex
+// match (a path prefix starting with PREFIX) and the replacement has no backreference.
+std::optional<ir::Template> regsub_capture(EmitContext& cx, Writer& w, const ir::Template& t, const ir::Matcher& m,
+                                           std::string& regex_name) {
+  size_t at = t.parts.size();
+  for (size_t i = 0; i < t.parts.size(); ++i)
+    if (!t.parts[i].converters.empty()) {
+      if (at != t.parts.size()) return std::nullopt;
+      at = i;
+    }
+  if (at == t.parts.size()) return std::nullopt;
+  const ir::TemplatePart& part = t.parts[at];
+  if (part.var != ir::Var::path || part.converters.size() != 1) return std::nullopt;
+  const ir::Converter& cv = part.converters[0];
+  if (cv.name != "regsub" || cv.args.size() < 2 || cv.args.size() > 3) return std::nullopt;
+  if (cv.args.size() == 3 && cv.args[2].find_first_not_of("g") != std::string::npos) return std::nullopt;
+  const std::string& re = cv.args[0];
+  const std::string& repl = cv.args[1];
+  if (repl.find('\\') != std::string::npos || repl.find('$') != std::string::npos) return std::nullopt;
+  auto lit = anchored_literal(re);
+  if (!lit || m.op != ir::MatchOp::predicate || !m.predicate || m.predicate->case_insensitive ||
+      m.predicate->kind != ir::PredKind::path_prefix || m.predicate->value.rfind(*lit, 0) != 0)
+    return std::nullopt;
+  std::string base = *lit;
+  std::string name = cx.matcher_name(base.empty() ? "regsub" : base);
+  w.line("@" + name + " path_regexp " + name + " " + token(re + "(.*)$"));
+  regex_name = name;
+  ir::Template out;
+  for (size_t i = 0; i < t.parts.size(); ++i) {
+    if (i != at) {
+      out.parts.push_back(t.parts[i]);
+      continue;
+    }
+    if (!repl.empty()) out.parts.push_back({ir::Var::literal, repl});
+    out.parts.push_back({ir::Var::regex_capture, "1"});
+  }
+  return out;
 }
 
 // One handle block. `m` is the route's matcher (or one alternative of it).
@@ -156,6 +219,8 @@ Handle emit_handle(EmitContext& cx, int depth, const ir::Route& r, const ir::Mat
   if (proxy && proxy->uri_mode == ir::UriMode::replace_prefix && r.rewrites.empty() && m.op == ir::MatchOp::predicate &&
       m.predicate && m.predicate->kind == ir::PredKind::path_prefix && m.predicate->value == proxy->prefix &&
       proxy->prefix.size() > 1 && proxy->prefix.back() == '/' && proxy->prefix.find('*') == std::string::npos &&
+      (m.predicate->case_insensitive ||
+       std::none_of(proxy->prefix.begin(), proxy->prefix.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })) &&
       proxy->uri.parts.size() == 1 && proxy->uri.parts[0].var == ir::Var::literal && !proxy->uri.parts[0].value.empty() &&
       proxy->uri.parts[0].value.back() == '/') {
     use_handle_path = true;
@@ -211,6 +276,11 @@ Handle emit_handle(EmitContext& cx, int depth, const ir::Route& r, const ir::Mat
       case ir::ActionKind::redirect: {
         int status = r.action.redirect->status;
         redirect_status_ok(cx, r.loc, status);
+        std::string capture_name;
+        if (auto t = regsub_capture(cx, w, r.action.redirect->location, m, capture_name)) {
+          w.line(redir_line("@" + capture_name, placeholders(cx, *t, r.loc, capture_name), status));
+          break;
+        }
         w.line(redir_line("", placeholders(cx, r.action.redirect->location, r.loc, wm.regex_name), status));
         break;
       }
@@ -255,7 +325,282 @@ std::string base_name(const ir::Route& r, const ir::Matcher& m) {
   return "route";
 }
 
+// ---- handle_errors --------------------------------------------------------------------
+
+// What the IR answers for an error Caddy's reverse_proxy returns with `caddy_status`:
+// an error page, or a plain status (Caddy's empty answer).
+struct ErrorOutcome {
+  const ir::ErrorPage* page = nullptr;
+  int status = 0;
+  std::string key;
+};
+
+std::string literal_text(const ir::Template& t) {
+  std::string out;
+  for (const auto& p : t.parts) out += p.var == ir::Var::literal ? p.value : "${" + std::to_string(static_cast<int>(p.var)) + ":" + p.value + "}";
+  return out;
+}
+
+bool can_run_out(const EmitContext& cx, const ir::ProxyAction& p) {
+  const ir::Pool* pool = p.pool.empty() ? nullptr : cx.pool(p.pool);
+  if (!pool) return false;
+  if (pool->health_check && !pool->health_check->connect_only) return true;
+  for (const auto& s : pool->servers)
+    if (!s.backup && !s.down) return (s.max_fails > 0 && s.fail_timeout_ms > 0) || s.max_conns > 0;
+  return false;
+}
+
+std::optional<ErrorOutcome> outcome(const EmitContext& cx, const ir::Route& r, int caddy_status) {
+  const ir::ProxyAction& p = *r.action.proxy;
+  // Caddy: 502 when connecting fails or the answer is bad, 503 when no upstream is
+  // available (health checks), 504 on a timeout, 500 otherwise.
+  if (caddy_status == 503 && !can_run_out(cx, p)) return std::nullopt;
+  // Caddy's 502 is a failed connection and a bad answer alike: another plain status for
+  // it would be wrong for bad answers (HAProxy: 503 and 502); only error pages are
+  // written for it (with a warning).
+  int t = caddy_status == 502 ? p.connect_error_status : caddy_status == 503 ? p.no_server_status : caddy_status;
+  ErrorOutcome o;
+  o.status = t;
+  for (const auto& page : r.error_pages)
+    if (std::find(page.codes.begin(), page.codes.end(), t) != page.codes.end()) {
+      o.page = &page;
+      break;
+    }
+  if (o.page) {
+    o.key = fmt::format("page {} {} {} {}", static_cast<int>(o.page->status_mode), o.page->status_mode == ir::ErrorStatus::keep ? t : o.page->status,
+                        static_cast<int>(o.page->target_kind), literal_text(o.page->target));
+  } else {
+    o.key = fmt::format("status {}", t);
+  }
+  return o;
+}
+
+// `t` with {err.status_code} for the error's status.
+std::string error_placeholders(EmitContext& cx, const ir::Template& t, const SourceLoc& loc) {
+  std::string out;
+  ir::Template chunk;
+  auto flush = [&]() {
+    if (!chunk.parts.empty()) out += placeholders(cx, chunk, loc);
+    chunk.parts.clear();
+  };
+  for (const auto& part : t.parts) {
+    if (part.var == ir::Var::status && part.converters.empty()) {
+      flush();
+      out += "{err.status_code}";
+    } else {
+      chunk.parts.push_back(part);
+    }
+  }
+  flush();
+  return out;
+}
+
+void emit_error_routes(EmitContext& cx, Writer& w, const ir::VirtualHost& vh, const std::vector<ir::Route>& routes,
+                       std::set<std::string>& used_named) {
+  // The statuses of the first proxy route decide (handle_errors is one per site).
+  static constexpr int kCaddyStatuses[] = {500, 502, 503, 504};
+  const ir::Route* first = nullptr;
+  std::vector<std::pair<int, ErrorOutcome>> mapping;
+  std::vector<const ir::Route*> proxies;
+  for (const auto& r : routes)
+    if (!r.internal && r.action.kind == ir::ActionKind::proxy && r.action.proxy && !r.action.proxy->pool.empty())
+      proxies.push_back(&r);
+  if (vh.fallback.action.kind == ir::ActionKind::proxy && vh.fallback.action.proxy && !vh.fallback.action.proxy->pool.empty())
+    proxies.push_back(&vh.fallback);
+  for (const ir::Route* r : proxies) {
+    std::vector<std::pair<int, ErrorOutcome>> m;
+    for (int st : kCaddyStatuses)
+      if (auto o = outcome(cx, *r, st); o && (o->page || (o->status != st && st != 502))) m.emplace_back(st, *o);
+    if (!first) {
+      first = r;
+      mapping = m;
+      continue;
+    }
+    bool same = m.size() == mapping.size();
+    for (size_t i = 0; same && i < m.size(); ++i) same = m[i].first == mapping[i].first && m[i].second.key == mapping[i].second.key;
+    if (!same)
+      cx.cannot(r->loc, "error pages or error statuses that differ between the routes of one site",
+                fmt::format("Caddy's handle_errors is one per site: the route's errors are answered as those of {}", emit::source_comment(first->loc)));
+  }
+  if (mapping.empty()) return;
+  // A refused connection and a bad answer are both 502 in Caddy.
+  bool page_for_502 = std::any_of(mapping.begin(), mapping.end(), [](const auto& x) { return x.first == 502; });
+  if (first->action.proxy->connect_error_status != 502 && page_for_502)
+    cx.cannot(first->loc, fmt::format("answering {} for a failed connection but 502 for a bad upstream answer", first->action.proxy->connect_error_status),
+              "Caddy's errors say 502 for both: handle_errors gives both the failed connection's error page");
+
+  // One error route per outcome, its statuses in one expression.
+  std::vector<std::pair<std::vector<int>, ErrorOutcome>> groups;
+  for (const auto& [st, o] : mapping) {
+    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.second.key == o.key; });
+    if (g == groups.end()) groups.push_back({{st}, o});
+    else g->first.push_back(st);
+  }
+  Writer body(w.depth() + 1);
+  for (const auto& [codes, o] : groups) {
+    const ir::Route* named = nullptr;
+    std::string base = fmt::format("status{}", o.status);
+    if (o.page && o.page->target_kind == ir::ErrorTarget::named_route) {
+      std::string target = literal_text(o.page->target);
+      for (const auto& n : vh.named_routes)
+        if (n.name == target) named = &n;
+      if (!named) {
+        cx.cannot(o.page->loc, fmt::format("the error page {}", target), "the error's own empty answer is sent");
+        continue;
+      }
+      base = named->name;
+      size_t at = base.rfind('@');
+      if (at != std::string::npos) base = base.substr(at + 1);
+      else if (base.rfind("errorfile", 0) == 0) base = fmt::format("errorfile{}", o.status);
+    } else if (o.page && o.page->target_kind == ir::ErrorTarget::uri) {
+      cx.cannot(o.page->loc, fmt::format("the error page {} (a request for another path)", literal_text(o.page->target)),
+                "proxyglot's Caddyfile front end does not read a rewrite in handle_errors: the error's own empty answer is sent");
+      continue;
+    }
+    std::string name = cx.matcher_name(base);
+    std::string expr;
+    if (codes.size() == 1) {
+      expr = fmt::format("{{err.status_code}} == {}", codes[0]);
+    } else {
+      std::vector<std::string> c;
+      for (int x : codes) c.push_back(std::to_string(x));
+      expr = fmt::format("{{err.status_code}} in [{}]", fmt::join(c, ", "));
+    }
+    body.line("@" + name + " expression " + expr);
+    std::string m = "@" + name;
+    // The answer's status: the error's (keep: a respond without status), a set one, or the target's.
+    std::optional<int> status;
+    if (o.page && o.page->status_mode == ir::ErrorStatus::set) status = o.page->status;
+    if (!o.page) {
+      body.line(fmt::format("respond {} {}", m, o.status));
+      continue;
+    }
+    if (o.page->target_kind == ir::ErrorTarget::redirect) {
+      int st = status.value_or(302);
+      redirect_status_ok(cx, o.page->loc, st);
+      body.line(redir_line(m, placeholders(cx, o.page->target, o.page->loc), st));
+      continue;
+    }
+    used_named.insert(named->name);
+    Writer inner(body.depth() + 1);
+    bool block = !named->response_headers.empty() || named->action.kind == ir::ActionKind::proxy;
+    Writer& out = block ? inner : body;
+    std::string mm = block ? "" : m;
+    for (const auto& op : named->response_headers) out.line("header " + header_words(cx, op, ""));
+    switch (named->action.kind) {
+      case ir::ActionKind::respond: {
+        std::optional<std::string> text;
+        if (named->action.respond->body) text = error_placeholders(cx, *named->action.respond->body, named->loc);
+        if (o.page->status_mode == ir::ErrorStatus::from_target) status = named->action.respond->status;
+        if (!status) {  // the error's status: respond without one
+          std::string line = "respond" + (mm.empty() ? "" : " " + mm);
+          if (text && !text->empty()) line += " " + token(*text);
+          if (mm.empty() && text && !text->empty() && ((*text)[0] == '/' || (*text)[0] == '@' || *text == "*"))
+            line = "respond * " + token(*text);
+          out.line(line);
+        } else {
+          out.line(respond_line(mm, text, *status));
+        }
+        break;
+      }
+      case ir::ActionKind::redirect: {
+        int st = named->action.redirect->status;
+        redirect_status_ok(cx, named->loc, st);
+        out.line(redir_line(mm, error_placeholders(cx, named->action.redirect->location, named->loc), st));
+        if (o.page->status_mode != ir::ErrorStatus::from_target)
+          cx.cannot(o.page->loc, "an error page's status over a redirect's", "the redirect's status is sent");
+        break;
+      }
+      case ir::ActionKind::proxy:
+        if (o.page->status_mode != ir::ErrorStatus::from_target)
+          cx.cannot(o.page->loc, "an error page's status over a proxied answer's", "the upstream's status is sent");
+        emit_proxy(cx, out, *named, "");
+        break;
+      case ir::ActionKind::static_files:
+        out.line(fmt::format("respond {}", o.status));
+        break;
+    }
+    if (block) {
+      body.open("handle " + m);
+      body.raw(inner.text());
+      body.close();
+    }
+  }
+  if (body.text().empty()) return;
+  w.blank();
+  w.comment("the proxy's own errors (Caddy: 502 no connection or a bad answer, 503 no upstream available, 504 timeout)");
+  w.open("handle_errors");
+  w.raw(body.text());
+  w.close();
+}
+
 }  // namespace
+
+std::optional<std::vector<ir::Route>> map_dispatch_routes(const EmitContext& cx, const ir::Route& r, std::string* map_name) {
+  if (r.action.kind != ir::ActionKind::proxy || !r.action.proxy || !r.action.proxy->dynamic_target) return std::nullopt;
+  const auto& t = r.action.proxy->dynamic_target->parts;
+  if (t.size() != 1 || t[0].var != ir::Var::map || !t[0].converters.empty()) return std::nullopt;
+  const ir::Map* m = nullptr;
+  for (const auto& x : cx.config.maps)
+    if (x.name == t[0].value) m = &x;
+  if (!m || m->hostnames || m->source.parts.size() != 1) return std::nullopt;
+  const ir::TemplatePart& src = m->source.parts[0];
+  if (src.var != ir::Var::request_header || !src.converters.empty()) return std::nullopt;
+  auto pool_named = [&](const ir::Template& v) -> std::optional<std::string> {
+    if (v.parts.size() != 1 || v.parts[0].var != ir::Var::literal || !cx.pool(v.parts[0].value)) return std::nullopt;
+    return v.parts[0].value;
+  };
+  auto with = [&](const std::string& pool, std::optional<ir::Predicate> condition) {
+    ir::Route x = r;
+    x.action.proxy->dynamic_target.reset();
+    x.action.proxy->pool = pool;
+    if (condition) {
+      ir::Matcher c{ir::MatchOp::predicate, *condition, {}};
+      if (matches_all(r.match)) {
+        x.match = c;
+      } else {
+        x.match = ir::Matcher{};
+        x.match.children = {r.match, c};
+      }
+    }
+    return x;
+  };
+  std::vector<ir::Route> exact, regexes;
+  for (const auto& e : m->entries) {
+    auto pool = pool_named(e.value);
+    if (!pool) return std::nullopt;
+    switch (e.match) {
+      case ir::MapMatch::exact:
+        if (e.pattern.empty()) return std::nullopt;
+        exact.push_back(with(*pool, ir::Predicate{ir::PredKind::header_exact, src.value, e.pattern, true}));
+        break;
+      case ir::MapMatch::regex:
+      case ir::MapMatch::regex_i: {
+        bool ci = e.match == ir::MapMatch::regex_i;
+        // A regex that matches an absent header's empty value is not a header test.
+        if (e.pattern.find_first_not_of("^$") == std::string::npos) return std::nullopt;
+        std::optional<std::string> l = e.pattern.size() >= 2 && e.pattern.back() == '$'
+                                            ? anchored_literal(e.pattern.substr(0, e.pattern.size() - 1))
+                                            : std::nullopt;
+        if (l && !l->empty())
+          regexes.push_back(with(*pool, ir::Predicate{ir::PredKind::header_exact, src.value, *l, ci}));
+        else if (e.pattern.find_first_of("*?|{()") == std::string::npos)  // cannot match the empty value
+          regexes.push_back(with(*pool, ir::Predicate{ir::PredKind::header_regex, src.value, e.pattern, ci}));
+        else
+          return std::nullopt;
+        break;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+  auto fallback = pool_named(m->default_value);
+  if (!fallback) return std::nullopt;
+  for (auto& x : regexes) exact.push_back(std::move(x));
+  exact.push_back(with(*fallback, std::nullopt));
+  if (map_name) *map_name = m->name;
+  return exact;
+}
 
 void emit_site_body(EmitContext& cx, Writer& w, const ir::VirtualHost& vh) {
   // A host that answers before choosing a route.
@@ -287,7 +632,12 @@ void emit_site_body(EmitContext& cx, Writer& w, const ir::VirtualHost& vh) {
 
   std::vector<Handle> handles;
   bool covered = false;
+  std::vector<ir::Route> routes;
   for (const auto& r : vh.routes) {
+    if (auto expanded = map_dispatch_routes(cx, r)) routes.insert(routes.end(), expanded->begin(), expanded->end());
+    else routes.push_back(r);
+  }
+  for (const auto& r : routes) {
     if (r.internal) {
       cx.cannot(r.loc, "a route only reachable by internal redirects", "it is left out");
       continue;
@@ -298,8 +648,12 @@ void emit_site_body(EmitContext& cx, Writer& w, const ir::VirtualHost& vh) {
       break;
     }
   }
+  // handle_errors is written after the routes; its matchers are named first.
+  std::set<std::string> used_named;
+  Writer errors(w.depth());
+  emit_error_routes(cx, errors, vh, routes, used_named);
   for (const auto& r : vh.named_routes)
-    cx.cannot(r.loc, fmt::format("the named route {}", r.name), "it is left out");
+    if (!used_named.count(r.name)) cx.cannot(r.loc, fmt::format("the named route {}", r.name), "it is left out");
   if (!covered && !caddy_fallback(vh.fallback) && vh.fallback.action.kind != ir::ActionKind::static_files)
     handles.push_back(emit_handle(cx, 1, vh.fallback, ir::Matcher{}, "fallback", common));
 
@@ -324,6 +678,10 @@ void emit_site_body(EmitContext& cx, Writer& w, const ir::VirtualHost& vh) {
       // written at depth 1 for a site block: one tab less here when at depth 1 already
       w.raw(t);
     }
+    if (!errors.text().empty()) {
+      w.blank();
+      w.raw(errors.text());
+    }
     return;
   }
   w.blank();
@@ -343,6 +701,10 @@ void emit_site_body(EmitContext& cx, Writer& w, const ir::VirtualHost& vh) {
     w.raw(indented);
   }
   w.close();
+  if (!errors.text().empty()) {
+    w.blank();
+    w.raw(errors.text());
+  }
 }
 
 }  // namespace pg::caddy

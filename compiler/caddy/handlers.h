@@ -46,6 +46,7 @@ void to(Lowerer&, const Call&);
 void lb_policy(Lowerer&, const Call&);
 void lb_try_duration(Lowerer&, const Call&);
 void lb_try_interval(Lowerer&, const Call&);
+void trusted_proxies(Lowerer&, const Call&);
 void health_uri(Lowerer&, const Call&);
 void health_port(Lowerer&, const Call&);
 void health_interval(Lowerer&, const Call&);

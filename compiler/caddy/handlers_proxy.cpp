@@ -161,9 +161,19 @@ void reverse_proxy(Lowerer& l, const Call& c) {
   SourceLoc at = c.node.loc;
   // Caddy's own request headers come first; header_up can change or remove them.
   it.request_headers.push_back(set(at, "Host", var(ir::Var::request_header, "Host")));
-  it.request_headers.push_back(set(at, "X-Forwarded-For", var(ir::Var::client_address)));
-  it.request_headers.push_back(set(at, "X-Forwarded-Proto", var(ir::Var::scheme)));
-  it.request_headers.push_back(set(at, "X-Forwarded-Host", var(ir::Var::request_header, "Host")));
+  if (ps.trust_all) {
+    // A trusted client's X-Forwarded-For is appended to, its X-Forwarded-Proto/-Host
+    // kept (Caddy keeps the last line of each; the IR keeps them all).
+    it.request_headers.push_back(set(at, "X-Forwarded-For", var(ir::Var::forwarded_for_appended)));
+    for (auto op : {set(at, "X-Forwarded-Proto", var(ir::Var::scheme)), set(at, "X-Forwarded-Host", var(ir::Var::request_header, "Host"))}) {
+      op.op = ir::HeaderOpKind::add_if_absent;
+      it.request_headers.push_back(std::move(op));
+    }
+  } else {
+    it.request_headers.push_back(set(at, "X-Forwarded-For", var(ir::Var::client_address)));
+    it.request_headers.push_back(set(at, "X-Forwarded-Proto", var(ir::Var::scheme)));
+    it.request_headers.push_back(set(at, "X-Forwarded-Host", var(ir::Var::request_header, "Host")));
+  }
   for (auto& op : ps.header_up) it.request_headers.push_back(std::move(op));
   it.response_headers = std::move(ps.header_down);
   ir::Action a;
@@ -238,6 +248,25 @@ void lb_try_duration(Lowerer& l, const Call& c) {
 
 void lb_try_interval(Lowerer& l, const Call& c) {
   if (auto d = duration(l, c.args[0], "interval")) l.proxy->proxy.retry.interval_ms = *d;
+}
+
+// trusted_proxies: only every client (0.0.0.0/0 and ::/0) is supported; the IR cannot
+// say "appended for some clients".
+void trusted_proxies(Lowerer& l, const Call& c) {
+  bool v4 = false, v6 = false;
+  for (const auto& a : c.args) {
+    if (a.value == "0.0.0.0/0") v4 = true;
+    else if (a.value == "::/0") v6 = true;
+    else {
+      l.error(a.loc, fmt::format("trusted_proxies {} is not supported by proxyglot yet (only 0.0.0.0/0 ::/0)", a.value));
+      return;
+    }
+  }
+  if (!v4 || !v6) {
+    l.error(c.node.loc, "trusted_proxies for one address family only is not supported by proxyglot yet (only 0.0.0.0/0 ::/0)");
+    return;
+  }
+  l.proxy->trust_all = true;
 }
 
 void health_uri(Lowerer& l, const Call& c) {

@@ -91,6 +91,7 @@ struct ProxyState {
   ir::Pool pool;
   ir::ProxyAction proxy;
   std::vector<ir::HeaderOp> header_up, header_down;
+  bool trust_all = false;      // trusted_proxies 0.0.0.0/0 ::/0: incoming X-Forwarded-* kept
   bool active_health = false;  // health_uri or health_port given
   bool health_option = false;  // any health_* given
   int64_t fail_duration_ms = 0;

@@ -35,6 +35,39 @@ std::string glob_regex(const std::string& p) {
 }
 
 // Matcher values that test the header value: `*` wildcards at either end.
+// A path_regexp that is an anchored literal ("^/v2/", "^/v2$", "(?i)^/a") tests what a
+// path prefix or exact path does: read it as that (case-sensitive unless (?i)), else
+// as a regex.
+ir::Matcher literal_path_regex(const std::string& re) {
+  std::string_view v = re;
+  bool ci = false;
+  if (v.substr(0, 4) == "(?i)") {
+    ci = true;
+    v.remove_prefix(4);
+  }
+  if (v.empty() || v.front() != '^') return pred(ir::PredKind::path_regex, re);
+  v.remove_prefix(1);
+  bool exact = false;
+  if (!v.empty() && v.back() == '$' && (v.size() < 2 || v[v.size() - 2] != '\\')) {
+    exact = true;
+    v.remove_suffix(1);
+  }
+  std::string lit;
+  for (size_t i = 0; i < v.size(); ++i) {
+    char c = v[i];
+    if (c == '\\') {
+      if (i + 1 >= v.size() || std::isalnum(static_cast<unsigned char>(v[i + 1]))) return pred(ir::PredKind::path_regex, re);
+      lit += v[++i];
+    } else if (std::string_view("^$.|?*+()[]{}").find(c) != std::string_view::npos) {
+      return pred(ir::PredKind::path_regex, re);
+    } else {
+      lit += c;
+    }
+  }
+  if (lit.empty() || lit.front() != '/') return pred(ir::PredKind::path_regex, re);
+  return pred(exact ? ir::PredKind::path_exact : ir::PredKind::path_prefix, lit, "", ci);
+}
+
 ir::Matcher header_value(const std::string& field, const std::string& v) {
   if (v == "*") return pred(ir::PredKind::header_present, "", field);
   bool lead = !v.empty() && v.front() == '*', trail = v.size() > 1 && v.back() == '*';
@@ -200,7 +233,7 @@ bool SetBuilder::add(const Node& n, size_t first) {
       l.error(at, "regular expression can only be used once per named matcher");
       return false;
     }
-    path_regexps.push_back(pred(ir::PredKind::path_regex, args.back()));
+    path_regexps.push_back(literal_path_regex(args.back()));
   } else if (type == "host") {
     if (!need(1)) return false;
     for (auto h : args) {

@@ -134,5 +134,77 @@ TEST(CaddyEmit, WeightsAndBackupsAreReportedLosses) {
   EXPECT_NE(text.find("header_up Host b"), std::string::npos) << text;
 }
 
+
+// nginx locations are case-sensitive, Caddy's path is not: an anchored path_regexp,
+// read back as the same prefix.
+TEST(CaddyEmit, CaseSensitivePathsBecomePathRegexp) {
+  Compiled n = compile_nginx("events {}\nhttp {\n server {\n  listen 80;\n  location /v2/ { return 200 v2; }\n"
+                             "  location /1/ { return 200 one; }\n }\n}\n");
+  ASSERT_TRUE(n.config) << n.errors();
+  auto e = emit_and_reread(*n.config);
+  EXPECT_NE(e.text.find("@v2 path_regexp v2 ^/v2/\n\thandle @v2 {"), std::string::npos) << e.text;
+  EXPECT_NE(e.text.find("handle /1/* {"), std::string::npos) << e.text;
+  std::string diffs = ir::format_differences(e.differences);
+  EXPECT_EQ(diffs.find("becomes path"), std::string::npos) << diffs;
+  EXPECT_EQ(diffs.find("not kept in"), std::string::npos) << diffs;
+}
+
+// nginx's $proxy_add_x_forwarded_for: trusted_proxies for every client, read back as
+// the appended chain; Caddy then keeps a client's X-Forwarded-Proto, so it is set.
+TEST(CaddyEmit, AppendedForwardedForIsTrustedProxies) {
+  auto c = caddy(":80 {\n\treverse_proxy a:1 {\n\t\ttrusted_proxies 0.0.0.0/0 ::/0\n\t\theader_up X-Forwarded-Proto {scheme}\n\t}\n}\n");
+  const auto& ops = c.virtual_hosts.at(0).routes.at(0).request_headers;
+  ASSERT_GE(ops.size(), 3u);
+  EXPECT_EQ(ops[1].name, "X-Forwarded-For");
+  EXPECT_EQ(ops[1].value.parts.at(0).var, ir::Var::forwarded_for_appended);
+  EXPECT_EQ(ops[2].op, ir::HeaderOpKind::add_if_absent);
+  auto e = emit_and_reread(c);
+  EXPECT_NE(e.text.find("\t\t\ttrusted_proxies 0.0.0.0/0 ::/0\n\t\t\theader_up X-Forwarded-Proto {scheme}\n\t\t}"),
+            std::string::npos) << e.text;
+  EXPECT_TRUE(e.differences.empty()) << ir::format_differences(e.differences);
+  EXPECT_NE(compile_caddy(":80 {\n\treverse_proxy a:1 {\n\t\ttrusted_proxies 10.0.0.0/8\n\t}\n}\n").errors().find("not supported"),
+            std::string::npos);
+}
+
+// nginx error_page to a named location: a handle_errors route for Caddy's statuses.
+TEST(CaddyEmit, ErrorPageToNamedLocationIsHandleErrors) {
+  Compiled n = compile_nginx("events {}\nhttp {\n server {\n  listen 80;\n  location / {\n   proxy_pass http://127.0.0.1:9;\n"
+                             "   error_page 502 504 = @m;\n  }\n  location @m { return 503 \"maintenance\"; }\n }\n}\n");
+  ASSERT_TRUE(n.config) << n.errors();
+  Diagnostics losses;
+  std::string text = caddy::emit(*n.config, losses);
+  EXPECT_NE(text.find("\thandle_errors {\n\t\t@m expression {err.status_code} in [502, 503, 504]\n\t\trespond @m maintenance 503\n\t}\n"),
+            std::string::npos) << text;
+  EXPECT_EQ(losses.to_string().find("named route"), std::string::npos) << losses.to_string();
+  Compiled back = compile_caddy(text);
+  ASSERT_TRUE(back.config) << back.errors();
+  EXPECT_EQ(back.config->virtual_hosts.at(0).named_routes.size(), 1u);
+}
+
+// Caddy's 503 (no upstream available) answered as nginx's 502: read back as the
+// no-server status.
+TEST(CaddyEmit, NoServerStatusRoundTrips) {
+  auto c = caddy(":80 {\n\treverse_proxy a:1 {\n\t\tfail_duration 10s\n\t}\n\thandle_errors {\n"
+                 "\t\t@s expression {err.status_code} == 503\n\t\trespond @s 502\n\t}\n}\n");
+  const auto& r = c.virtual_hosts.at(0).routes.at(0);
+  EXPECT_EQ(r.action.proxy->no_server_status, 502);
+  EXPECT_TRUE(r.error_pages.empty());
+  EXPECT_TRUE(c.virtual_hosts.at(0).named_routes.empty());
+}
+
+// HAProxy's redirect location /new/%[path,regsub(^/old/,)]: a path_regexp capture.
+TEST(CaddyEmit, RegsubOnPathIsACapture) {
+  ir::Config c = caddy(":80 {\n\tredir /old/* /new/ 301\n}\n");
+  auto& r = c.virtual_hosts.at(0).routes.at(0);
+  r.match.predicate->case_insensitive = false;
+  ir::TemplatePart path{ir::Var::path, ""};
+  path.converters.push_back({"regsub", {"^/old/", ""}});
+  r.action.redirect->location.parts.push_back(path);
+  Diagnostics losses;
+  std::string text = caddy::emit(c, losses);
+  EXPECT_NE(text.find("@old2 path_regexp old2 ^/old/(.*)$\n\t\tredir @old2 /new/{re.old2.1} permanent\n"), std::string::npos) << text;
+  EXPECT_TRUE(compile_caddy(text).config);
+}
+
 }  // namespace
 }  // namespace pg::test
