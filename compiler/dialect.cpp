@@ -14,6 +14,15 @@ std::string_view dialect_name(Dialect d) {
   return "?";
 }
 
+std::string_view conventional_file_name(Dialect d) {
+  switch (d) {
+    case Dialect::nginx: return "nginx.conf";
+    case Dialect::caddy: return "Caddyfile";
+    case Dialect::haproxy: return "haproxy.cfg";
+  }
+  return "?";
+}
+
 std::optional<Dialect> parse_dialect(std::string_view name) {
   if (name == "nginx") return Dialect::nginx;
   if (name == "caddy") return Dialect::caddy;

@@ -12,14 +12,7 @@ namespace pg {
 namespace {
 
 // The name the emitted text is compiled under: what a user would call the file.
-std::string translated_name(Dialect to) {
-  switch (to) {
-    case Dialect::nginx: return "translated nginx.conf";
-    case Dialect::caddy: return "translated Caddyfile";
-    case Dialect::haproxy: return "translated haproxy.cfg";
-  }
-  return "translation";
-}
+std::string translated_name(Dialect to) { return fmt::format("translated {}", conventional_file_name(to)); }
 
 std::string loss_message(Dialect to, const ir::Difference& d) {
   std::string_view target = dialect_name(to);

@@ -4,27 +4,12 @@ reference for what proxyglot run must do with the same configuration."""
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import tempfile
 import sys
-import time
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../conformance/harness"))
-from targets import FILE_NAME, product_command  # noqa: E402
-
-
-def wait_for_port(port, proc, what, timeout=10):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited: {proc.stderr.read() if proc.stderr else ''}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{what} did not listen on {port}")
+from targets import FILE_NAME, product_command, wait_for_port  # noqa: E402
 
 
 class RealProduct:
@@ -49,7 +34,7 @@ class RealProduct:
         env = dict(os.environ, HOME=self.dir, XDG_DATA_HOME=self.dir, XDG_CONFIG_HOME=self.dir)
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
                                      cwd=self.dir)
-        wait_for_port(port, self.proc, product)
+        wait_for_port(port, self.proc, product, lambda: self.proc.stderr.read() if self.proc.stderr else "")
 
     def stop(self):
         if self.proc.poll() is None:
