@@ -70,6 +70,7 @@ ir::HeaderOp header_op(const HttpRule& r) {
   op.name = r.name;
   op.value = r.value;
   op.always = true;  // HAProxy's rules apply to every response status
+  op.omit_empty = r.omit_empty;  // else HAProxy sends an empty value as it is
   return op;
 }
 
@@ -273,6 +274,7 @@ void Builder::terminal_route(ir::Route& r, const HttpRule& rule) {
     ct.op = ir::HeaderOpKind::set;
     ct.name = "Content-Type";
     ct.value = literal(rule.content_type);
+    ct.omit_empty = false;
     r.response_headers.push_back(std::move(ct));
   }
   r.action.respond = resp;
@@ -388,6 +390,7 @@ ir::Route Builder::backend_route(const Proxy& fe, const Proxy& be, const SwitchR
     op.name = ff.header;
     op.value.parts.push_back({ir::Var::client_address, ""});
     op.except_clients = ff.except;
+    op.omit_empty = false;
     r.request_headers.push_back(std::move(op));
   }
   // Response: the backend's rules run before the frontend's.
@@ -531,6 +534,8 @@ void Builder::build_frontend(const Proxy& fe) {
       }
     }
   }
+  // http-request set-src: the client address every later rule and the logs see.
+  if (fe.set_src) vh.real_ip = fe.set_src->real_ip;
   // Frontend path rewrites run before the switching rules see the path.
   for (const auto& r : fe.request_rules)
     if (is_path_rule(r.kind) && !r.condition) vh.rewrites.push_back(rewrite_step(r, ir::RewriteFlag::continue_));
@@ -548,6 +553,10 @@ void Builder::build_frontend(const Proxy& fe) {
   }
   auto add_switch = [&](const SwitchRule& rule, const Proxy& be) {
     if (&be != &fe) check_rule_order(be, true);
+    if (&be != &fe && be.set_src)
+      l_.error(be.set_src->loc, fmt::format("'http-request set-src' of '{}', used as the backend of frontend '{}', is "
+                                            "not supported by proxyglot yet (the IR resolves the client address for a "
+                                            "whole frontend)", be.name, fe.name));
     // HAProxy closes server connections when either side asks; the IR's pool belongs
     // to the backend alone.
     if (&be != &fe && fe.settings.conn_mode != ConnMode::keep_alive &&
@@ -623,6 +632,7 @@ void Builder::build_frontend(const Proxy& fe) {
       op.op = ir::HeaderOpKind::set;
       op.name = hn;
       op.value = literal(hv);
+      op.omit_empty = false;
       r.response_headers.push_back(std::move(op));
     }
     vh.named_routes.push_back(std::move(r));

@@ -223,6 +223,46 @@ void Emitter::emit_pages(std::vector<std::string>& lines) {
   }
 }
 
+// The real client address (VirtualHost.real_ip) as HAProxy's set-src, the first
+// http-request rule of the frontend: the header's last address when the connection
+// comes from a trusted network. One per frontend: the default host's.
+std::string Emitter::set_src_rule(const std::vector<int>& vhosts, int default_vhost) {
+  const ir::VirtualHost& main = c_.virtual_hosts[static_cast<size_t>(default_vhost >= 0 ? default_vhost : vhosts.front())];
+  const ir::RealIp& rip = main.real_ip;
+  for (int v : vhosts) {
+    const auto& vh = c_.virtual_hosts[static_cast<size_t>(v)];
+    const ir::RealIp& o = vh.real_ip;
+    if (o.trusted != rip.trusted || o.header != rip.header || o.recursive != rip.recursive)
+      warn(vh.loc, "haproxy takes the client address from a header for a whole frontend; this host's trusted proxies "
+                   "or header differ from those of the frontend's default host, whose are used");
+  }
+  if (rip.trusted.empty()) return "";
+  if (rip.header == "proxy_protocol") {
+    warn(main.loc, "haproxy is not told by proxyglot to accept the PROXY protocol; the client address is the "
+                   "connection's");
+    return "";
+  }
+  if (rip.recursive)
+    warn(main.loc, fmt::format("haproxy takes the last address of {} (req.hdr_ip(...,-1)); it cannot skip the "
+                               "trusted addresses from the right as real_ip_recursive does", rip.header));
+  std::vector<std::string> nets;
+  for (const auto& t : rip.trusted) {
+    if (t.rfind("unix:", 0) == 0) {
+      warn(main.loc, "haproxy's src never matches a UNIX socket client; that trusted source is left out");
+      continue;
+    }
+    nets.push_back(t);
+  }
+  if (nets.empty()) return "";
+  std::string rule = fmt::format("http-request set-src req.hdr_ip({},-1)", rip.header);
+  bool everyone = std::find(nets.begin(), nets.end(), "0.0.0.0/0") != nets.end() &&
+                  std::find(nets.begin(), nets.end(), "::/0") != nets.end();
+  if (everyone) return rule;
+  std::string list;
+  for (const auto& n : nets) list += " " + n;
+  return rule + " if { src" + list + " }";
+}
+
 void Emitter::emit_frontends() {
   // Listeners that serve the same hosts with the same default make one frontend.
   std::vector<Group> groups;
@@ -565,6 +605,7 @@ void Emitter::emit_frontends() {
       fe.lines.push_back("# " + emit::source_comment(c_.virtual_hosts[static_cast<size_t>(blocks.front())].loc));
       fe.lines.insert(fe.lines.end(), acls.lines().begin(), acls.lines().end());
     }
+    if (auto rule = set_src_rule(g.vhosts, g.default_vhost); !rule.empty()) fe.lines.push_back(rule);
     fe.lines.insert(fe.lines.end(), front_path_rules.begin(), front_path_rules.end());
     // The request body limit: one for the frontend, checked before any other answer;
     // with several, the most permissive (no limit, else the largest).

@@ -9,6 +9,8 @@
 #include "emit/emit_text.h"
 #include "haproxy/acl.h"
 #include "haproxy/emit_internal.h"
+#include "ir/equivalence.h"
+#include "ir/text.h"
 
 namespace pg::haproxy::emitter {
 
@@ -25,12 +27,14 @@ std::string proxy_name(std::string_view s) {
   return out.empty() ? "backend" : out;
 }
 
-std::string Emitter::add_backend(const std::string& base, Section s) {
+std::string Emitter::add_backend(const std::string& base, Section s, const std::string& variant) {
   std::string body;
   for (const auto& l : s.lines) body += l + "\n";
   if (auto it = backend_by_body_.find(body); it != backend_by_body_.end()) return it->second;
   std::string name = proxy_name(base);
   std::string n = name;
+  // Another backend for the same pool: named after the route's path, else numbered.
+  if (proxy_names_.count(n) && !variant.empty()) name = n = proxy_name(base + "_" + variant);
   for (int i = 2; proxy_names_.count(n); ++i) n = fmt::format("{}_{}", name, i);
   proxy_names_.insert(n);
   backend_by_body_[body] = n;
@@ -48,6 +52,40 @@ std::string Emitter::response_backend(const std::string& base, const std::vector
 }
 
 namespace {
+
+// A backend for a pool made from an address (nginx `proxy_pass http://127.0.0.1:9090`,
+// Caddy `reverse_proxy app:3000`): "be_" and its servers' hosts and port(s), as
+// "be_127_0_0_1_9090", "be_api1_api2_9000", "be_v6_1_8080", "be_unix_run_app_sock".
+std::string implicit_backend_name(const ir::Pool& pool) {
+  if (pool.servers.empty()) return "be_" + slug(pool.name, 48);
+  bool one_port = true;
+  for (const auto& sv : pool.servers) one_port = one_port && sv.port == pool.servers.front().port;
+  auto server_part = [&](const ir::UpstreamServer& sv) {
+    std::string host = sv.address;
+    if (host.rfind("unix:", 0) == 0) host = "unix_" + host.substr(5);
+    else if (host.find(':') != std::string::npos) host = "v6_" + host;
+    std::string part = slug(host, 40);
+    if (!one_port && sv.port) part += fmt::format("_{}", sv.port);
+    return part;
+  };
+  std::string hosts;
+  for (const auto& sv : pool.servers) hosts += (hosts.empty() ? "" : "_") + server_part(sv);
+  // Too long a list: the first server, "etc".
+  if (hosts.size() > 24 && pool.servers.size() > 1) hosts = server_part(pool.servers.front()) + "_etc";
+  std::string out = "be_" + hosts;
+  if (one_port && pool.servers.front().port) out += fmt::format("_{}", pool.servers.front().port);
+  return out;
+}
+
+// The path a route is chosen by, as a name part ("/api/v1/" -> "api_v1"); "" if none.
+std::string route_path_name(const ir::Matcher& m) {
+  if (m.op == ir::MatchOp::not_) return "";
+  if (m.predicate && (m.predicate->kind == ir::PredKind::path_prefix || m.predicate->kind == ir::PredKind::path_exact))
+    return slug(m.predicate->value, 24);
+  for (const auto& c : m.children)
+    if (auto n = route_path_name(c); !n.empty()) return n;
+  return "";
+}
 
 std::string status_ranges(std::vector<int> codes) {
   std::sort(codes.begin(), codes.end());
@@ -288,7 +326,20 @@ std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& rout
                                                                                                    : "set-header";
     if (op.op == ir::HeaderOpKind::add_if_absent)
       warn(op.loc, fmt::format("haproxy adds request header '{}' even when the request has one", op.name));
-    rules.push_back(fmt::format("http-request {} {} {}", verb, word(op.name), word(*value)));
+    // HAProxy sends an empty value as it is; the source sends no field. A value that is
+    // one request header is sent only when the request has that header.
+    std::string cond;
+    bool variable = value->find('%') != std::string::npos;  // else the text is the value
+    if (op.op != ir::HeaderOpKind::replace && op.omit_empty && variable && ir::may_be_empty(op.value)) {
+      const auto& parts = op.value.parts;
+      bool one_header = parts.size() == 1 && parts[0].var == V::request_header && parts[0].converters.empty();
+      if (one_header && (op.op != ir::HeaderOpKind::set || ir::iequals(op.name, parts[0].value)))
+        cond = fmt::format(" if {{ req.hdr({}) -m found }}", parts[0].value);
+      else
+        warn(op.loc, fmt::format("haproxy sends request header '{}' with an empty value when its value is empty, "
+                                 "where the source sends no field", op.name));
+    }
+    rules.push_back(fmt::format("http-request {} {} {}{}", verb, word(op.name), word(*value), cond));
   }
   for (const auto& op : route.response_headers) {
     if (op.op == ir::HeaderOpKind::remove) {
@@ -305,6 +356,9 @@ std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& rout
       continue;
     }
     const char* verb = op.op == ir::HeaderOpKind::set ? "set-header" : "add-header";
+    if (op.omit_empty && value->find('%') != std::string::npos && ir::may_be_empty(op.value))
+      warn(op.loc, fmt::format("haproxy sends response header '{}' with an empty value when its value is empty, "
+                               "where the source sends no field", op.name));
     rules.push_back(fmt::format("http-response {} {} {}", verb, word(op.name), word(*value)));
   }
   for (const auto& l : acls.lines()) L.push_back(l);
@@ -349,8 +403,9 @@ std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& rout
       warn(pool->loc, fmt::format("haproxy sends traffic to the first backup server of pool '{}' only, where the "
                                   "source shared it among all {} backups", pool->name, backups));
   }
-  std::string base = pool ? pool->name : a.authority;
-  return add_backend(base.empty() ? "backend" : base, std::move(s));
+  std::string base = pool ? (pool->implicit ? implicit_backend_name(*pool) : pool->name) : a.authority;
+  std::string variant = matches_everything(route.match) ? "default" : route_path_name(route.match);
+  return add_backend(base.empty() ? "backend" : base, std::move(s), variant);
 }
 
 }  // namespace pg::haproxy::emitter

@@ -57,7 +57,8 @@ std::optional<AclExpr> acl_expr(const ir::Predicate& p) {
   const std::string& v = p.value;
   switch (p.kind) {
     case K::path_exact:
-      e = {"path" + ci(p), {v}, false, "path_" + slug(v)};
+      // "_exact" keeps it apart from the prefix ACL of the same path (nginx's "= /ws" and "/ws/").
+      e = {"path" + ci(p), {v}, false, "path_" + slug(v) + "_exact"};
       if (slug(v).empty()) e.name = "path_root";
       break;
     case K::path_prefix:

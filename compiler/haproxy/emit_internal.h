@@ -57,11 +57,13 @@ class Emitter {
   std::optional<Dnf> denied(const ir::Route& route, AclSet& acls);
 
  private:
-  std::string add_backend(const std::string& base, Section s);
+  // A backend named `base` (else base_variant, else numbered); the same text, the same backend.
+  std::string add_backend(const std::string& base, Section s, const std::string& variant = "");
   void emit_global(std::string& out);
   void emit_defaults(std::string& out);
   void emit_pages(std::vector<std::string>& lines);
   void emit_frontends();
+  std::string set_src_rule(const std::vector<int>& vhosts, int default_vhost);
 
   const ir::Config& c_;
   Diagnostics& losses_;

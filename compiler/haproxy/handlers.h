@@ -46,6 +46,7 @@ void acl(Lowerer&, const Line&, size_t);
 void use_backend(Lowerer&, const Line&, size_t);
 void default_backend(Lowerer&, const Line&, size_t);
 void http_request(Lowerer&, const Line&, size_t);
+void http_request_set_src(Lowerer&, const Line&, size_t);
 void http_response(Lowerer&, const Line&, size_t);
 void redirect(Lowerer&, const Line&, size_t);
 

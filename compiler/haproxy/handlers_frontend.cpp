@@ -1,11 +1,15 @@
 // The frontend side of a proxy: binds, ACLs, backend switching, http-request and
 // http-response rules.
+#include <algorithm>
+#include <regex>
+
 #include <fmt/format.h>
 
 #include "haproxy/acl.h"
 #include "haproxy/handlers.h"
 #include "haproxy/log_format.h"
 #include "haproxy/values.h"
+#include "ir/text.h"
 
 namespace pg::haproxy::handlers {
 
@@ -407,10 +411,36 @@ std::optional<HttpRule> parse_rule(Lowerer& lw, const Line& l, size_t a, const s
 
 }  // namespace
 
+namespace {
+
+const ir::Predicate* single_predicate(const ir::Matcher& m) {
+  if (m.op == ir::MatchOp::predicate) return m.predicate ? &*m.predicate : nullptr;
+  if ((m.op == ir::MatchOp::all || m.op == ir::MatchOp::any) && m.children.size() == 1)
+    return single_predicate(m.children.front());
+  return nullptr;
+}
+
+// `set-header H %[req.hdr(H)] if { req.hdr(H) -m found }` (or `add-header N ...`): the
+// field is sent only when the request has one, nginx's "an empty value is not passed".
+// Unconditional with omit_empty; the request carrying H empty is the one difference.
+void empty_omitted(HttpRule& r) {
+  if ((r.kind != RuleKind::set_header && r.kind != RuleKind::add_header) || !r.condition) return;
+  const ir::Predicate* p = single_predicate(*r.condition);
+  if (!p || p->kind != ir::PredKind::header_present || r.value.parts.size() != 1) return;
+  const auto& part = r.value.parts.front();
+  if (part.var != ir::Var::request_header || !part.converters.empty() || !ir::iequals(part.value, p->name)) return;
+  if (r.kind == RuleKind::set_header && !ir::iequals(r.name, p->name)) return;  // else the old field would stay
+  r.condition.reset();
+  r.omit_empty = true;
+}
+
+}  // namespace
+
 void http_request(Lowerer& lw, const Line& l, size_t a) {
   if (body_limit_rule(lw, l, a)) return;
   auto r = parse_rule(lw, l, a, l.words[1].value, false);
   if (!r) return;
+  empty_omitted(*r);
   if (r->kind == RuleKind::deny || r->kind == RuleKind::return_ || r->kind == RuleKind::redirect)
     lw.proxy().terminal_seen = true;
   lw.proxy().request_rules.push_back(std::move(*r));
@@ -424,6 +454,111 @@ void http_response(Lowerer& lw, const Line& l, size_t a) {
     return;
   }
   lw.proxy().response_rules.push_back(std::move(*r));
+}
+
+namespace {
+
+bool uses_client(const ir::Template& t) {
+  for (const auto& p : t.parts)
+    if (p.var == ir::Var::client_address || p.var == ir::Var::client_port) return true;
+  return false;
+}
+
+bool uses_client(const ir::Matcher& m) {
+  if (m.predicate && m.predicate->kind == ir::PredKind::client_cidr) return true;
+  for (const auto& c : m.children)
+    if (uses_client(c)) return true;
+  return false;
+}
+
+// The client networks a condition accepts when it tests the client address alone
+// (`{ src A B }`, an ACL on src, LOCALHOST, ORs of those); nullopt otherwise.
+std::optional<std::vector<std::string>> source_networks(const ir::Matcher& m) {
+  using Op = ir::MatchOp;
+  if (m.op == Op::predicate) {
+    if (m.predicate && m.predicate->kind == ir::PredKind::client_cidr)
+      return std::vector<std::string>{m.predicate->value};
+    return std::nullopt;
+  }
+  if (m.op == Op::all && m.children.empty()) return std::vector<std::string>{"0.0.0.0/0", "::/0"};  // `src -m found`
+  if (m.op == Op::all && m.children.size() == 1) return source_networks(m.children.front());
+  if (m.op == Op::any) {
+    std::vector<std::string> out;
+    for (const auto& c : m.children) {
+      auto n = source_networks(c);
+      if (!n) return std::nullopt;
+      for (auto& x : *n)
+        if (std::find(out.begin(), out.end(), x) == out.end()) out.push_back(std::move(x));
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// http-request set-src req.hdr_ip(H[,-1]) [if COND]: HAProxy replaces the client address
+// with the header's last address when COND holds. With COND testing the client address
+// only, that is the IR's RealIp: trusted networks, the header, its last address.
+void http_request_set_src(Lowerer& lw, const Line& l, size_t a) {
+  if (lw.section() == kBackend) {
+    lw.error(l.loc, "'http-request set-src' in a backend is not supported by proxyglot yet (the IR resolves the "
+                    "client address for a whole frontend)");
+    return;
+  }
+  Proxy& p = lw.proxy();
+  if (p.set_src) {
+    lw.error(l.loc, fmt::format("a second 'http-request set-src' (the first at line {}) is not supported by proxyglot "
+                                "yet", p.set_src->loc.line));
+    return;
+  }
+  for (const auto& r : p.request_rules) {
+    if ((r.condition && uses_client(*r.condition)) || uses_client(r.value)) {
+      lw.error(l.loc, fmt::format("'http-request set-src' after a rule that uses the client address (line {}) is not "
+                                  "supported by proxyglot yet: the IR resolves the client address before every rule",
+                                  r.loc.line));
+      return;
+    }
+  }
+  size_t c = condition_start(l, a);
+  if (c != a + 1) {
+    lw.error(l.words[std::min(c, a + 1)].loc, "'http-request set-src' expects one sample expression before the condition");
+    return;
+  }
+  // req.hdr_ip(NAME[,OCC]), hdr_ip(...), req.hdr(...), hdr(...): no converters.
+  static const std::regex expr(R"(^(req\.hdr_ip|hdr_ip|req\.hdr|hdr)\(([^,()]+)(?:,\s*([-+]?[0-9]+))?\)$)");
+  std::smatch m;
+  const std::string& e = l.words[a].value;
+  const char* shape = "'http-request set-src' is supported by proxyglot only as 'req.hdr_ip(HEADER[,-1])' (or "
+                      "hdr_ip, req.hdr, hdr) with an optional condition on 'src': the real client address from a "
+                      "trusted proxy's header";
+  if (!std::regex_match(e, m, expr)) {
+    lw.error(l.words[a].loc, fmt::format("{}; got '{}'", shape, e));
+    return;
+  }
+  std::string occ = m[3].str();
+  if (!occ.empty() && occ != "-1") {
+    lw.error(l.words[a].loc, fmt::format("'http-request set-src {}' takes occurrence {} of the header; the IR takes its "
+                                         "last address only ('-1'): not supported by proxyglot yet", e, occ));
+    return;
+  }
+  SetSrc s;
+  s.loc = l.loc;
+  s.real_ip.header = m[2].str();
+  s.real_ip.recursive = false;
+  if (c < l.words.size()) {
+    auto cond = lower_condition(lw, l, c);
+    if (!cond) return;
+    auto nets = source_networks(*cond);
+    if (!nets) {
+      lw.error(l.words[c].loc, fmt::format("{}; this condition tests more than the client address", shape));
+      return;
+    }
+    s.real_ip.trusted = std::move(*nets);
+  } else {
+    s.real_ip.trusted = {"0.0.0.0/0", "::/0"};  // every client's header is believed
+  }
+  p.set_src = std::move(s);
 }
 
 // The legacy `redirect` keyword: http-request redirect's syntax, evaluated after every

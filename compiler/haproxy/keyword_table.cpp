@@ -86,6 +86,9 @@ std::vector<KeywordSpec> make_table() {
     {"http-request redirect", kF | kB, 2, kMany, h::http_request, "location|prefix|scheme X [code N]"},
     {"http-request deny", kF | kB, 0, kMany, h::http_request, "[deny_status N] [if|unless cond]"},
     {"http-request return", kF | kB, 0, kMany, h::http_request, "[status N] [content-type T] [string|lf-string S]"},
+    {"http-request set-src", kF | kB, 1, kMany, h::http_request_set_src,
+                       "req.hdr_ip(H[,-1]) [if { src CIDR... }, or an ACL on src] (frontends): the real client address "
+                       "from a trusted proxy's header"},
     {"redirect",       kF | kB, 2, kMany, h::redirect, "location|prefix|scheme X [code N] [drop-query] [if|unless cond]"},
     {"http-response set-header", kF | kB, 2, kMany, h::http_response, "name log-format"},
     {"http-response add-header", kF | kB, 2, kMany, h::http_response, "name log-format"},
@@ -116,7 +119,7 @@ std::vector<KeywordSpec> make_table() {
                              "http-request replace-value", "http-request replace-uri", "http-request set-method",
                              "http-request use-service", "http-request track-sc0", "http-request track-sc1",
                              "http-request track-sc2", "http-request lua", "http-request allow",
-                             "http-request set-log-level", "http-request set-src", "http-request early-hint",
+                             "http-request set-log-level", "http-request early-hint",
                              "http-request normalize-uri", "http-request cache-use", "http-request set-priority-class",
                              "http-request wait-for-body", "http-request silent-drop", "http-request reject",
                              "http-response replace-header", "http-response replace-value", "http-response set-status",

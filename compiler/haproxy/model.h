@@ -137,6 +137,9 @@ struct HttpRule {
   int status = 0;             // deny/return/redirect
   std::string content_type;   // return
   bool has_body = false;      // return
+  // set/add-header: no field when the value is empty (`set-header H %[req.hdr(H)] if
+  // { req.hdr(H) -m found }`); HAProxy otherwise sends the empty value.
+  bool omit_empty = false;
 };
 
 struct SwitchRule {
@@ -144,6 +147,13 @@ struct SwitchRule {
   std::string backend;
   std::string text;  // "use_backend api if is_api"
   ir::Matcher condition;
+};
+
+// `http-request set-src req.hdr_ip(H[,-1]) [if { src CIDR... }]`: the IR's real client
+// address (VirtualHost.real_ip).
+struct SetSrc {
+  SourceLoc loc;
+  ir::RealIp real_ip;
 };
 
 struct Bind {
@@ -171,6 +181,7 @@ struct Proxy {
   std::optional<BodyLimit> body_limit;
   std::map<std::string, BodyLimit> body_size_acls;  // `acl NAME req.body_size gt|ge N`
   bool terminal_seen = false;  // an http-request rule that answers was read
+  std::optional<SetSrc> set_src;
 };
 
 }  // namespace pg::haproxy

@@ -18,6 +18,63 @@
 
 namespace pg::ir {
 
+bool may_be_empty(const Template& t) {
+  for (const auto& p : t.parts) {
+    // The host: HTTP/1.1 requires a Host field (nginx's $host falls back to the server name).
+    if (p.var == Var::host || (p.var == Var::request_header && iequals(p.value, "host"))) return false;
+    if (!p.converters.empty()) continue;
+    switch (p.var) {
+      case Var::literal:
+        if (!p.value.empty()) return false;
+        break;
+      case Var::client_address: case Var::client_port: case Var::server_address: case Var::server_port:
+      case Var::scheme: case Var::method: case Var::request_uri: case Var::path: case Var::protocol:
+      case Var::forwarded_for_appended: case Var::upstream_host: case Var::upstream_addr:
+        return false;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
+void fold_own_response_fields(Route& r) {
+  if (r.action.kind != ActionKind::respond || !r.action.respond->body) return;
+  std::string body;
+  for (const auto& part : r.action.respond->body->parts) {
+    if (part.var != Var::literal) return;
+    body += part.value;
+  }
+  auto literal = [](const HeaderOp& op) -> std::optional<std::string> {
+    if (op.op != HeaderOpKind::set || !op.except_clients.empty() || !op.always || op.value.parts.size() != 1 ||
+        op.value.parts[0].var != Var::literal)
+      return std::nullopt;
+    return op.value.parts[0].value;
+  };
+  auto ops_on = [&](const std::string& name) {
+    return std::count_if(r.response_headers.begin(), r.response_headers.end(),
+                         [&](const HeaderOp& o) { return to_lower(o.name) == name; });
+  };
+  std::vector<HeaderOp> kept;
+  for (const auto& op : r.response_headers) {
+    std::string name = to_lower(op.name);
+    auto value = literal(op);
+    if (value && ops_on(name) == 1) {
+      if (name == "content-type" && !value->empty()) {
+        r.default_type = *value;
+        continue;
+      }
+      if (name == "content-length" && *value == std::to_string(body.size())) continue;
+      if (name == "connection" && to_lower(*value) == "close") {
+        r.limits.keepalive_timeout_ms = 0;
+        continue;
+      }
+    }
+    kept.push_back(op);
+  }
+  r.response_headers = std::move(kept);
+}
+
 namespace {
 
 namespace json = boost::json;
@@ -111,8 +168,38 @@ json::value clean(json::value v) {
 // flattened, repeated children once, and a conjunction holding a condition and its
 // negation (HAProxy's 2^k split of conditional rules makes such routes) is "never"
 // (`any` of nothing). Each step keeps what the matcher matches.
+// "^literal" (and "^literal$") on the path: the literal text, else nullopt.
+std::optional<std::string> literal_regex(const std::string& regex, bool& whole) {
+  if (regex.size() < 2 || regex[0] != '^') return std::nullopt;
+  std::string lit;
+  whole = false;
+  for (size_t i = 1; i < regex.size(); ++i) {
+    char ch = regex[i];
+    if (ch == '\\' && i + 1 < regex.size() && !std::isalnum(static_cast<unsigned char>(regex[i + 1]))) {
+      lit += regex[++i];
+    } else if (ch == '$' && i + 1 == regex.size()) {
+      whole = true;
+    } else if (std::string_view(".^$|?*+()[]{}\\").find(ch) != std::string_view::npos) {
+      return std::nullopt;
+    } else {
+      lit += ch;
+    }
+  }
+  if (lit.empty() || lit[0] != '/') return std::nullopt;
+  return lit;
+}
+
 Matcher simplify(const Matcher& m) {
-  if (m.op == MatchOp::predicate) return m;
+  if (m.op == MatchOp::predicate) {
+    // A path regex that is a literal anchored at the start is a prefix (or, anchored
+    // at the end too, the exact path): nginx writes case-insensitive prefixes so.
+    if (m.predicate && m.predicate->kind == PredKind::path_regex) {
+      bool whole = false;
+      if (auto lit = literal_regex(m.predicate->value, whole))
+        return pred(whole ? PredKind::path_exact : PredKind::path_prefix, *lit, "", m.predicate->case_insensitive);
+    }
+    return m;
+  }
   if (m.op == MatchOp::not_) {
     if (m.children.size() != 1) return m;
     Matcher inner = simplify(m.children[0]);
@@ -222,8 +309,11 @@ class Normalized {
   }
 
  private:
-  json::value vhost(const VirtualHost& vh, const std::string& path) {
-    locs_[path] = vh.loc;
+  json::value vhost(const VirtualHost& source, const std::string& path) {
+    locs_[path] = source.loc;
+    VirtualHost vh = source;
+    fold_status_pages(vh);
+    name_named_routes(vh);
     json::object o = json::value_from(vh).as_object();
     o.erase("listeners");  // the key says them
     o.erase("names");
@@ -248,10 +338,11 @@ class Normalized {
       o["rewrites"] = json::array{};
       covered = true;
     }
-    const std::vector<Route> expanded = expand_map_dispatch(vh.routes);
+    std::vector<Route> expanded = split_access(expand_map_dispatch(vh.routes));
+    for (auto& r : expanded) r.match = simplify(r.match);
+    drop_redundant(expanded);
     for (size_t i = 0; i < expanded.size() && !covered; ++i) {
-      Route r = expanded[i];
-      r.match = simplify(r.match);
+      const Route& r = expanded[i];
       if (r.match.op == MatchOp::any && r.match.children.empty()) continue;  // never matches: changes nothing
       routes.push_back(route(r, fmt::format("{}/routes/{}", path, i)));
       covered = !r.internal && render(r.match) == "always";
@@ -263,6 +354,175 @@ class Normalized {
     if (covered) o.erase("fallback");
     else o["fallback"] = route(vh.fallback, path + "/fallback");
     return clean(std::move(o));
+  }
+
+  static const Route* named_route(const VirtualHost& vh, const Template& target) {
+    if (target.parts.size() != 1 || target.parts[0].var != Var::literal) return nullptr;
+    for (const auto& r : vh.named_routes)
+      if (r.name == target.parts[0].value) return &r;
+    return nullptr;
+  }
+
+  static std::vector<Route*> all_routes(VirtualHost& vh) {
+    std::vector<Route*> out;
+    for (auto& r : vh.routes) out.push_back(&r);
+    out.push_back(&vh.fallback);
+    for (auto& r : vh.named_routes) out.push_back(&r);
+    return out;
+  }
+
+  // Error pages and the proxy's own failure statuses in one shape:
+  // - a page whose named route answers status X with its own status is a page setting X;
+  // - a proxy failing with 502 whose 502 page sets status S, with the route's page for S
+  //   as target or a named route answering S with the standard page and the route's
+  //   own response fields (nginx's "error_page 502 =503 @x"), fails with S.
+  static void fold_status_pages(VirtualHost& vh) {
+    for (Route* r : all_routes(vh))
+      for (auto& e : r->error_pages) {
+        if (e.status_mode != ErrorStatus::from_target || e.target_kind != ErrorTarget::named_route) continue;
+        const Route* n = named_route(vh, e.target);
+        if (n && n->rewrites.empty() && n->action.kind == ActionKind::respond) {
+          e.status_mode = ErrorStatus::set;
+          e.status = n->action.respond->status;
+        }
+      }
+    auto covers = [](const ErrorPage& e, int code) { return std::find(e.codes.begin(), e.codes.end(), code) != e.codes.end(); };
+    for (Route* r : all_routes(vh)) {
+      if (r->action.kind != ActionKind::proxy) continue;
+      ProxyAction& p = *r->action.proxy;
+      if (p.no_server_status != 502 || p.connect_error_status != 502) continue;
+      auto page = std::find_if(r->error_pages.begin(), r->error_pages.end(), [&](const ErrorPage& e) {
+        return covers(e, 502) && e.status_mode == ErrorStatus::set && e.status != 502;
+      });
+      if (page == r->error_pages.end()) continue;
+      const int status = page->status;
+      bool own = std::any_of(r->error_pages.begin(), r->error_pages.end(), [&](const ErrorPage& e) {
+        return &e != &*page && covers(e, status) && e.target_kind == page->target_kind &&
+               render(e.target) == render(page->target) &&
+               (e.status_mode == ErrorStatus::keep || (e.status_mode == ErrorStatus::set && e.status == status));
+      });
+      const Route* n = page->target_kind == ErrorTarget::named_route ? named_route(vh, page->target) : nullptr;
+      bool standard = n && n->rewrites.empty() && n->action.kind == ActionKind::respond &&
+                      n->action.respond->status == status && !n->action.respond->body &&
+                      clean(json::value_from(n->response_headers)) == clean(json::value_from(r->response_headers));
+      if (!own && !standard) continue;
+      page->codes.erase(std::remove(page->codes.begin(), page->codes.end(), 502), page->codes.end());
+      if (page->codes.empty()) r->error_pages.erase(page);
+      p.no_server_status = p.connect_error_status = status;
+    }
+  }
+
+  // Named routes are reached only through error pages: those no page names are
+  // unreachable, and the others are named by the order they are first named in.
+  static void name_named_routes(VirtualHost& vh) {
+    std::map<std::string, std::string> names;
+    for (Route* r : all_routes(vh))
+      for (auto& e : r->error_pages)
+        if (e.target_kind == ErrorTarget::named_route)
+          if (const Route* n = named_route(vh, e.target); n && !names.count(n->name))
+            names[n->name] = fmt::format("named route {}", names.size() + 1);
+    std::vector<Route> kept;
+    for (auto& n : vh.named_routes)
+      if (names.count(n.name)) kept.push_back(n);
+    for (Route* r : all_routes(vh))
+      for (auto& e : r->error_pages)
+        if (e.target_kind == ErrorTarget::named_route && e.target.parts.size() == 1)
+          if (auto it = names.find(e.target.parts[0].value); it != names.end()) e.target.parts[0].value = it->second;
+    for (auto& n : kept) n.name = names[n.name];
+    vh.named_routes = std::move(kept);
+  }
+
+  // A route with access rules (nginx's allow/deny; first match wins, none: allowed) is
+  // a route answering 403 to the clients they deny, then the route without them.
+  static std::vector<Route> split_access(std::vector<Route> routes) {
+    std::vector<Route> out;
+    for (auto& r : routes) {
+      if (r.access.empty() || r.internal) {
+        out.push_back(std::move(r));
+        continue;
+      }
+      Matcher denied = never();
+      for (auto it = r.access.rbegin(); it != r.access.rend(); ++it) {
+        if (it->cidr == "all") {
+          denied = it->allow ? never() : always();
+          continue;
+        }
+        Matcher client = pred(PredKind::client_cidr, it->cidr);
+        denied = it->allow ? all_of({negate(std::move(client)), std::move(denied)})
+                           : any_of({std::move(client), std::move(denied)});
+      }
+      r.access.clear();
+      Route refusal = r;
+      refusal.match = simplify(all_of({r.match, denied}));
+      refusal.action = Action{};
+      refusal.action.kind = ActionKind::respond;
+      refusal.action.respond = RespondAction{403, std::nullopt};
+      refusal.request_headers.clear();
+      out.push_back(std::move(refusal));
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  // Whether every request `a` matches, `b` matches too (as far as shapes tell).
+  static bool subsumed(const Matcher& a, const Matcher& b) {
+    if (render(b) == "always" || render(a) == render(b)) return true;
+    if (b.op == MatchOp::predicate && b.predicate && b.predicate->kind == PredKind::path_prefix && a.op == MatchOp::predicate &&
+        a.predicate && (a.predicate->kind == PredKind::path_prefix || a.predicate->kind == PredKind::path_exact) &&
+        (b.predicate->case_insensitive || !a.predicate->case_insensitive)) {
+      const std::string& x = a.predicate->value;
+      const std::string& y = b.predicate->value;
+      return b.predicate->case_insensitive ? lower(x).rfind(lower(y), 0) == 0 : x.rfind(y, 0) == 0;
+    }
+    if (a.op == MatchOp::all)
+      return std::any_of(a.children.begin(), a.children.end(), [&](const Matcher& c) { return subsumed(c, b); });
+    return false;
+  }
+
+  // A route doing just what the next one does, on requests the next one matches too,
+  // changes nothing (nginx's translation writes such locations: per-location access
+  // lists, "location = /x" beside "location /x/").
+  static void drop_redundant(std::vector<Route>& routes) {
+    auto body = [](const Route& r) {
+      json::value v = clean(json::value_from(r));
+      v.as_object().erase("match");
+      return v;
+    };
+    for (size_t i = routes.size(); i-- > 1;) {
+      const Route& r = routes[i - 1];
+      if (r.internal) continue;
+      // The next route that can match what it matches.
+      size_t j = i;
+      while (j < routes.size() && disjoint(r.match, routes[j].match)) ++j;
+      if (j == routes.size() || routes[j].internal || !subsumed(r.match, routes[j].match)) continue;
+      if (body(r) == body(routes[j])) routes.erase(routes.begin() + static_cast<std::ptrdiff_t>(i - 1));
+    }
+  }
+
+  // Whether no request matches both (as far as their paths tell).
+  static bool disjoint(const Matcher& a, const Matcher& b) {
+    auto path_of = [](const Matcher& m) -> const Predicate* {
+      if (m.op == MatchOp::predicate && m.predicate &&
+          (m.predicate->kind == PredKind::path_prefix || m.predicate->kind == PredKind::path_exact))
+        return &*m.predicate;
+      return nullptr;
+    };
+    auto paths = [&](const Matcher& m) {
+      std::vector<const Predicate*> out;
+      if (const Predicate* p = path_of(m)) out.push_back(p);
+      if (m.op == MatchOp::all)
+        for (const auto& c : m.children)
+          if (const Predicate* p = path_of(c)) out.push_back(p);
+      return out;
+    };
+    for (const Predicate* x : paths(a))
+      for (const Predicate* y : paths(b)) {
+        std::string u = lower(x->value), v = lower(y->value);
+        bool x_in_y = y->kind == PredKind::path_exact ? u == v : u.rfind(v, 0) == 0;
+        bool y_in_x = x->kind == PredKind::path_exact ? u == v : v.rfind(u, 0) == 0;
+        if (!x_in_y && !y_in_x) return true;
+      }
+    return false;
   }
 
   // A route proxying to the pool a map names from one request header (nginx's
@@ -351,8 +611,10 @@ class Normalized {
     return exact;
   }
 
-  json::value route(const Route& r, const std::string& path) {
-    locs_[path] = r.loc;
+  json::value route(const Route& source, const std::string& path) {
+    locs_[path] = source.loc;
+    Route r = source;
+    fold_own_response_fields(r);
     json::object o = json::value_from(r).as_object();
     if (r.action.proxy) normalize_proxy(o["action"].as_object()["proxy"].as_object());
     normalize_limits(o["limits"].as_object());
@@ -371,7 +633,20 @@ class Normalized {
           continue;
         std::string text = boost::describe::enum_to_string(op.op, "?");
         if (op.op != HeaderOpKind::remove) text += " " + render(op.value);
+        // The client address added as an X-Forwarded-For line of its own after the
+        // client's (HAProxy's forwardfor): list fields combine with ", " (RFC 9110
+        // 5.3), so it is the client's value with the address appended (nginx's
+        // $proxy_add_x_forwarded_for). Only as the field's first operation: the
+        // appended value reads the client's field.
+        if (request && op.op == HeaderOpKind::add && lower(op.name) == "x-forwarded-for" &&
+            !out.contains("x-forwarded-for") && op.value.parts.size() == 1 &&
+            op.value.parts[0].var == Var::client_address && op.value.parts[0].converters.empty())
+          text = "set " + render(Template{{TemplatePart(Var::forwarded_for_appended, "")}});
         if (!op.always) text += " (success statuses only)";
+        // What an empty value does matters only when the value can be empty.
+        if ((op.op == HeaderOpKind::set || op.op == HeaderOpKind::add || op.op == HeaderOpKind::add_if_absent) &&
+            may_be_empty(op.value))
+          text += op.omit_empty ? " (no field when empty)" : " (sent when empty)";
         std::string key = lower(op.name);
         // A set or a remove makes whatever came before it on that field moot.
         if (!out.contains(key) || op.op == HeaderOpKind::set || op.op == HeaderOpKind::remove) out[key] = json::array{};

@@ -27,6 +27,18 @@ struct Difference {
 
 std::vector<Difference> compare(const Config& a, const Config& b);
 
+// Whether a template can evaluate to the empty string (HeaderOp.omit_empty matters):
+// false when a part is a non-empty literal or a value every request has (the Host
+// field counts as one: HTTP/1.1 requires it).
+bool may_be_empty(const Template& t);
+
+// A route answering with its own literal body that sets Content-Type, Content-Length or
+// Connection: close to literal values (HAProxy errorfiles) says them as the route's
+// default_type, the body's own length and no keep-alive (limits.keepalive_timeout_ms
+// 0): those operations are removed, the fields set. compare() and the nginx emitter
+// use this shape.
+void fold_own_response_fields(Route& r);
+
 // One line per difference: "A:12: WHAT VALUE vs B:9: VALUE", or "A:12: WHAT only in A".
 std::string format_differences(const std::vector<Difference>& diffs);
 

@@ -265,8 +265,11 @@ struct HeaderOp {
   bool always = true;
   std::string search;                       // replace only: a regex
   std::vector<std::string> except_clients;  // CIDRs: the op is skipped for these clients
+  // set/add whose value evaluates to empty: true sends no field (nginx), false sends
+  // the field with an empty value (HAProxy).
+  bool omit_empty = true;
 };
-BOOST_DESCRIBE_STRUCT(HeaderOp, (), (loc, op, name, value, always, search, except_clients))
+BOOST_DESCRIBE_STRUCT(HeaderOp, (), (loc, op, name, value, always, search, except_clients, omit_empty))
 
 BOOST_DEFINE_ENUM_CLASS(UpstreamProtocol, http1_0, http1_1, h2, grpc)
 BOOST_DEFINE_ENUM_CLASS(UriMode,

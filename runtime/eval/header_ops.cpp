@@ -63,7 +63,7 @@ void apply(const std::vector<ir::HeaderOp>& ops, Headers& headers, const Evaluat
       case ir::HeaderOpKind::set: {
         std::string value = eval.eval(op.value, request);
         remove_field(headers, op.name);
-        if (!value.empty()) add_field(headers, op.name, std::move(value));
+        if (!value.empty() || !op.omit_empty) add_field(headers, op.name, std::move(value));
         break;
       }
       case ir::HeaderOpKind::replace: {  // Caddy's header_up NAME SEARCH REPLACE
@@ -76,7 +76,7 @@ void apply(const std::vector<ir::HeaderOp>& ops, Headers& headers, const Evaluat
         [[fallthrough]];
       case ir::HeaderOpKind::add: {
         std::string value = eval.eval(op.value, request);
-        if (!value.empty()) add_field(headers, op.name, std::move(value));
+        if (!value.empty() || !op.omit_empty) add_field(headers, op.name, std::move(value));
         break;
       }
     }

@@ -125,7 +125,7 @@ TEST(HaproxyEmit, FixedAnswersRedirectsAndHeadersRoundTrip) {
   EXPECT_TRUE(contains(e.text, "    http-request redirect location https://example.com%[path] code 301 if path_old\n"))
       << e.text;
   EXPECT_TRUE(contains(e.text, "    http-request return status 503 content-type text/html string <h1>down</h1> if "
-                               "path_maint\n")) << e.text;
+                               "path_maint_exact\n")) << e.text;
   EXPECT_TRUE(contains(e.text, "    http-request deny if src_192_0_2_0_24\n")) << e.text;
   EXPECT_TRUE(contains(e.text, "    http-request set-header X-Real-IP %[src]\n")) << e.text;
   EXPECT_TRUE(contains(e.text, "    http-response set-header X-Frame-Options DENY\n    option forwardfor\n")) << e.text;
@@ -155,7 +155,7 @@ TEST(HaproxyEmit, VirtualHostsBecomeHostAclsInSelectionOrder) {
   ASSERT_TRUE(c.config) << c.errors();
   auto e = emit_from(*c.config);
   // The exact name is chosen before the wildcard; the default host takes the rest.
-  auto exact = e.text.find("use_backend 127.0.0.1:2 if host_api_example_com");
+  auto exact = e.text.find("use_backend be_127_0_0_1_2 if host_api_example_com");
   auto wild = e.text.find("if host_example_com !host_api_example_com");
   EXPECT_NE(exact, std::string::npos) << e.text;
   EXPECT_NE(wild, std::string::npos) << e.text;
@@ -218,6 +218,72 @@ TEST(HaproxyEmit, OtherProductsPagesBecomeHttpErrors) {
   EXPECT_TRUE(contains(e.text, "    http-error status 503\n")) << e.text;
   EXPECT_FALSE(contains(e.differences, "pages.")) << e.differences;
   EXPECT_TRUE(contains(e.differences, "listed_pages_only true")) << e.differences;
+}
+
+TEST(HaproxyEmit, RealClientAddressIsSetSrc) {
+  auto e = round_trip(std::string(kDefaults) +
+                      "frontend web\n bind :80\n http-request set-src hdr_ip(X-Forwarded-For,-1) if { src 10.0.0.0/8 }\n"
+                      " default_backend app\nbackend app\n server s1 127.0.0.1:8080\n");
+  EXPECT_EQ(e.differences, "") << e.text;
+  EXPECT_TRUE(contains(e.text, "    http-request set-src req.hdr_ip(X-Forwarded-For,-1) if { src 10.0.0.0/8 }\n"))
+      << e.text;
+  // nginx's realip: the same IR; recursive has no HAProxy form and is reported.
+  auto c = compile_nginx("events {}\nhttp {\n server { listen 80; set_real_ip_from 10.0.0.0/8; set_real_ip_from ::1;\n"
+                         "  real_ip_header X-Forwarded-For; real_ip_recursive on;\n"
+                         "  location / { proxy_pass http://127.0.0.1:1; } }\n}\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  auto n = emit_from(*c.config);
+  EXPECT_TRUE(contains(n.text, "    http-request set-src req.hdr_ip(X-Forwarded-For,-1) if { src 10.0.0.0/8 ::1 }\n"))
+      << n.text;
+  EXPECT_TRUE(contains(n.losses, "it cannot skip the trusted addresses from the right as real_ip_recursive does"))
+      << n.losses;
+  EXPECT_FALSE(contains(n.differences, "real_ip.trusted")) << n.differences;
+  EXPECT_TRUE(contains(n.differences, "real_ip.recursive true vs")) << n.differences;
+}
+
+TEST(HaproxyEmit, BackendsAndAclsHaveReadableNames) {
+  auto c = compile_nginx(
+      "events {}\nhttp {\n upstream app { server 10.0.0.1:80; }\n"
+      " server { listen 80;\n"
+      "  location = /ws { return 301 /ws/; }\n"
+      "  location /ws/ { proxy_pass http://app; proxy_read_timeout 1h; }\n"
+      "  location /api/ { proxy_pass http://127.0.0.1:9090; }\n"
+      "  location /v6/ { proxy_pass http://[::1]:8080; }\n"
+      "  location / { proxy_pass http://app; } }\n}\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  auto e = emit_from(*c.config);
+  // An address target is named after it; a second backend of one pool after its route.
+  EXPECT_TRUE(contains(e.text, "use_backend be_127_0_0_1_9090 if path_api\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "use_backend be_v6_1_8080 if path_v6\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "backend app\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "use_backend app if path_ws\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "default_backend app_default\n")) << e.text;
+  // An exact path and a prefix of the same name stay apart without numbers.
+  EXPECT_TRUE(contains(e.text, "acl path_ws_exact path /ws\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "acl path_ws path_beg /ws/\n")) << e.text;
+}
+
+TEST(HaproxyEmit, EmptyValuesAreLeftOutAsNginxDoes) {
+  auto c = compile_nginx("events {}\nhttp {\n server { listen 80; location / { proxy_pass http://127.0.0.1:1;\n"
+                         "  proxy_set_header Upgrade $http_upgrade; proxy_set_header X-Client $http_x_client_id; } }\n}\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  auto e = emit_from(*c.config);
+  EXPECT_TRUE(contains(e.text, "    http-request set-header Upgrade %[req.fhdr(upgrade)] if { req.hdr(upgrade) -m found }\n"))
+      << e.text;
+  EXPECT_FALSE(contains(e.differences, "request_headers.upgrade")) << e.differences;
+  // Another header's value: HAProxy sends it empty; said twice.
+  EXPECT_TRUE(contains(e.losses, "haproxy sends request header 'X-Client' with an empty value")) << e.losses;
+  EXPECT_TRUE(contains(e.differences, "(no field when empty)\" vs")) << e.differences;
+  // HAProxy's own: sent empty; the found-guarded form is nginx's.
+  auto h = haproxy("frontend fe\n bind :80\n default_backend app\nbackend app\n"
+                   " http-request set-header X-A %[req.fhdr(x-b)]\n"
+                   " http-request set-header X-C %[req.fhdr(x-c)] if { req.hdr(x-c) -m found }\n"
+                   " server s 127.0.0.1:1\n");
+  const auto& ops = h.virtual_hosts[0].routes[0].request_headers;
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_FALSE(ops[0].omit_empty);
+  EXPECT_TRUE(ops[1].omit_empty);
+  EXPECT_EQ(h.virtual_hosts[0].routes.size(), 1u);  // not split by the condition
 }
 
 }  // namespace

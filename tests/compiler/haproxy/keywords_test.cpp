@@ -536,5 +536,42 @@ TEST(HaproxyKeywords, RetryOnIsWhatARetryAnswers) {
             (std::vector<R>{R::error, R::timeout, R::invalid_header, R::http_500, R::http_502, R::http_503, R::http_504}));
 }
 
+TEST(HaproxyKeywords, SetSrcFromATrustedProxyIsTheRealClientAddress) {
+  const char* be = " default_backend app\nbackend app\n server s 127.0.0.1:9000\n";
+  auto c = haproxy(std::string("frontend fe\n bind :80\n acl lb src 10.0.0.0/8 192.168.1.1\n"
+                               " http-request set-header X-Proto http\n"
+                               " http-request set-src hdr_ip(X-Forwarded-For,-1) if lb || { src 172.16.0.0/12 }\n") + be);
+  const auto& rip = c.virtual_hosts[0].real_ip;
+  EXPECT_EQ(rip.trusted, (std::vector<std::string>{"10.0.0.0/8", "192.168.1.1", "172.16.0.0/12"}));
+  EXPECT_EQ(rip.header, "X-Forwarded-For");
+  EXPECT_FALSE(rip.recursive);
+  // Without an occurrence (the last one too), without a condition (every client).
+  auto all = haproxy(std::string("frontend fe\n bind :80\n http-request set-src req.hdr_ip(X-Real-IP)\n") + be);
+  EXPECT_EQ(all.virtual_hosts[0].real_ip.trusted, (std::vector<std::string>{"0.0.0.0/0", "::/0"}));
+  EXPECT_EQ(all.virtual_hosts[0].real_ip.header, "X-Real-IP");
+  auto local = haproxy(std::string("frontend fe\n bind :80\n http-request set-src hdr(x-client) if LOCALHOST\n") + be);
+  EXPECT_EQ(local.virtual_hosts[0].real_ip.trusted, (std::vector<std::string>{"127.0.0.1/8", "::1"}));
+}
+
+TEST(HaproxyKeywords, SetSrcOfOtherShapesIsRefused) {
+  const char* be = " default_backend app\nbackend app\n server s 127.0.0.1:9000\n";
+  auto err = [&](const std::string& rule) {
+    return haproxy_errors(std::string("defaults\n mode http\nfrontend fe\n bind :80\n") + rule + be);
+  };
+  EXPECT_NE(err(" http-request set-src hdr_ip(X-Forwarded-For,1) if { src 10.0.0.0/8 }\n")
+                .find("takes occurrence 1 of the header; the IR takes its last address only"), std::string::npos);
+  EXPECT_NE(err(" http-request set-src src,ipmask(24)\n").find("supported by proxyglot only as 'req.hdr_ip(HEADER[,-1])'"),
+            std::string::npos);
+  EXPECT_NE(err(" http-request set-src hdr_ip(X-Forwarded-For) if { path_beg /x }\n")
+                .find("this condition tests more than the client address"), std::string::npos);
+  EXPECT_NE(err(" http-request set-src hdr_ip(X-Forwarded-For) unless { src 10.0.0.0/8 }\n")
+                .find("this condition tests more than the client address"), std::string::npos);
+  EXPECT_NE(err(" http-request deny if { src 192.0.2.1 }\n http-request set-src hdr_ip(X-Forwarded-For)\n")
+                .find("after a rule that uses the client address (line 5)"), std::string::npos);
+  EXPECT_NE(haproxy_errors("defaults\n mode http\nfrontend fe\n bind :80\n default_backend app\n"
+                           "backend app\n http-request set-src hdr_ip(X-Forwarded-For)\n server s 127.0.0.1:9000\n")
+                .find("'http-request set-src' in a backend is not supported by proxyglot yet"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pg::test
