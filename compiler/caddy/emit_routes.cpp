@@ -14,6 +14,7 @@
 #include "caddy/route_order.h"
 #include "caddy/values.h"
 #include "emit/emit_text.h"
+#include "ir/map_dispatch.h"
 
 namespace pg::caddy {
 
@@ -537,69 +538,7 @@ void emit_error_routes(EmitContext& cx, Writer& w, const ir::VirtualHost& vh, co
 }  // namespace
 
 std::optional<std::vector<ir::Route>> map_dispatch_routes(const EmitContext& cx, const ir::Route& r, std::string* map_name) {
-  if (r.action.kind != ir::ActionKind::proxy || !r.action.proxy || !r.action.proxy->dynamic_target) return std::nullopt;
-  const auto& t = r.action.proxy->dynamic_target->parts;
-  if (t.size() != 1 || t[0].var != ir::Var::map || !t[0].converters.empty()) return std::nullopt;
-  const ir::Map* m = nullptr;
-  for (const auto& x : cx.config.maps)
-    if (x.name == t[0].value) m = &x;
-  if (!m || m->hostnames || m->source.parts.size() != 1) return std::nullopt;
-  const ir::TemplatePart& src = m->source.parts[0];
-  if (src.var != ir::Var::request_header || !src.converters.empty()) return std::nullopt;
-  auto pool_named = [&](const ir::Template& v) -> std::optional<std::string> {
-    if (v.parts.size() != 1 || v.parts[0].var != ir::Var::literal || !cx.pool(v.parts[0].value)) return std::nullopt;
-    return v.parts[0].value;
-  };
-  auto with = [&](const std::string& pool, std::optional<ir::Predicate> condition) {
-    ir::Route x = r;
-    x.action.proxy->dynamic_target.reset();
-    x.action.proxy->pool = pool;
-    if (condition) {
-      ir::Matcher c{ir::MatchOp::predicate, *condition, {}};
-      if (matches_all(r.match)) {
-        x.match = c;
-      } else {
-        x.match = ir::Matcher{};
-        x.match.children = {r.match, c};
-      }
-    }
-    return x;
-  };
-  std::vector<ir::Route> exact, regexes;
-  for (const auto& e : m->entries) {
-    auto pool = pool_named(e.value);
-    if (!pool) return std::nullopt;
-    switch (e.match) {
-      case ir::MapMatch::exact:
-        if (e.pattern.empty()) return std::nullopt;
-        exact.push_back(with(*pool, ir::Predicate{ir::PredKind::header_exact, src.value, e.pattern, true}));
-        break;
-      case ir::MapMatch::regex:
-      case ir::MapMatch::regex_i: {
-        bool ci = e.match == ir::MapMatch::regex_i;
-        // A regex that matches an absent header's empty value is not a header test.
-        if (e.pattern.find_first_not_of("^$") == std::string::npos) return std::nullopt;
-        std::optional<std::string> l = e.pattern.size() >= 2 && e.pattern.back() == '$'
-                                            ? anchored_literal(e.pattern.substr(0, e.pattern.size() - 1))
-                                            : std::nullopt;
-        if (l && !l->empty())
-          regexes.push_back(with(*pool, ir::Predicate{ir::PredKind::header_exact, src.value, *l, ci}));
-        else if (e.pattern.find_first_of("*?|{()") == std::string::npos)  // cannot match the empty value
-          regexes.push_back(with(*pool, ir::Predicate{ir::PredKind::header_regex, src.value, e.pattern, ci}));
-        else
-          return std::nullopt;
-        break;
-      }
-      default:
-        return std::nullopt;
-    }
-  }
-  auto fallback = pool_named(m->default_value);
-  if (!fallback) return std::nullopt;
-  for (auto& x : regexes) exact.push_back(std::move(x));
-  exact.push_back(with(*fallback, std::nullopt));
-  if (map_name) *map_name = m->name;
-  return exact;
+  return ir::map_dispatch(cx.config, r, map_name);
 }
 
 void emit_site_body(EmitContext& cx, Writer& w, const ir::VirtualHost& vh) {

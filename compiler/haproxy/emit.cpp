@@ -3,6 +3,7 @@
 // use_backend rules in the IR's order (leading fixed answers as http-request rules),
 // one backend per pool and route settings (emit_backends.cpp).
 #include <algorithm>
+#include <deque>
 #include <regex>
 #include <set>
 
@@ -12,6 +13,7 @@
 #include "emitters.h"
 #include "haproxy/builtin_responses.h"
 #include "haproxy/emit_internal.h"
+#include "ir/map_dispatch.h"
 #include "ir/status_page.h"
 
 namespace pg::haproxy {
@@ -130,6 +132,23 @@ std::string answer_name(const std::string& rule) {
   return "answer";
 }
 
+// Whether a line uses a log-format variable HAProxy reads from the request line it
+// keeps for the logs (%HQ, %HU, %HP, %HM, %HV, %r).
+bool reads_request_line(const std::string& line) {
+  for (size_t i = 0; i + 1 < line.size(); ++i) {
+    if (line[i] != '%') continue;
+    char n = line[i + 1];
+    if (n == '%') {
+      ++i;
+      continue;
+    }
+    if (n == 'H' && i + 2 < line.size() && std::string_view("QUPMV").find(line[i + 2]) != std::string_view::npos)
+      return true;
+    if (n == 'r' && (i + 2 >= line.size() || !std::isalpha(static_cast<unsigned char>(line[i + 2])))) return true;
+  }
+  return false;
+}
+
 struct Group {
   std::vector<int> listeners;
   std::vector<int> vhosts;
@@ -163,7 +182,7 @@ void Emitter::emit_global(std::string& out) {
   write_section(out, "global", s);
 }
 
-void Emitter::emit_defaults(std::string& out) {
+void Emitter::plan_defaults() {
   // The most common settings go to defaults; sections override what differs.
   bool proxy_seen = false, client_seen = false;
   for (const auto& vh : c_.virtual_hosts) {
@@ -174,7 +193,8 @@ void Emitter::emit_defaults(std::string& out) {
       if (!proxy_seen && r->action.proxy && !r->action.proxy->pool.empty()) {
         proxy_seen = true;
         defaults_.connect_ms = r->action.proxy->timeouts.connect_ms;
-        defaults_.server_ms = std::max(r->action.proxy->timeouts.read_ms, r->action.proxy->timeouts.send_ms);
+        // HAProxy's server timeout bounds the wait for the response: the read timeout.
+        defaults_.server_ms = r->action.proxy->timeouts.read_ms;
       }
       if (!client_seen) {
         client_seen = true;
@@ -182,12 +202,27 @@ void Emitter::emit_defaults(std::string& out) {
       }
     }
   }
+}
+
+void Emitter::emit_defaults(std::string& out) {
   Section s;
   s.lines = {"mode http", "timeout connect " + timeout_value(defaults_.connect_ms),
              "timeout client " + timeout_value(defaults_.client_ms),
              "timeout server " + timeout_value(defaults_.server_ms)};
   emit_pages(s.lines);
   write_section(out, "defaults", s);
+}
+
+// The product's page for a status a backend has its own page for (a route's error page,
+// emit_errors.cpp) is not written: proxyglot's HAProxy front end reads a page that is
+// not the same in every proxy as an error page of each route, which the source's
+// routes do not have.
+bool Emitter::page_left_to_backends(int status) {
+  if (!own_pages_.count(status)) return false;
+  warn(c_.loc, fmt::format("haproxy sends its own page for status {} where no route's error page says otherwise, "
+                           "not the source's (a route's page for {} is written as an http-error of its backend)",
+                           status, status));
+  return true;
 }
 
 // The product's pages: an http-error for each status HAProxy would answer with another
@@ -217,6 +252,7 @@ void Emitter::emit_pages(std::vector<std::string>& lines) {
     if (!page && !theirs) continue;  // neither side has a page of its own for it
     std::string body = page ? *page : want.listed_pages_only ? std::string() : ir::runtime_status_page(status);
     if (theirs && *theirs == body && want.page_fields == own.page_fields) continue;  // HAProxy's own page
+    if (page_left_to_backends(status)) continue;
     std::string line = fmt::format("http-error status {}", status);
     if (!body.empty()) line += " content-type text/html string " + word(body) + fields;
     lines.push_back(line);
@@ -426,6 +462,7 @@ void Emitter::emit_frontends() {
     std::string default_backend;
     bool switched = false, done = false;
     const ir::Route* first_route = nullptr;
+    std::deque<ir::Route> expanded;  // routes made from map dispatches (stable addresses)
     std::set<int64_t> body_limits;
     for (int v : blocks) {
       if (done) break;
@@ -473,13 +510,28 @@ void Emitter::emit_frontends() {
       if (done) break;
       std::vector<const ir::Route*> entries;
       bool covered = false;
+      auto add_entry = [&](const ir::Route& r) {
+        entries.push_back(&r);
+        covered = matches_everything(r.match);
+      };
       for (const auto& r : vh.routes) {
         if (r.internal) continue;
-        entries.push_back(&r);
-        if (matches_everything(r.match)) {
-          covered = true;
-          break;
+        // A pool chosen by a map of one request header: one route per pool it names.
+        if (auto alternatives = ir::map_dispatch(c_, r)) {
+          for (auto& x : *alternatives) {
+            // The target as written is the map's value: the pool's name ($proxy_host).
+            if (x.action.proxy->authority.empty()) x.action.proxy->authority = x.action.proxy->pool;
+            expanded.push_back(std::move(x));
+            add_entry(expanded.back());
+            if (covered) break;
+          }
+        } else if (auto simpler = capture_prefix_redirect(r)) {
+          expanded.push_back(std::move(*simpler));
+          add_entry(expanded.back());
+        } else {
+          add_entry(r);
         }
+        if (covered) break;
       }
       // HAProxy answers 503 itself when no backend is chosen: the last host's fallback
       // needs no rule when it is that answer.
@@ -491,17 +543,7 @@ void Emitter::emit_frontends() {
         const ir::Route& r = *rp;
         if (!first_route) first_route = &r;
         body_limits.insert(r.limits.max_body_bytes);
-        for (const auto& ep : r.error_pages) {
-          // HAProxy's own errorfiles come back as named routes "errorfile CODE FILE".
-          auto target = literal_text(ep.target);
-          if (ep.target_kind == ir::ErrorTarget::named_route && target && target->rfind("errorfile ", 0) == 0) {
-            std::string line = *target;
-            if (std::find(errorfiles.begin(), errorfiles.end(), line) == errorfiles.end()) errorfiles.push_back(line);
-            continue;
-          }
-          warn(ep.loc, "haproxy cannot send another page or location for an error status (proxyglot reads no "
-                       "http-error back); its own page is sent");
-        }
+        std::vector<std::string> pages = error_lines(r, vh, errorfiles);
         auto d = to_dnf(r.match, acls);
         if (!d) {
           warn(r.loc, "haproxy condition for this route would be too large; the route is left out");
@@ -515,7 +557,7 @@ void Emitter::emit_frontends() {
         }
         if (never(*cond)) continue;
         if (proxy) {
-          std::string be = proxy_backend(r, venv);
+          std::string be = proxy_backend(r, venv, pages);
           if (always(*cond)) default_backend = be;
           else switching.push_back(fmt::format("use_backend {} {}", be, condition(*cond)));
           switched = true;
@@ -619,6 +661,20 @@ void Emitter::emit_frontends() {
       fe.lines.push_back(fmt::format("http-request deny deny_status 413 if {{ req.body_size gt {} }}", body_limit));
     }
     fe.lines.insert(fe.lines.end(), front_rules.begin(), front_rules.end());
+    // HAProxy 2.6 keeps the request line that %HQ, %HV and %r read only when an
+    // expression of the frontend uses one (else a backend's rule reads <BADREQ>): a rule
+    // that never applies says so for the backends that need it.
+    bool frontend_reads = false, backend_reads = false;
+    for (const auto& l : fe.lines) frontend_reads = frontend_reads || reads_request_line(l);
+    std::vector<std::string> chosen{default_backend};
+    for (const auto& u : switching) chosen.push_back(u.substr(12, u.find(' ', 12) - 12));  // "use_backend NAME if ..."
+    for (const auto& [name, section] : backends_)
+      if (std::find(chosen.begin(), chosen.end(), name) != chosen.end())
+        for (const auto& l : section.lines) backend_reads = backend_reads || reads_request_line(l);
+    if (backend_reads && !frontend_reads) {
+      fe.lines.push_back("# haproxy keeps the request line for %HQ in backends only when the frontend uses it");
+      fe.lines.push_back("http-request redirect location %HQ if FALSE");
+    }
     fe.lines.insert(fe.lines.end(), switching.begin(), switching.end());
     if (!default_backend.empty()) fe.lines.push_back("default_backend " + default_backend);
     frontends_.emplace_back(n, std::move(fe));
@@ -628,8 +684,10 @@ void Emitter::emit_frontends() {
 std::string Emitter::run() {
   std::string out = "# HAProxy configuration written by proxyglot " + emit::source_comment(c_.loc) + "\n\n";
   emit_global(out);
-  emit_defaults(out);
+  // The frontends first: the defaults leave out the pages backends have (emit_pages).
+  plan_defaults();
   emit_frontends();
+  emit_defaults(out);
   for (const auto& [name, s] : frontends_) write_section(out, "frontend " + name, s);
   for (const auto& [name, s] : backends_) write_section(out, "backend " + name, s);
   while (out.size() > 1 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') out.pop_back();

@@ -110,7 +110,8 @@ bool is_hop_by_hop(std::string name) {
 
 }  // namespace
 
-std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& route_env) {
+std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& route_env,
+                                   const std::vector<std::string>& extra) {
   const ir::ProxyAction& a = *route.action.proxy;
   const ir::Pool* pool = nullptr;
   for (const auto& p : c_.pools)
@@ -175,10 +176,12 @@ std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& rout
   // Timeouts: what differs from the defaults section.
   if (a.timeouts.connect_ms != defaults_.connect_ms)
     L.push_back("timeout connect " + timeout_value(a.timeouts.connect_ms));
-  int64_t server = std::max(a.timeouts.read_ms, a.timeouts.send_ms);
+  // HAProxy's one server timeout bounds the wait for the response: the read timeout.
+  int64_t server = a.timeouts.read_ms;
   if (a.timeouts.read_ms != a.timeouts.send_ms)
-    warn(route.loc, fmt::format("haproxy has one server timeout for reading and sending; {} is used for both",
-                                emit::duration(server)));
+    warn(route.loc, fmt::format("haproxy has one server timeout for reading and sending; the read timeout {} is "
+                                "used, the send timeout {} is not kept",
+                                timeout_value(a.timeouts.read_ms), timeout_value(a.timeouts.send_ms)));
   if (server != defaults_.server_ms) L.push_back("timeout server " + timeout_value(server));
   if (a.timeouts.tunnel_ms > 0) L.push_back("timeout tunnel " + emit::duration(a.timeouts.tunnel_ms));
   // Retries on another server: HAProxy's redispatch after `retries` connection attempts.
@@ -366,6 +369,7 @@ std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& rout
   L.insert(L.end(), answers.begin(), answers.end());
   L.insert(L.end(), rules.begin(), rules.end());
   if (!forwardfor.empty()) L.push_back(forwardfor);
+  L.insert(L.end(), extra.begin(), extra.end());
 
   // Servers.
   if (pool) {

@@ -37,8 +37,13 @@ class Emitter {
   const ir::Config& config() const { return c_; }
   const ProxyDefaults& defaults() const { return defaults_; }
 
-  // The backend that proxies `route` (a proxy action with a pool); its name.
-  std::string proxy_backend(const ir::Route& route, const FormatEnv& env);
+  // The backend that proxies `route` (a proxy action with a pool), with `extra` lines
+  // (its http-error pages); its name.
+  std::string proxy_backend(const ir::Route& route, const FormatEnv& env, const std::vector<std::string>& extra = {});
+  // The http-error lines for a route's error pages (emit_errors.cpp); the HAProxy
+  // errorfiles the pages name go to `errorfiles`. Reports the pages that are lost.
+  std::vector<std::string> error_lines(const ir::Route& route, const ir::VirtualHost& vh,
+                                       std::vector<std::string>& errorfiles);
   // A backend answering with `rules` (no servers); its name.
   std::string response_backend(const std::string& base, const std::vector<std::string>& acl_lines,
                                const std::vector<std::string>& rules, const SourceLoc& loc);
@@ -60,7 +65,9 @@ class Emitter {
   // A backend named `base` (else base_variant, else numbered); the same text, the same backend.
   std::string add_backend(const std::string& base, Section s, const std::string& variant = "");
   void emit_global(std::string& out);
+  void plan_defaults();
   void emit_defaults(std::string& out);
+  bool page_left_to_backends(int status);
   void emit_pages(std::vector<std::string>& lines);
   void emit_frontends();
   std::string set_src_rule(const std::vector<int>& vhosts, int default_vhost);
@@ -73,11 +80,17 @@ class Emitter {
   std::vector<std::pair<std::string, Section>> backends_;
   std::map<std::string, std::string> backend_by_body_;
   std::set<std::string> proxy_names_;
+  std::set<int> own_pages_;  // statuses a backend has an http-error page of its own for
 };
 
 inline std::string join_rule(const std::string& rule, const std::string& cond) {
   return cond.empty() ? rule : rule + " " + cond;
 }
+
+// A redirect on a path regex "^LITERAL(.*)$" whose location uses the capture (Caddy's
+// path_regexp with {re.name.1}, nginx's "location ~ ^/old/(.*)") as the redirect on the
+// prefix LITERAL with the path after it: regsub(^LITERAL,). nullopt for other routes.
+std::optional<ir::Route> capture_prefix_redirect(const ir::Route& r);
 
 // A timeout in HAProxy's words: 0 (none) is HAProxy's largest timer.
 std::string timeout_value(int64_t ms);

@@ -8,6 +8,97 @@
 
 namespace pg::haproxy::emitter {
 
+namespace {
+
+// The path_regex predicates a request matching `m` has surely matched (`m` itself, or
+// one of the conditions of an `all`).
+void path_regexes(const ir::Matcher& m, std::vector<const ir::Predicate*>& out) {
+  if (m.op == ir::MatchOp::predicate && m.predicate && m.predicate->kind == ir::PredKind::path_regex)
+    out.push_back(&*m.predicate);
+  if (m.op == ir::MatchOp::all)
+    for (const auto& c : m.children) path_regexes(c, out);
+}
+
+bool ends_anchored(const std::string& re) {
+  if (re.empty() || re.back() != '$') return false;
+  size_t slashes = 0;
+  for (size_t i = re.size() - 1; i-- > 0 && re[i] == '\\';) ++slashes;
+  return slashes % 2 == 0;
+}
+
+// `re` made to match the whole path, its groups unchanged.
+std::string whole_path_regex(std::string re) {
+  if (re.empty() || re[0] != '^') re = "^.*?(?:" + re + ")";
+  if (!ends_anchored(re)) re += ".*$";
+  return re;
+}
+
+// Regex captures of the route's path regex (a Caddy path_regexp matcher's {re.name.1})
+// as the path with that regex substituted by the group: %[path,regsub(RE,"\N")].
+// False (with `why`) when the route has not exactly one such regex or a group is unknown.
+bool captures_from_path(ir::Template& t, const ir::Matcher& match, std::string& why) {
+  bool any = false;
+  for (const auto& p : t.parts) any = any || p.var == ir::Var::regex_capture;
+  if (!any) return true;
+  std::vector<const ir::Predicate*> regexes;
+  path_regexes(match, regexes);
+  if (regexes.size() != 1) {
+    why = regexes.empty() ? "regex captures without a path regex" : "regex captures of several path regexes";
+    return false;
+  }
+  const ir::Predicate& re = *regexes.front();
+  for (auto& p : t.parts) {
+    if (p.var != ir::Var::regex_capture) continue;
+    int n = capture_index(re.value, p.value);
+    if (n < 0 || n > 9) {
+      why = "the capture " + p.value;
+      return false;
+    }
+    std::vector<std::string> args{whole_path_regex(re.value), "\\" + std::to_string(n)};
+    if (re.case_insensitive) args.push_back("i");
+    p = ir::TemplatePart{ir::Var::path, "", {ir::Converter{"regsub", std::move(args)}}};
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<ir::Route> capture_prefix_redirect(const ir::Route& r) {
+  if (r.action.kind != ir::ActionKind::redirect || !r.action.redirect || !r.rewrites.empty() ||
+      r.match.op != ir::MatchOp::predicate || !r.match.predicate ||
+      r.match.predicate->kind != ir::PredKind::path_regex || r.match.predicate->case_insensitive)
+    return std::nullopt;
+  std::string v = r.match.predicate->value;
+  if (v.size() > 1 && v.back() == '$') v.pop_back();
+  if (v.size() < 5 || v.compare(v.size() - 4, 4, "(.*)") != 0 || v[0] != '^') return std::nullopt;
+  std::string lit;
+  for (size_t i = 1; i + 4 < v.size(); ++i) {
+    char ch = v[i];
+    if (ch == '\\' && i + 5 < v.size() && !std::isalnum(static_cast<unsigned char>(v[i + 1]))) lit += v[++i];
+    else if (std::string_view(".^$|?*+()[]{}\\").find(ch) != std::string_view::npos) return std::nullopt;
+    else lit += ch;
+  }
+  if (lit.empty() || lit[0] != '/') return std::nullopt;
+  bool uses = false;
+  for (const auto& p : r.action.redirect->location.parts) {
+    if (p.var != ir::Var::regex_capture) continue;
+    if (p.value != "1" || !p.converters.empty()) return std::nullopt;
+    uses = true;
+  }
+  if (!uses) return std::nullopt;
+  std::string escaped;  // as the comparer writes it: '/' stays
+  for (char ch : lit) {
+    if (std::string_view(".^$|?*+()[]{}\\").find(ch) != std::string_view::npos) escaped += '\\';
+    escaped += ch;
+  }
+  ir::Route out = r;
+  out.match.predicate = ir::Predicate{ir::PredKind::path_prefix, "", lit, false};
+  for (auto& p : out.action.redirect->location.parts)
+    if (p.var == ir::Var::regex_capture)
+      p = ir::TemplatePart{ir::Var::path, "", {ir::Converter{"regsub", {"^" + escaped, ""}}}};
+  return out;
+}
+
 std::string Emitter::terminal_rule(const ir::Route& route, const FormatEnv& env) {
   const ir::Action& a = route.action;
   switch (a.kind) {
@@ -58,7 +149,12 @@ std::string Emitter::terminal_rule(const ir::Route& route, const FormatEnv& env)
         code = 302;
       }
       std::string why;
-      auto lf = log_format(r.location, env, why);
+      ir::Template location = r.location;
+      if (!captures_from_path(location, route.match, why)) {
+        warn(route.loc, fmt::format("haproxy cannot write the redirect target ({}); it redirects to /", why));
+        return fmt::format("http-request redirect location / code {}", code);
+      }
+      auto lf = log_format(location, env, why);
       if (!lf) {
         warn(route.loc, fmt::format("haproxy cannot write the redirect target ({}); it redirects to /", why));
         lf = "/";
@@ -102,17 +198,6 @@ std::optional<Dnf> Emitter::denied(const ir::Route& route, AclSet& acls) {
 
 namespace pg::haproxy::emitter {
 
-namespace {
-
-bool ends_anchored(const std::string& re) {
-  if (re.empty() || re.back() != '$') return false;
-  size_t slashes = 0;
-  for (size_t i = re.size() - 1; i-- > 0 && re[i] == '\\';) ++slashes;
-  return slashes % 2 == 0;
-}
-
-}  // namespace
-
 std::optional<std::string> Emitter::rewrite_target(const ir::RewriteStep& st, const FormatEnv& env, bool path_only,
                                                    std::string& why) {
   bool captures = false;
@@ -154,9 +239,7 @@ std::optional<std::string> Emitter::rewrite_target(const ir::RewriteStep& st, co
         return std::nullopt;
       }
     }
-    std::string re = st.regex;
-    if (re.empty() || re[0] != '^') re = "^.*?(?:" + re + ")";
-    if (!ends_anchored(re)) re += ".*$";
+    std::string re = whole_path_regex(st.regex);
     ir::TemplatePart part{ir::Var::path, "", {ir::Converter{"regsub", {re, sub}}}};
     auto e = sample_expr(part, why);
     if (!e) return std::nullopt;

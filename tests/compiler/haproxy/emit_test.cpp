@@ -7,7 +7,9 @@
 #include "haproxy/emit_words.h"
 #include "ir/equivalence.h"
 #include "ir/matchers.h"
+#include "support/caddy_fixture.h"
 #include "support/haproxy_fixture.h"
+#include "support/nginx_fixture.h"
 
 namespace pg::test {
 namespace {
@@ -284,6 +286,113 @@ TEST(HaproxyEmit, EmptyValuesAreLeftOutAsNginxDoes) {
   EXPECT_FALSE(ops[0].omit_empty);
   EXPECT_TRUE(ops[1].omit_empty);
   EXPECT_EQ(h.virtual_hosts[0].routes.size(), 1u);  // not split by the condition
+}
+
+TEST(HaproxyEmit, ServerTimeoutIsTheReadTimeout) {
+  // HAProxy's server timeout bounds the wait for the response: nginx's read timeout.
+  auto c = compile_nginx("events {}\nhttp {\n server { listen 80;\n"
+                         "  location /slow/ { proxy_pass http://127.0.0.1:2; proxy_read_timeout 5s; proxy_send_timeout 5s; }\n"
+                         "  location / { proxy_pass http://127.0.0.1:1; proxy_read_timeout 1s; } }\n}\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  auto e = emit_from(*c.config);
+  EXPECT_TRUE(contains(e.text, "    timeout server 1s\n")) << e.text;  // the defaults: the first proxy route's
+  EXPECT_TRUE(contains(e.text, "    timeout server 5s\n")) << e.text;
+  EXPECT_TRUE(contains(e.losses, "haproxy has one server timeout for reading and sending; the read timeout 1s is used, "
+                                 "the send timeout 1m is not kept")) << e.losses;
+  EXPECT_FALSE(contains(e.differences, "read_ms")) << e.differences;
+  EXPECT_TRUE(contains(e.differences, "timeouts.send_ms 60000 vs")) << e.differences;
+}
+
+TEST(HaproxyEmit, RedirectsInBackendsKeepTheQuery) {
+  // nginx's "/static" -> "/static/?query": %HQ in a backend reads <BADREQ> unless the
+  // frontend uses %HQ itself (HAProxy 2.6 keeps the request line for its logs only then).
+  auto c = compile_nginx("events {}\nhttp {\n server { listen 80;\n"
+                         "  location = /exact { proxy_pass http://127.0.0.1:1; }\n"
+                         "  location /static/ { proxy_pass http://127.0.0.1:2; } }\n}\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  auto e = emit_from(*c.config);
+  EXPECT_TRUE(contains(e.text, "backend redirect_301\n    http-request redirect location /static/%HQ code 301\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    http-request redirect location %HQ if FALSE\n"
+                               "    use_backend be_127_0_0_1_1 if path_exact_exact\n")) << e.text;
+  EXPECT_FALSE(contains(e.differences, "action.redirect")) << e.differences;
+  EXPECT_FALSE(contains(e.differences, "FALSE")) << e.differences;
+  // A redirect the frontend answers needs nothing more.
+  auto f = compile_nginx("events {}\nhttp {\n server { listen 80; rewrite ^/old/(.*)$ /new/$1 permanent;\n"
+                         "  location / { proxy_pass http://127.0.0.1:1; } }\n}\n");
+  ASSERT_TRUE(f.config) << f.errors();
+  auto g = emit_from(*f.config);
+  EXPECT_TRUE(contains(g.text, "%HQ' code 301 if path_re_old\n")) << g.text;
+  EXPECT_FALSE(contains(g.text, "if FALSE")) << g.text;
+}
+
+TEST(HaproxyEmit, RegexCapturesOfTheRouteInRedirects) {
+  // Caddy's path_regexp captures: a "^/old/(.*)$" capture is the path after the prefix.
+  auto c = compile_caddy("http://:8080 {\n\t@old path_regexp old ^/old/(.*)$\n\tredir @old /new/{re.old.1} 301\n"
+                         "\treverse_proxy 127.0.0.1:9000\n}\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  auto e = emit_from(*c.config);
+  EXPECT_TRUE(contains(e.text, "    acl path_old path_beg /old/\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    http-request redirect location '/new/%[path,regsub(\"^/old/\",\"\")]' code 301 if "
+                               "path_old\n")) << e.text;
+  EXPECT_FALSE(contains(e.differences, "action.redirect")) << e.differences;
+  EXPECT_FALSE(contains(e.differences, "route path_prefix(/old/) vs")) << e.differences;  // the same matcher
+  EXPECT_FALSE(contains(e.losses, "redirects to /")) << e.losses;
+  // Other regexes: each capture is the path with the regex substituted by the group.
+  auto v = compile_caddy("http://:8080 {\n\t@v path_regexp v ^/v([0-9]+)/(.*)$\n\tredir @v /api/{re.v.2}?version={re.v.1}\n"
+                         "\treverse_proxy 127.0.0.1:9000\n}\n");
+  ASSERT_TRUE(v.config) << v.errors();
+  auto w = emit_from(*v.config);
+  EXPECT_TRUE(contains(w.text, "http-request redirect location '/api/%[path,regsub(\"^/v([0-9]+)/(.*)$\",\"\\2\")]"
+                               "?version=%[path,regsub(\"^/v([0-9]+)/(.*)$\",\"\\1\")]' code 302 if path_re_v_0_9\n"))
+      << w.text;
+  EXPECT_FALSE(contains(w.losses, "redirects to /")) << w.losses;
+}
+
+TEST(HaproxyEmit, PoolsAMapOfAHeaderPicksAreUseBackendRules) {
+  auto c = compile_nginx("events {}\nhttp {\n map $http_upgrade $pool { default app; websocket ws; }\n"
+                         " upstream app { server 127.0.0.1:1; }\n upstream ws { server 127.0.0.1:2; }\n"
+                         " server { listen 80; location / { proxy_pass http://$pool; } }\n}\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  auto e = emit_from(*c.config);
+  EXPECT_TRUE(contains(e.text, "    acl hdr_upgrade_websocket hdr(upgrade) -i websocket\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    use_backend ws if hdr_upgrade_websocket\n    default_backend app\n")) << e.text;
+  // $proxy_host is the map's value: the pool's name.
+  EXPECT_TRUE(contains(e.text, "backend ws\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "    http-request set-header Host ws\n")) << e.text;
+  EXPECT_FALSE(contains(e.losses, "dynamic proxy target")) << e.losses;
+  // The routes the comparer makes of the map are those read back.
+  EXPECT_FALSE(contains(e.differences, "only in A: proxy")) << e.differences;
+  EXPECT_FALSE(contains(e.differences, "only in B: proxy")) << e.differences;
+  EXPECT_FALSE(contains(e.differences, "dynamic_target")) << e.differences;
+  EXPECT_FALSE(contains(e.differences, "maps")) << e.differences;
+}
+
+TEST(HaproxyEmit, ErrorPagesForTheProxysOwnErrorsAreHttpErrors) {
+  // nginx's 502 (server unreachable) becomes HAProxy's 503: a page answering 503 is
+  // HAProxy's 503 page; HAProxy's 502 and 504 keep their status (reported).
+  auto c = compile_nginx("events {}\nhttp {\n server { listen 80;\n"
+                         "  location / { proxy_pass http://127.0.0.1:1; error_page 502 504 = @maintenance; }\n"
+                         "  location @maintenance { default_type text/plain; return 503 \"maintenance\"; } }\n}\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  auto e = emit_from(*c.config);
+  EXPECT_TRUE(contains(e.text, "    http-error status 503 content-type text/plain string maintenance\n"
+                               "    server s1 127.0.0.1:1\n")) << e.text;
+  EXPECT_TRUE(contains(e.losses, "haproxy answers an invalid server response (502 where the page answers 503), a "
+                                 "server timeout (504 where the page answers 503) with its own status and page"))
+      << e.losses;
+  // Caddy's handle_errors: the same.
+  auto d = compile_caddy("http://:8080 {\n\treverse_proxy 127.0.0.1:9000\n\thandle_errors {\n"
+                         "\t\trespond \"maintenance\" 503\n\t}\n}\n");
+  ASSERT_TRUE(d.config) << d.errors();
+  auto f = emit_from(*d.config);
+  EXPECT_TRUE(contains(f.text, "    http-error status 503 content-type text/plain string maintenance\n")) << f.text;
+  // HAProxy's own: the same text back.
+  auto h = round_trip(std::string(kDefaults) + "frontend web\n bind :8080\n default_backend app\n"
+                      "backend app\n http-error status 503 content-type text/plain string maintenance\n"
+                      " server s1 10.0.0.1:80\n");
+  EXPECT_EQ(h.differences, "") << h.text;
+  EXPECT_TRUE(contains(h.text, "    http-error status 503 content-type text/plain string maintenance\n")) << h.text;
+  EXPECT_EQ(h.losses, "") << h.losses;
 }
 
 }  // namespace
