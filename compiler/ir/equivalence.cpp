@@ -75,6 +75,64 @@ void fold_own_response_fields(Route& r) {
   r.response_headers = std::move(kept);
 }
 
+void drop_implied_path_tests(std::vector<Matcher>& conditions) {
+  auto path_test = [](const Matcher& m) -> const Predicate* {
+    if (m.op == MatchOp::predicate && m.predicate && !m.predicate->case_insensitive &&
+        (m.predicate->kind == PredKind::path_prefix || m.predicate->kind == PredKind::path_exact))
+      return &*m.predicate;
+    return nullptr;
+  };
+  auto starts = [](const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; };
+  // A case-sensitive regex anchored on a literal ("^/v1/export/") only matches paths
+  // starting with it: for what it implies, a prefix test that is never dropped itself.
+  std::vector<Predicate> anchored(conditions.size());
+  auto test_of = [&](size_t j) -> const Predicate* {
+    if (const Predicate* p = path_test(conditions[j])) return p;
+    const Matcher& m = conditions[j];
+    if (m.op != MatchOp::predicate || !m.predicate || m.predicate->kind != PredKind::path_regex ||
+        m.predicate->case_insensitive)
+      return nullptr;
+    const std::string& r = m.predicate->value;
+    if (r.size() < 2 || r[0] != '^' || r.find('|') != std::string::npos) return nullptr;
+    std::string lit;
+    for (size_t i = 1; i < r.size(); ++i) {
+      char ch = r[i];
+      if (ch == '\\' && i + 1 < r.size() && !std::isalnum(static_cast<unsigned char>(r[i + 1]))) {
+        lit += r[++i];
+        continue;
+      }
+      if (std::string_view(".^$|?*+()[]{}\\").find(ch) != std::string_view::npos) {
+        if ((ch == '?' || ch == '*' || ch == '{') && !lit.empty()) lit.pop_back();
+        break;
+      }
+      lit += ch;
+    }
+    if (lit.empty() || lit[0] != '/') return nullptr;
+    anchored[j] = Predicate{PredKind::path_prefix, "", lit, false};
+    return &anchored[j];
+  };
+  std::vector<bool> drop(conditions.size(), false);
+  for (size_t i = 0; i < conditions.size(); ++i) {
+    const Matcher& c = conditions[i];
+    const Predicate* own = path_test(c);
+    const Predicate* excluded = c.op == MatchOp::not_ && c.children.size() == 1 ? path_test(c.children[0]) : nullptr;
+    if (excluded && excluded->kind != PredKind::path_prefix) excluded = nullptr;
+    if (!own && !excluded) continue;
+    if (own && own->kind != PredKind::path_prefix) continue;
+    for (size_t j = 0; j < conditions.size() && !drop[i]; ++j) {
+      const Predicate* x = j != i && !drop[j] ? test_of(j) : nullptr;
+      if (!x) continue;
+      if (own) drop[i] = x->value != own->value && starts(x->value, own->value);  // x implies the prefix
+      else drop[i] = !starts(x->value, excluded->value) &&
+                     (x->kind == PredKind::path_exact || !starts(excluded->value, x->value));  // x never in B
+    }
+  }
+  std::vector<Matcher> kept;
+  for (size_t i = 0; i < conditions.size(); ++i)
+    if (!drop[i]) kept.push_back(std::move(conditions[i]));
+  conditions = std::move(kept);
+}
+
 namespace {
 
 namespace json = boost::json;
@@ -112,6 +170,7 @@ std::string render(const Template& t) {
     if (p.var == Var::literal) { out += p.value; continue; }
     // Header names compare ignoring case.
     std::string arg = p.var == Var::request_header ? lower(p.value) : p.value;
+    for (const auto& c : p.converters) arg += fmt::format("|{}({})", c.name, fmt::join(c.args, ","));
     out += fmt::format("${{{}{}}}", boost::describe::enum_to_string(p.var, "?"), arg.empty() ? "" : ":" + arg);
   }
   return out;
@@ -219,6 +278,7 @@ Matcher simplify(const Matcher& m) {
     if (s.op == m.op) parts = std::move(s.children);  // nested alike: flattened
     else parts.push_back(std::move(s));
     for (auto& part : parts) {
+      if (all && render(part) == "always") continue;  // every request: says nothing in all(...)
       bool absorbing = part.op == (all ? MatchOp::any : MatchOp::all) && part.children.empty();
       if (absorbing) {  // never in all(...), always in any(...)
         Matcher x;
@@ -231,6 +291,7 @@ Matcher simplify(const Matcher& m) {
   if (all)
     for (const auto& c : out.children)
       if (c.op == MatchOp::not_ && c.children.size() == 1 && seen.count(render(c.children[0]))) return Matcher{MatchOp::any, std::nullopt, {}};
+  if (all) drop_implied_path_tests(out.children);
   if (out.children.size() == 1) return out.children[0];
   return out;
 }
@@ -240,7 +301,7 @@ Matcher simplify(const Matcher& m) {
 class Normalized {
  public:
   // `other`: the configuration compared with, whose listed pages this side says too.
-  explicit Normalized(const Config& c, const Config* other = nullptr) : c_(c) {
+  explicit Normalized(const Config& c, const Config* other = nullptr) : c_(c), other_(other) {
     for (const auto& p : c.pools) pools_[p.name] = &p;
     json::object listeners;
     for (const auto& l : c.listeners) {
@@ -339,8 +400,12 @@ class Normalized {
       covered = true;
     }
     std::vector<Route> expanded = split_access(expand_map_dispatch(vh.routes));
-    for (auto& r : expanded) r.match = simplify(r.match);
+    for (auto& r : expanded) {
+      r.match = simplify(r.match);
+      captures_as_regsub(r);
+    }
     drop_redundant(expanded);
+    order_disjoint(expanded);
     for (size_t i = 0; i < expanded.size() && !covered; ++i) {
       const Route& r = expanded[i];
       if (r.match.op == MatchOp::any && r.match.children.empty()) continue;  // never matches: changes nothing
@@ -349,10 +414,10 @@ class Normalized {
     }
     o["routes"] = std::move(routes);
     json::object named;
-    for (const auto& r : vh.named_routes) named[r.name] = route(r, path + "/named_routes/" + r.name);
+    for (const auto& r : vh.named_routes) named[r.name] = route(r, path + "/named_routes/" + r.name, Role::named);
     o["named_routes"] = std::move(named);
     if (covered) o.erase("fallback");
-    else o["fallback"] = route(vh.fallback, path + "/fallback");
+    else o["fallback"] = route(vh.fallback, path + "/fallback", Role::fallback);
     return clean(std::move(o));
   }
 
@@ -404,7 +469,7 @@ class Normalized {
       const Route* n = page->target_kind == ErrorTarget::named_route ? named_route(vh, page->target) : nullptr;
       bool standard = n && n->rewrites.empty() && n->action.kind == ActionKind::respond &&
                       n->action.respond->status == status && !n->action.respond->body &&
-                      clean(json::value_from(n->response_headers)) == clean(json::value_from(r->response_headers));
+                      fields_added(n->response_headers) == fields_added(r->response_headers);
       if (!own && !standard) continue;
       page->codes.erase(std::remove(page->codes.begin(), page->codes.end(), 502), page->codes.end());
       if (page->codes.empty()) r->error_pages.erase(page);
@@ -412,15 +477,37 @@ class Normalized {
     }
   }
 
+  // The operations that add to or set a response's fields (removals hide the
+  // upstream's: a page the proxy makes has none of them).
+  static json::value fields_added(const std::vector<HeaderOp>& ops) {
+    std::vector<HeaderOp> kept;
+    for (const auto& op : ops)
+      if (op.op != HeaderOpKind::remove) kept.push_back(op);
+    return clean(json::value_from(kept));
+  }
+
   // Named routes are reached only through error pages: those no page names are
   // unreachable, and the others are named by the order they are first named in.
   static void name_named_routes(VirtualHost& vh) {
-    std::map<std::string, std::string> names;
+    // Each by the statuses whose pages name it, in the order first named.
+    std::vector<std::string> order;
+    std::map<std::string, std::set<int>> codes;
     for (Route* r : all_routes(vh))
       for (auto& e : r->error_pages)
         if (e.target_kind == ErrorTarget::named_route)
-          if (const Route* n = named_route(vh, e.target); n && !names.count(n->name))
-            names[n->name] = fmt::format("named route {}", names.size() + 1);
+          if (const Route* n = named_route(vh, e.target)) {
+            if (!codes.count(n->name)) order.push_back(n->name);
+            codes[n->name].insert(e.codes.begin(), e.codes.end());
+          }
+    std::map<std::string, std::string> names;
+    std::set<std::string> taken;
+    for (const auto& name : order) {
+      std::string base = fmt::format("named route for {}", fmt::join(codes[name], " "));
+      std::string key = base;
+      for (int i = 2; taken.count(key); ++i) key = fmt::format("{} #{}", base, i);
+      taken.insert(key);
+      names[name] = key;
+    }
     std::vector<Route> kept;
     for (auto& n : vh.named_routes)
       if (names.count(n.name)) kept.push_back(n);
@@ -430,6 +517,57 @@ class Normalized {
           if (auto it = names.find(e.target.parts[0].value); it != names.end()) e.target.parts[0].value = it->second;
     for (auto& n : kept) n.name = names[n.name];
     vh.named_routes = std::move(kept);
+  }
+
+  // A redirect on "^LITERAL(.*)" whose location uses the capture (nginx's
+  // "location ~ ^/old/(.*) { return 301 /new/$1; }") is a redirect on the prefix
+  // LITERAL with the path after it: the path with regsub(^LITERAL,). And such a regsub
+  // with a plain replacement X on that prefix is X, then the path after it.
+  static void captures_as_regsub(Route& r) {
+    if (r.action.kind != ActionKind::redirect || !r.rewrites.empty() || r.match.op != MatchOp::predicate ||
+        !r.match.predicate || r.match.predicate->case_insensitive)
+      return;
+    Predicate& p = *r.match.predicate;
+    auto escape = [](const std::string& x) {
+      std::string out;
+      for (char ch : x) {
+        if (std::string_view(".^$|?*+()[]{}\\").find(ch) != std::string_view::npos) out += '\\';
+        out += ch;
+      }
+      return out;
+    };
+    Template& loc = r.action.redirect->location;
+    if (p.kind == PredKind::path_regex) {
+      std::string v = p.value;
+      if (v.size() > 1 && v.back() == '$') v.pop_back();
+      if (v.size() < 5 || v.compare(v.size() - 4, 4, "(.*)") != 0) return;
+      bool whole = false;
+      auto lit = literal_regex(v.substr(0, v.size() - 4), whole);
+      if (!lit || whole) return;
+      bool uses = false;
+      for (const auto& part : loc.parts) {
+        if (part.var != Var::regex_capture) continue;
+        if (part.value != "1" || !part.converters.empty()) return;
+        uses = true;
+      }
+      if (!uses) return;
+      for (auto& part : loc.parts)
+        if (part.var == Var::regex_capture) part = TemplatePart(Var::path, "", {Converter{"regsub", {"^" + escape(*lit), ""}}});
+      p = Predicate{PredKind::path_prefix, "", *lit, false};
+    }
+    if (p.kind != PredKind::path_prefix) return;
+    Template out;
+    for (const auto& part : loc.parts) {
+      const auto& c = part.converters;
+      if (part.var == Var::path && c.size() == 1 && c[0].name == "regsub" && c[0].args.size() == 2 &&
+          c[0].args[0] == "^" + escape(p.value) && !c[0].args[1].empty() && c[0].args[1].find('\\') == std::string::npos) {
+        out.parts.push_back(TemplatePart(Var::literal, c[0].args[1]));
+        out.parts.push_back(TemplatePart(Var::path, "", {Converter{"regsub", {c[0].args[0], ""}}}));
+      } else {
+        out.parts.push_back(part);
+      }
+    }
+    loc = std::move(out);
   }
 
   // A route with access rules (nginx's allow/deny; first match wins, none: allowed) is
@@ -442,7 +580,13 @@ class Normalized {
         continue;
       }
       Matcher denied = never();
-      for (auto it = r.access.rbegin(); it != r.access.rend(); ++it) {
+      // The usual list: some clients allowed, then everyone else denied.
+      std::vector<Matcher> allowed;
+      for (size_t i = 0; i + 1 < r.access.size() && r.access[i].allow && r.access[i].cidr != "all"; ++i)
+        allowed.push_back(pred(PredKind::client_cidr, r.access[i].cidr));
+      bool usual = allowed.size() + 1 == r.access.size() && !r.access.back().allow && r.access.back().cidr == "all";
+      if (usual) denied = negate(any_of(std::move(allowed)));
+      for (auto it = r.access.rbegin(); it != r.access.rend() && !usual; ++it) {
         if (it->cidr == "all") {
           denied = it->allow ? never() : always();
           continue;
@@ -496,6 +640,20 @@ class Normalized {
       while (j < routes.size() && disjoint(r.match, routes[j].match)) ++j;
       if (j == routes.size() || routes[j].internal || !subsumed(r.match, routes[j].match)) continue;
       if (body(r) == body(routes[j])) routes.erase(routes.begin() + static_cast<std::ptrdiff_t>(i - 1));
+    }
+  }
+
+  // Two neighbouring routes no request matches both of can change places: in one
+  // order (by their matchers' text), as nginx's location order and a source's
+  // differ there.
+  static void order_disjoint(std::vector<Route>& routes) {
+    for (bool swapped = true; swapped;) {
+      swapped = false;
+      for (size_t i = 0; i + 1 < routes.size(); ++i)
+        if (render(routes[i].match) > render(routes[i + 1].match) && disjoint(routes[i].match, routes[i + 1].match)) {
+          std::swap(routes[i], routes[i + 1]);
+          swapped = true;
+        }
     }
   }
 
@@ -611,16 +769,42 @@ class Normalized {
     return exact;
   }
 
-  json::value route(const Route& source, const std::string& path) {
+  enum class Role { regular, fallback, named };
+
+  json::value route(const Route& source, const std::string& path, Role role = Role::regular) {
     locs_[path] = source.loc;
     Route r = source;
     fold_own_response_fields(r);
+    // With the passive approximation of active checks (see passive_approximation), a
+    // request failing on a server goes on to the next, as the checks would have kept
+    // it off that server.
+    if (r.action.proxy && r.action.proxy->retry.on.empty())
+      if (auto it = pools_.find(r.action.proxy->pool);
+          it != pools_.end() && it->second->servers.size() > 1 && passive_approximation(*it->second))
+        r.action.proxy->retry = Retry{{RetryOn::error, RetryOn::timeout}, 0, 0, 0};
+
     json::object o = json::value_from(r).as_object();
     if (r.action.proxy) normalize_proxy(o["action"].as_object()["proxy"].as_object());
     normalize_limits(o["limits"].as_object());
+    // A named route is reached after the request was read, by the one internal
+    // redirect an error page makes: its limits and its own error pages never apply.
+    if (role == Role::named) {
+      o.erase("limits");
+      o.erase("error_pages");
+    }
+    // An error page's status as one value: "keep", "set 503", "from_target".
+    if (auto* pages = o.if_contains("error_pages"); pages && pages->is_array())
+      for (auto& page : pages->as_array()) {
+        auto& e = page.as_object();
+        std::string mode = e.contains("status_mode") && e["status_mode"].is_string() ? std::string(e["status_mode"].as_string()) : "?";
+        if (mode == "set" && e.contains("status")) mode += " " + json::serialize(e["status"]);
+        e.erase("status_mode");
+        e["status"] = json::string(mode);
+      }
     // Operations on different fields are independent: key them by field name.
     auto keyed = [&](const std::vector<HeaderOp>& ops, bool request) {
       json::object out;
+      std::set<std::string> passed;  // fields only passed as they came so far
       for (const auto& op : ops) {
         // The runtime strips hop-by-hop fields from every exchange: removing one again
         // changes nothing (the route's `upgrade` says whether Upgrade passes). It
@@ -631,6 +815,13 @@ class Normalized {
             (std::any_of(std::begin(hop), std::end(hop), [&](const char* h) { return lower(op.name) == h; }) ||
              (request && lower(op.name) == "expect")))
           continue;
+        if (request && (!out.contains(lower(op.name)) || out[lower(op.name)].as_array().empty()) &&
+            passes_through(r, op)) {
+          // Its place kept, for the order of what follows on that field.
+          if (!out.contains(lower(op.name))) out[lower(op.name)] = json::array{};
+          passed.insert(lower(op.name));
+          continue;
+        }
         std::string text = boost::describe::enum_to_string(op.op, "?");
         if (op.op != HeaderOpKind::remove) text += " " + render(op.value);
         // The client address added as an X-Forwarded-For line of its own after the
@@ -652,6 +843,8 @@ class Normalized {
         if (!out.contains(key) || op.op == HeaderOpKind::set || op.op == HeaderOpKind::remove) out[key] = json::array{};
         out[key].as_array().push_back(json::string(text));
       }
+      for (const auto& k : passed)
+        if (out.contains(k) && out[k].as_array().empty()) out.erase(k);
       return out;
     };
     o["request_headers"] = keyed(r.request_headers, true);
@@ -675,20 +868,77 @@ class Normalized {
 
   // Settings that cannot matter: retry details when nothing is retried.
   static void normalize_proxy(json::object& proxy) {
-    auto& retry = proxy["retry"].as_object();
-    if (retry["on"].as_array().empty()) {
-      retry.erase("max_tries");
-      retry.erase("timeout_ms");
-      retry.erase("interval_ms");
+    // No retry: its details say nothing, and it reads as one value.
+    if (proxy["retry"].as_object()["on"].as_array().empty()) proxy["retry"] = "never";
+  }
+
+  // A field set to what the client sent, as the first operation on it, passes it as
+  // it came (nginx writes "proxy_set_header Host $http_host" so): the Host field; and
+  // Upgrade and the Connection nginx's usual map makes ("upgrade" when the client asks
+  // for one, else none), hop-by-hop fields the runtime writes itself as the route's
+  // `upgrade` says.
+  bool passes_through(const Route& r, const HeaderOp& op) {
+    if (op.op != HeaderOpKind::set || !op.except_clients.empty() || op.value.parts.size() != 1 || !r.action.proxy)
+      return false;
+    const TemplatePart& v = op.value.parts[0];
+    if (!v.converters.empty()) return false;
+    const std::string name = lower(op.name);
+    const bool own = v.var == Var::request_header && lower(v.value) == name;
+    if (name == "host") return own && (op.omit_empty || !may_be_empty(op.value));
+    // Hop-by-hop: the route's `upgrade` says whether an upgrade passes.
+    if (name == "upgrade") return own && op.omit_empty;
+    if (name != "connection" || v.var != Var::map || !op.omit_empty) return false;
+    for (const auto& m : c_.maps) {
+      if (m.name != v.value) continue;
+      bool shape = !m.hostnames && m.source.parts.size() == 1 && m.source.parts[0].var == Var::request_header &&
+                   lower(m.source.parts[0].value) == "upgrade" && m.source.parts[0].converters.empty() &&
+                   render(m.default_value) == "upgrade" && m.entries.size() == 1 &&
+                   m.entries[0].match == MapMatch::exact && m.entries[0].pattern.empty() &&
+                   render(m.entries[0].value).empty();
+      if (shape) expanded_maps_.insert(m.name);
+      return shape;
     }
+    return false;
+  }
+
+  static int64_t approximate_fail_timeout(const HealthCheck& h) {
+    return (std::max<int64_t>(1, h.interval_ms * std::max(1, h.rise)) + 999) / 1000 * 1000;
+  }
+
+  // Active checks take a server out after `fall` failures for about `rise` checks.
+  // Where the other side has the same servers without active checks but with the
+  // passive accounting that approximates them (nginx's translation: max_fails fall,
+  // fail_timeout inter x rise in whole seconds), the servers say that too: the lost
+  // checks remain one difference (health_check).
+  bool passive_approximation(const Pool& p) const {
+    if (!p.health_check || !other_) return false;
+    for (const auto& s : p.servers)
+      if (s.max_fails != 0) return false;
+    const int fall = std::max(1, p.health_check->fall);
+    const int64_t window = approximate_fail_timeout(*p.health_check);
+    for (const auto& o : other_->pools) {
+      if (o.health_check || o.servers.size() != p.servers.size()) continue;
+      bool same = std::all_of(p.servers.begin(), p.servers.end(), [&](const UpstreamServer& s) {
+        return std::any_of(o.servers.begin(), o.servers.end(), [&](const UpstreamServer& x) {
+          return server_key(x) == server_key(s) && x.max_fails == fall && x.fail_timeout_ms == window;
+        });
+      });
+      if (same) return true;
+    }
+    return false;
   }
 
   json::value pool(const Pool& p, const std::string& path) {
     locs_[path] = p.loc;
     json::object o = json::value_from(p).as_object();
     json::object servers;
-    for (const auto& s : p.servers) {
+    const bool approximated = passive_approximation(p);
+    for (UpstreamServer s : p.servers) {
       locs_[path + "/servers/" + server_key(s)] = s.loc;
+      if (approximated) {
+        s.max_fails = std::max(1, p.health_check->fall);
+        s.fail_timeout_ms = approximate_fail_timeout(*p.health_check);
+      }
       json::object v = clean(json::value_from(s)).as_object();
       v.erase("address");
       v.erase("port");
@@ -700,6 +950,7 @@ class Normalized {
   }
 
   const Config& c_;
+  const Config* other_;
   json::object root_;
   std::map<std::string, const Pool*> pools_;
   std::map<std::string, SourceLoc> locs_;

@@ -39,6 +39,12 @@ bool may_be_empty(const Template& t);
 // use this shape.
 void fold_own_response_fields(Route& r);
 
+// The conditions of an all(...) without the path tests another one implies (nginx's
+// nested locations: all(prefix /v1/, not prefix /v1/auth/, exact /v1/uploads) is the
+// exact path): a prefix a longer path test starts with, and "not prefix B" beside a
+// path test that never starts with B. Case-sensitive tests only.
+void drop_implied_path_tests(std::vector<Matcher>& conditions);
+
 // One line per difference: "A:12: WHAT VALUE vs B:9: VALUE", or "A:12: WHAT only in A".
 std::string format_differences(const std::vector<Difference>& diffs);
 

@@ -8,6 +8,7 @@
 
 #include <functional>
 
+#include "ir/equivalence.h"
 #include "ir/matchers.h"
 #include "ir/regex.h"
 #include "nginx/emit_writer.h"
@@ -305,6 +306,7 @@ std::optional<Matcher> simplify(const Matcher& m, std::optional<bool> tls, bool&
         if (!is_all && c) { constant = true; return std::nullopt; }
       }
       if (kept.empty()) { constant = is_all; return std::nullopt; }
+      if (is_all) ir::drop_implied_path_tests(kept);  // nested locations: the inner path alone
       return is_all ? ir::all_of(std::move(kept)) : ir::any_of(std::move(kept));
     }
   }

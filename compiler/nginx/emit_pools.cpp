@@ -133,10 +133,18 @@ void emit_pools(Context& ctx, Writer& w) {
     }
 
     for (auto& s : servers) {
+      // Active checks approximated by passive ones: `fall` failed requests take the
+      // server out for as long as `rise` checks would take to bring it back.
+      if (p.health_check && s.max_fails == 0) {
+        s.max_fails = std::max(1, p.health_check->fall);
+        s.fail_timeout_ms = std::max<int64_t>(1, p.health_check->interval_ms * std::max(1, p.health_check->rise));
+      }
       std::vector<std::string> args{host_port(s)};
       if (s.weight != 1) args.push_back(fmt::format("weight={}", s.weight));
       if (s.max_fails != 1) args.push_back(fmt::format("max_fails={}", s.max_fails));
-      if (s.max_fails != 0 && s.fail_timeout_ms != 10000) args.push_back("fail_timeout=" + emit::duration(s.fail_timeout_ms));
+      // nginx reads fail_timeout in whole seconds (the compare reports a rounding).
+      int64_t fail_timeout = (s.fail_timeout_ms + 999) / 1000 * 1000;
+      if (s.max_fails != 0 && fail_timeout != 10000) args.push_back("fail_timeout=" + emit::duration(fail_timeout));
       if (s.max_conns != 0) args.push_back(fmt::format("max_conns={}", s.max_conns));
       if (s.backup) {
         if (backup_allowed) args.push_back("backup");
@@ -166,8 +174,12 @@ void emit_pools(Context& ctx, Writer& w) {
 
     if (p.health_check)
       ctx.losses.warning(p.loc, fmt::format("pool \"{}\": nginx open source has no active health checks "
-                                            "(\"health_check\" is NGINX Plus); only passive checks (max_fails/fail_timeout) remain",
-                                            p.name));
+                                            "(\"health_check\" is NGINX Plus); passive checks approximate them: "
+                                            "max_fails={} (fall) fail_timeout={} (inter x rise, in whole seconds), and a request failing "
+                                            "on a server goes on to the next (proxy_next_upstream error timeout)",
+                                            p.name, std::max(1, p.health_check->fall),
+                                            emit::duration((std::max<int64_t>(1, p.health_check->interval_ms *
+                                                                                    std::max(1, p.health_check->rise)) + 999) / 1000 * 1000)));
     if (!p.failure_statuses.empty() || p.failure_latency_ms != 0)
       ctx.losses.warning(p.loc, fmt::format("pool \"{}\": nginx counts only errors and timeouts (and the statuses "
                                             "proxy_next_upstream retries) as server failures, not slow responses or "

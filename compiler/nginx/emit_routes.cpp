@@ -55,6 +55,16 @@ bool is_proxy_default(const ir::HeaderOp& op, bool grpc) {
   return false;
 }
 
+// `op` adds the bare client address to X-Forwarded-For, the only operation on that
+// field: what nginx's $proxy_add_x_forwarded_for sends.
+bool appends_client_address(const ir::Route& r, const ir::HeaderOp& op) {
+  if (!ir::iequals(op.name, "X-Forwarded-For") || op.value.parts.size() != 1) return false;
+  const auto& part = op.value.parts[0];
+  if (part.var != ir::Var::client_address || !part.converters.empty()) return false;
+  return std::none_of(r.request_headers.begin(), r.request_headers.end(),
+                      [&](const ir::HeaderOp& o) { return &o != &op && ir::iequals(o.name, op.name); });
+}
+
 std::vector<std::string> request_header_lines(Context& ctx, const ir::Route& r) {
   const ir::ProxyAction& p = *r.action.proxy;
   bool grpc = p.protocol == ir::UpstreamProtocol::grpc;
@@ -68,6 +78,13 @@ std::vector<std::string> request_header_lines(Context& ctx, const ir::Route& r) 
     if (!op.except_clients.empty())
       ctx.losses.warning(at, fmt::format("nginx cannot skip the {} field for some clients: it is written for every client", op.name));
     std::string what = fmt::format("the upstream request's {} field", op.name);
+    // The client address as an X-Forwarded-For line after the client's own (HAProxy's
+    // option forwardfor): list fields combine with ", " (RFC 9110 5.3), which is
+    // nginx's $proxy_add_x_forwarded_for.
+    if (op.op == ir::HeaderOpKind::add && appends_client_address(r, op)) {
+      out.push_back(line(directive, {op.name, "$proxy_add_x_forwarded_for"}));
+      continue;
+    }
     switch (op.op) {
       case ir::HeaderOpKind::remove:
         out.push_back(line(directive, {op.name, ""}));
@@ -262,13 +279,22 @@ std::vector<Group> proxy_groups(Context& ctx, const ir::Route& r) {
   if ((buffers - 1) * each <= 2 * larger) buffers = 2 * larger / each + 2;  // the compare reports the change
   g.push_back({"proxy_buffers", {line("proxy_buffer_size", {size_text(p.buffering.header_buffer_bytes)}),
                                  line("proxy_buffers", {std::to_string(buffers), size_text(p.buffering.body_buffer_bytes)})}});
+  ir::Retry retry = p.retry;
+  // Active checks approximated by passive ones (emit_pools.cpp): a request failing on
+  // a server the checks would have taken out goes on to the next.
+  if (retry.on.empty() && !p.pool.empty()) {
+    auto pool = std::find_if(ctx.config.pools.begin(), ctx.config.pools.end(),
+                             [&](const ir::Pool& x) { return x.name == p.pool; });
+    if (pool != ctx.config.pools.end() && pool->health_check && pool->servers.size() > 1)
+      retry.on = {ir::RetryOn::error, ir::RetryOn::timeout};
+  }
   std::vector<std::string> on;
-  for (auto o : p.retry.on) on.push_back(boost::describe::enum_to_string(o, "?"));
+  for (auto o : retry.on) on.push_back(boost::describe::enum_to_string(o, "?"));
   if (on.empty()) on.push_back("off");
   g.push_back({"proxy_next_upstream", {line("proxy_next_upstream", on)}});
-  bool retries = !p.retry.on.empty();
-  g.push_back({"proxy_next_upstream_tries", {line("proxy_next_upstream_tries", {std::to_string(retries ? p.retry.max_tries : 0)})}});
-  g.push_back({"proxy_next_upstream_timeout", {line("proxy_next_upstream_timeout", {emit::duration(retries ? p.retry.timeout_ms : 0)})}});
+  bool retries = !retry.on.empty();
+  g.push_back({"proxy_next_upstream_tries", {line("proxy_next_upstream_tries", {std::to_string(retries ? retry.max_tries : 0)})}});
+  g.push_back({"proxy_next_upstream_timeout", {line("proxy_next_upstream_timeout", {emit::duration(retries ? retry.timeout_ms : 0)})}});
   // "proxy_redirect default" is valid only after proxy_pass, in a location.
   Group redirect{"proxy_redirect", {}, true, true};
   if (p.redirect_rewrite.mode == ir::RedirectRewriteMode::off) redirect.lines.push_back("proxy_redirect off;");

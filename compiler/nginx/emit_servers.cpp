@@ -4,9 +4,12 @@
 #include <map>
 #include <set>
 
+#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "emit/emit_text.h"
+#include "ir/equivalence.h"
+#include "ir/ir_json_conversions.h"
 #include "ir/matchers.h"
 #include "ir/route_select.h"
 #include "ir/text.h"
@@ -418,6 +421,168 @@ void deny_rules_from_first_route(ir::VirtualHost& vh) {
   prepend(vh.fallback);
 }
 
+// A route refusing all clients but some with a plain 403 on some paths ("path /admin/*
+// and not client 10.0.0.0/8 -> 403"), followed by a route that takes every one of
+// those paths, is nginx's per-location access list: the following route's settings
+// on those paths, with "allow CIDR...; deny all;". ir::compare reads a route's access
+// list back as the 403 route before it (compiler/ir/equivalence.cpp).
+void access_rules_from_deny_routes(ir::VirtualHost& vh) {
+  auto cidr_of = [](const ir::Matcher& m) -> std::optional<std::string> {
+    if (m.op == ir::MatchOp::predicate && m.predicate && m.predicate->kind == ir::PredKind::client_cidr)
+      return m.predicate->value;
+    return std::nullopt;
+  };
+  for (size_t i = 0; i + 1 < vh.routes.size(); ++i) {
+    const ir::Route& r = vh.routes[i];
+    const ir::Route& next = vh.routes[i + 1];
+    if (r.action.kind != ir::ActionKind::respond || r.action.respond->status != 403 ||
+        (r.action.respond->body && !r.action.respond->body->parts.empty()) || !r.rewrites.empty() || r.internal ||
+        next.internal || r.match.op != ir::MatchOp::all)
+      continue;
+    std::vector<ir::Matcher> paths;
+    std::vector<std::string> allowed;
+    bool ok = true;
+    for (const auto& c : r.match.children) {
+      if (c.op == ir::MatchOp::not_ && c.children.size() == 1 && allowed.empty()) {
+        const ir::Matcher& n = c.children[0];
+        if (auto cidr = cidr_of(n)) {
+          allowed.push_back(*cidr);
+        } else if (n.op == ir::MatchOp::any && !n.children.empty()) {
+          for (const auto& x : n.children)
+            if (auto cidr = cidr_of(x)) allowed.push_back(*cidr);
+            else ok = false;
+        } else {
+          ok = false;
+        }
+      } else if (c.op == ir::MatchOp::predicate && c.predicate && c.predicate->kind == ir::PredKind::path_prefix) {
+        paths.push_back(c);
+      } else {
+        ok = false;
+      }
+    }
+    if (!ok || allowed.empty() || paths.size() != 1) continue;
+    // The next route must take every request on those paths.
+    const ir::Predicate& p = *paths[0].predicate;
+    bool constant = false;
+    auto nm = simplify(next.match, std::nullopt, constant);
+    bool covers = !nm ? constant
+                      : nm->op == ir::MatchOp::predicate && nm->predicate->kind == ir::PredKind::path_prefix &&
+                            (nm->predicate->case_insensitive || !p.case_insensitive) &&
+                            (nm->predicate->case_insensitive ? ir::to_lower(p.value).rfind(ir::to_lower(nm->predicate->value), 0)
+                                                             : p.value.rfind(nm->predicate->value, 0)) == 0;
+    if (!covers) continue;
+    ir::Route merged = next;
+    merged.loc = r.loc;
+    merged.name = r.name;
+    merged.match = paths[0];
+    merged.access.clear();
+    for (const auto& cidr : allowed) merged.access.push_back(ir::AccessRule{r.loc, true, cidr});
+    merged.access.push_back(ir::AccessRule{r.loc, false, "all"});
+    vh.routes[i] = std::move(merged);
+  }
+}
+
+// nginx answers 502 when no server can be tried or connecting failed; a source
+// answering another status there (HAProxy: 503) is "error_page 502 =503 TARGET", where
+// TARGET is the route's own page for 503, else a named location answering 503 with the
+// route's response fields. ir::compare reads that back as the status
+// (compiler/ir/equivalence.cpp, fold_status_pages).
+void proxy_status_pages(Context& ctx, ir::VirtualHost& vh) {
+  std::vector<ir::Route> added;
+  auto fold = [&](ir::Route& r) {
+    if (r.action.kind != ir::ActionKind::proxy || r.action.proxy->protocol == ir::UpstreamProtocol::grpc) return;
+    ir::ProxyAction& p = *r.action.proxy;
+    int status = p.no_server_status;
+    if (status == 502 || p.connect_error_status != status) return;
+    auto covering = [&](int code) {
+      return std::find_if(r.error_pages.begin(), r.error_pages.end(), [&](const ir::ErrorPage& e) {
+        return std::find(e.codes.begin(), e.codes.end(), code) != e.codes.end();
+      });
+    };
+    if (covering(502) != r.error_pages.end()) return;  // the source's 502 page: nginx cannot tell them apart
+    ir::ErrorPage page;
+    page.loc = r.loc;
+    page.codes = {502};
+    if (auto own = covering(status); own != r.error_pages.end()) {
+      page.target_kind = own->target_kind;
+      page.target = own->target;
+      page.status_mode = own->status_mode == ir::ErrorStatus::keep ? ir::ErrorStatus::set : own->status_mode;
+      page.status = own->status_mode == ir::ErrorStatus::keep ? status : own->status;
+    } else {
+      // A named location answering the status with nginx's page and the route's fields.
+      ir::Route named;
+      named.loc = r.loc;
+      named.internal = true;
+      named.action.kind = ir::ActionKind::respond;
+      named.action.respond = ir::RespondAction{status, std::nullopt};
+      // Removals hide the upstream's fields: a page nginx makes has none of them.
+      for (const auto& op : r.response_headers)
+        if (op.op != ir::HeaderOpKind::remove) named.response_headers.push_back(op);
+      named.limits = r.limits;
+      named.default_type = r.default_type;
+      named.access_logs = r.access_logs;
+      auto same = std::find_if(added.begin(), added.end(), [&](const ir::Route& x) {
+        return x.action.respond->status == status &&
+               boost::json::value_from(x.response_headers) == boost::json::value_from(named.response_headers);
+      });
+      if (same == added.end()) {
+        named.name = fmt::format("proxy {}{}", status, added.empty() ? "" : fmt::format(" {}", added.size() + 1));
+        added.push_back(named);
+        same = added.end() - 1;
+      }
+      page.status_mode = ir::ErrorStatus::set;
+      page.status = status;
+      page.target_kind = ir::ErrorTarget::named_route;
+      page.target = ir::Template{{ir::TemplatePart(ir::Var::literal, same->name)}};
+    }
+    r.error_pages.push_back(std::move(page));
+    ctx.losses.warning(r.loc, fmt::format("nginx answers 502 for an invalid upstream response too: \"error_page 502 ={}\" "
+                                          "makes those {} where the source answers 502",
+                                          status, status));
+  };
+  for (auto& r : vh.routes) fold(r);
+  for (auto& r : vh.named_routes) fold(r);
+  fold(vh.fallback);
+  for (auto& r : added) vh.named_routes.push_back(std::move(r));
+}
+
+// A redirect on a path prefix P whose location holds the path with P's start replaced
+// (HAProxy's "%[path,regsub(^/old/,X)]") is a regex location capturing the rest:
+// "location ~ ^/old/(.*) { return 301 X$1; }". ir::compare reads such a capture back as
+// the regsub (compiler/ir/equivalence.cpp, captures_as_regsub).
+void regsub_redirects(ir::VirtualHost& vh) {
+  for (auto& r : vh.routes) {
+    if (r.action.kind != ir::ActionKind::redirect || !r.rewrites.empty()) continue;
+    bool constant = false;
+    auto m = simplify(r.match, std::nullopt, constant);
+    if (!m || m->op != ir::MatchOp::predicate || m->predicate->kind != ir::PredKind::path_prefix ||
+        m->predicate->case_insensitive)
+      continue;
+    const std::string prefix = m->predicate->value;
+    const std::string anchored = "^" + regex_escape(prefix);
+    bool ok = true, any = false;
+    ir::Template out;
+    for (const auto& part : r.action.redirect->location.parts) {
+      if (part.converters.empty()) {
+        out.parts.push_back(part);
+        continue;
+      }
+      const auto& c = part.converters;
+      if (part.var != ir::Var::path || c.size() != 1 || c[0].name != "regsub" || c[0].args.size() != 2 ||
+          c[0].args[0] != anchored || c[0].args[1].find('\\') != std::string::npos) {
+        ok = false;
+        break;
+      }
+      if (!c[0].args[1].empty()) out.parts.push_back({ir::Var::literal, c[0].args[1]});
+      out.parts.push_back({ir::Var::regex_capture, "1"});
+      any = true;
+    }
+    if (!ok || !any) continue;
+    r.match = ir::pred(ir::PredKind::path_regex, anchored + "(.*)");
+    r.action.redirect->location = std::move(out);
+  }
+}
+
 bool routes_use_scheme(const ir::VirtualHost& vh) {
   return std::any_of(vh.routes.begin(), vh.routes.end(), [](const ir::Route& r) { return uses_scheme(r.match); });
 }
@@ -429,6 +594,13 @@ void emit_servers(Context& ctx, Writer& w) {
   for (size_t i = 0; i < ctx.config.virtual_hosts.size(); ++i) {
     ir::VirtualHost source = ctx.hosts[i];
     deny_rules_from_first_route(source);
+    access_rules_from_deny_routes(source);
+    proxy_status_pages(ctx, source);
+    regsub_redirects(source);
+    // nginx writes its own Content-Type (default_type), Content-Length and Connection.
+    for (auto& r : source.routes) ir::fold_own_response_fields(r);
+    for (auto& r : source.named_routes) ir::fold_own_response_fields(r);
+    ir::fold_own_response_fields(source.fallback);
     auto parts = split_by_host(source);
     for (size_t k = 0; k < parts.size(); ++k) {
     const auto& vh = parts[k];

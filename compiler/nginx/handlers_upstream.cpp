@@ -67,7 +67,7 @@ void upstream_server(Lowerer& l, const Directive& d) {
       if (ok) s.max_fails = *n;
     } else if (auto v = value_of("fail_timeout=")) {
       auto t = parse_time_ms(*v);
-      ok = t.has_value();
+      ok = t.has_value() && v->find("ms") == std::string::npos;  // nginx reads whole seconds here
       if (ok) s.fail_timeout_ms = *t;
     } else if (auto v = value_of("max_conns=")) {
       auto n = parse_int(*v);

@@ -1,7 +1,10 @@
 // The equivalence behind `proxyglot diff`: what counts, what does not.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "ir/equivalence.h"
+#include "ir/matchers.h"
 #include "support/nginx_fixture.h"
 
 namespace pg::test {
@@ -107,6 +110,107 @@ TEST(Equivalence, RouteOrderCounts) {
   const char* a = "events {} http { server { location ~ a { return 200; } location ~ b { return 201; } } }";
   const char* b = "events {} http { server { location ~ b { return 201; } location ~ a { return 200; } } }";
   EXPECT_NE(diff(a, b), "");
+}
+
+std::string diff_ir(const ir::Config& a, const ir::Config& b) { return ir::format_differences(ir::compare(a, b)); }
+
+ir::Route& route_at(ir::Config& c, const std::string& name) {
+  for (auto& r : c.virtual_hosts[0].routes)
+    if (r.name == name) return r;
+  ADD_FAILURE() << "no route " << name;
+  return c.virtual_hosts[0].routes[0];
+}
+
+// HAProxy's forwardfor (the client address as a line of its own after the client's
+// X-Forwarded-For) is nginx's $proxy_add_x_forwarded_for: list fields combine with ", ".
+TEST(Equivalence, AppendedForwardedForLineIsProxyAddXForwardedFor) {
+  ir::Config a = http(R"(server { listen 80; location / { proxy_pass http://127.0.0.1:8000;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; } })");
+  ir::Config b = a;
+  for (auto& op : route_at(b, "location /").request_headers)
+    if (op.name == "X-Forwarded-For") {
+      op.op = ir::HeaderOpKind::add;
+      op.value = ir::Template{{{ir::Var::client_address, ""}}};
+    }
+  EXPECT_EQ(diff_ir(a, b), "");
+  // Only when absent (forwardfor if-none) is something else.
+  for (auto& op : route_at(b, "location /").request_headers)
+    if (op.name == "X-Forwarded-For") op.op = ir::HeaderOpKind::add_if_absent;
+  EXPECT_NE(diff_ir(a, b), "");
+}
+
+// A location's access list is the route refusing the clients it denies, before the route.
+TEST(Equivalence, AccessListIsARefusalRouteBeforeTheRoute) {
+  ir::Config a = http(R"(server { listen 80;
+    location /admin/ { allow 10.0.0.0/8; deny all; proxy_pass http://127.0.0.1:8000; }
+    location / { proxy_pass http://127.0.0.1:8000; } })");
+  ir::Config b = a;
+  auto& routes = b.virtual_hosts[0].routes;
+  ir::Route& admin = route_at(b, "location /admin/");
+  ir::Route refuse = admin;
+  admin.access.clear();
+  refuse.access.clear();
+  refuse.match = ir::all_of({ir::pred(ir::PredKind::path_prefix, "/admin/"),
+                             ir::negate(ir::pred(ir::PredKind::client_cidr, "10.0.0.0/8"))});
+  refuse.action = ir::Action{};
+  refuse.action.kind = ir::ActionKind::respond;
+  refuse.action.respond = ir::RespondAction{403, std::nullopt};
+  refuse.request_headers.clear();
+  // The proxy route for /admin/ does what the next one does: it may go too.
+  for (size_t i = 0; i < routes.size(); ++i)
+    if (routes[i].name == "location /admin/") {
+      routes[i] = refuse;
+      break;
+    }
+  EXPECT_EQ(diff_ir(a, b), "");
+  route_at(b, "location /admin/").match.children[1].children[0].predicate->value = "10.0.0.0/16";
+  EXPECT_NE(diff_ir(a, b), "");
+}
+
+// nginx's "error_page 502 =503 @x" with @x answering 503 is a proxy failing with 503.
+TEST(Equivalence, ErrorPageSettingTheStatusIsTheProxysFailureStatus) {
+  ir::Config a = http(R"(server { listen 80;
+    location / { proxy_pass http://127.0.0.1:8000; error_page 502 =503 @down; }
+    location @down { internal; return 503; } })");
+  ir::Config b = a;
+  ir::Route& r = route_at(b, "location /");
+  r.error_pages.clear();
+  r.action.proxy->no_server_status = r.action.proxy->connect_error_status = 503;
+  b.virtual_hosts[0].named_routes.clear();
+  EXPECT_EQ(diff_ir(a, b), "");
+  r.action.proxy->connect_error_status = 502;
+  EXPECT_NE(diff_ir(a, b), "");
+}
+
+// Converters are part of a value: $uri is not the path with a regsub.
+TEST(Equivalence, ConvertersCount) {
+  ir::Config a = http(R"(server { listen 80; location /old/ { return 301 /new/$uri; } })");
+  ir::Config b = a;
+  auto& parts = route_at(b, "location /old/").action.redirect->location.parts;
+  for (auto& p : parts)
+    if (p.var == ir::Var::path) p.converters.push_back({"regsub", {"^/old/", ""}});
+  EXPECT_NE(diff_ir(a, b), "");
+}
+
+// Setting Host to the client's Host (nginx's $http_host) passes it as it came, as a
+// route without a Host operation does; so do Upgrade and the usual Connection map.
+TEST(Equivalence, ClientsOwnHostAndUpgradePassThrough) {
+  ir::Config a = http(R"(map $http_upgrade $connection_upgrade { default upgrade; "" ""; }
+    server { listen 80; location / { proxy_pass http://127.0.0.1:8000; proxy_http_version 1.1;
+    proxy_set_header Host $http_host; proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $connection_upgrade; } })");
+  ir::Config b = a;
+  b.maps.clear();
+  auto& ops = route_at(b, "location /").request_headers;
+  ops.erase(std::remove_if(ops.begin(), ops.end(), [](const ir::HeaderOp& op) {
+              return op.name == "Host" || op.name == "Upgrade" || op.name == "Connection";
+            }),
+            ops.end());
+  EXPECT_EQ(diff_ir(a, b), "");
+  // Another Host is another request.
+  ir::Config c = http(R"(server { listen 80; location / { proxy_pass http://127.0.0.1:8000;
+    proxy_set_header Host example.com; } })");
+  EXPECT_NE(diff_ir(c, b), "");
 }
 
 }  // namespace

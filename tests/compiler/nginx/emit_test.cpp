@@ -390,5 +390,125 @@ TEST(NginxEmit, WhatNginxCannotExpressIsALoss) {
   EXPECT_TRUE(contains(e.text, "ip_hash;")) << e.text;
 }
 
+// HAProxy's option forwardfor: the client address as an X-Forwarded-For line after the
+// client's, which (list fields combine with ", ") is $proxy_add_x_forwarded_for.
+TEST(NginxEmit, AppendedForwardedForIsProxyAddXForwardedFor) {
+  ir::Route r = proxy_route("app", ir::always());
+  r.request_headers.push_back({SourceLoc{}, ir::HeaderOpKind::add, "X-Forwarded-For", {{{ir::Var::client_address, ""}}}, true, "", {}});
+  Emitted e = emit_config(foreign({r}, {pool_of("app", {{"10.0.0.1", 80}})}));
+  EXPECT_TRUE(contains(e.text, "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n")) << e.text;
+  EXPECT_FALSE(contains(e.losses.to_string(), "X-Forwarded-For")) << e.losses.to_string();
+  EXPECT_TRUE(e.differences.empty()) << ir::format_differences(e.differences) << e.text;
+}
+
+// "path /admin/ and not client C -> 403" before a route taking /admin/: the location's
+// access list.
+TEST(NginxEmit, RefusalRouteBecomesTheLocationsAccessList) {
+  ir::Route refuse;
+  refuse.match = ir::all_of({ir::pred(ir::PredKind::path_prefix, "/admin/"),
+                             ir::negate(ir::pred(ir::PredKind::client_cidr, "10.0.0.0/8"))});
+  refuse.action.kind = ir::ActionKind::respond;
+  refuse.action.respond = ir::RespondAction{403, std::nullopt};
+  ir::Route proxy = proxy_route("app", ir::always());
+  refuse.access_logs = proxy.access_logs;
+  refuse.limits = proxy.limits;
+  Emitted e = emit_config(foreign({refuse, proxy}, {pool_of("app", {{"10.0.0.1", 80}})}));
+  EXPECT_TRUE(contains(e.text,
+                       "        location /admin/ {\n"
+                       "            allow 10.0.0.0/8;\n"
+                       "            deny all;\n"))
+      << e.text;
+  EXPECT_FALSE(contains(e.losses.to_string(), "left out")) << e.losses.to_string();
+  EXPECT_TRUE(e.differences.empty()) << ir::format_differences(e.differences) << e.text;
+}
+
+// HAProxy answers 503 where nginx answers 502; an errorfile is a named location that
+// answers with the file's body and content type.
+TEST(NginxEmit, ProxyFailureStatusAndErrorfileAsErrorPages) {
+  ir::Route r = proxy_route("app", ir::always());
+  r.action.proxy->no_server_status = r.action.proxy->connect_error_status = 503;
+  Emitted plain = emit_config(foreign({r}, {pool_of("app", {{"10.0.0.1", 80}})}));
+  EXPECT_TRUE(contains(plain.text, "error_page 502 =503 @proxy_503;\n")) << plain.text;
+  EXPECT_TRUE(contains(plain.text, "        location @proxy_503 {\n            internal;\n            return 503;\n        }\n"))
+      << plain.text;
+  EXPECT_TRUE(contains(plain.losses.to_string(), "nginx answers 502 for an invalid upstream response too")) << plain.losses.to_string();
+  EXPECT_TRUE(plain.differences.empty()) << ir::format_differences(plain.differences) << plain.text;
+
+  ir::Route page = r;
+  page.name = "errorfile 503 /etc/haproxy/503.http";
+  page.internal = true;
+  page.action = ir::Action{};
+  page.action.kind = ir::ActionKind::respond;
+  page.action.respond = ir::RespondAction{503, ir::Template{{{ir::Var::literal, "maintenance"}}}};
+  page.request_headers.clear();
+  auto field = [](const char* n, const char* v) {
+    return ir::HeaderOp{SourceLoc{}, ir::HeaderOpKind::set, n, {{{ir::Var::literal, v}}}, true, "", {}, false};
+  };
+  page.response_headers = {field("Content-Type", "text/html"), field("Content-Length", "11"), field("Connection", "close")};
+  r.error_pages.push_back({SourceLoc{}, {503}, ir::ErrorStatus::from_target, 0, ir::ErrorTarget::named_route,
+                           {{{ir::Var::literal, page.name}}}});
+  auto c = foreign({r}, {pool_of("app", {{"10.0.0.1", 80}})});
+  c.virtual_hosts[0].named_routes.push_back(page);
+  Emitted e = emit_config(c);
+  EXPECT_TRUE(contains(e.text, "error_page 503 = @errorfile_503;\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "error_page 502 = @errorfile_503;\n")) << e.text;
+  EXPECT_TRUE(contains(e.text, "default_type text/html;\n")) << e.text;
+  EXPECT_FALSE(contains(e.text, "add_header")) << e.text;
+  EXPECT_TRUE(e.differences.empty()) << ir::format_differences(e.differences) << e.text;
+}
+
+// Active checks approximated by passive ones: max_fails=fall, fail_timeout=inter x rise
+// (whole seconds), and failed requests go on to the next server.
+TEST(NginxEmit, ActiveChecksApproximatedByPassiveOnes) {
+  ir::Route r = proxy_route("app", ir::always());
+  r.action.proxy->retry.on.clear();
+  auto c = foreign({r}, {pool_of("app", {{"10.0.0.1", 80}, {"10.0.0.2", 80}})});
+  for (auto& s : c.pools[0].servers) s.max_fails = 0;
+  c.pools[0].health_check.emplace();
+  c.pools[0].health_check->interval_ms = 200;
+  c.pools[0].health_check->rise = 2;
+  c.pools[0].health_check->fall = 3;
+  Emitted e = emit_config(c);
+  EXPECT_TRUE(contains(e.text, "server 10.0.0.1:80 max_fails=3 fail_timeout=1s;\n")) << e.text;
+  EXPECT_FALSE(contains(e.text, "proxy_next_upstream off")) << e.text;
+  EXPECT_TRUE(contains(e.losses.to_string(), "passive checks approximate them: max_fails=3 (fall) fail_timeout=1s"))
+      << e.losses.to_string();
+  // What stays different: the checks themselves.
+  ASSERT_EQ(e.differences.size(), 1u) << ir::format_differences(e.differences);
+  EXPECT_TRUE(contains(e.differences[0].what, "health_check")) << ir::format_differences(e.differences);
+}
+
+// A redirect to the path with its prefix replaced (HAProxy's regsub(^/old/,)): a regex
+// location capturing the rest.
+TEST(NginxEmit, RegsubOfThePrefixIsACapture) {
+  ir::Route r;
+  r.match = ir::pred(ir::PredKind::path_prefix, "/old/");
+  r.action.kind = ir::ActionKind::redirect;
+  r.action.redirect = ir::RedirectAction{301, {{{ir::Var::literal, "/new/"},
+                                                {ir::Var::path, "", {ir::Converter{"regsub", {"^/old/", ""}}}}}}};
+  r.access_logs.push_back({SourceLoc{}, "/var/log/nginx/access.log", "combined"});
+  r.limits.idle_timeout_ms = 60000;
+  Emitted e = emit_config(foreign({r, proxy_route("app", ir::always())}, {pool_of("app", {{"10.0.0.1", 80}})}));
+  EXPECT_TRUE(contains(e.text, "        location ~ ^/old/(.*) {\n            return 301 /new/$1;\n        }\n")) << e.text;
+  EXPECT_TRUE(e.differences.empty()) << ir::format_differences(e.differences) << e.text;
+  // Another regex cannot be said so: a loss, and the compare sees the difference.
+  r.action.redirect->location.parts[1].converters[0].args[0] = "^/o+ld/";
+  Emitted other = emit_config(foreign({r, proxy_route("app", ir::always())}, {pool_of("app", {{"10.0.0.1", 80}})}));
+  EXPECT_TRUE(contains(other.losses.to_string(), "regsub")) << other.losses.to_string();
+  EXPECT_FALSE(other.differences.empty()) << other.text;
+}
+
+// Nested locations: the inner location's path alone (the outer prefix and the other
+// locations it excludes are implied), in nginx's order for disjoint locations.
+TEST(NginxEmit, NestedLocationsBecomePlainLocations) {
+  Emitted e = round_trip(R"(server { listen 80;
+    location /v1/ { proxy_pass http://127.0.0.1:8000;
+      location /v1/uploads/ { proxy_pass http://127.0.0.1:8001; }
+      location ~ ^/v1/export/ { proxy_pass http://127.0.0.1:8002; } }
+    location /v1/auth/ { proxy_pass http://127.0.0.1:8003; } })");
+  EXPECT_TRUE(contains(e.text, "location /v1/uploads/ {")) << e.text;
+  EXPECT_TRUE(contains(e.text, "location ~ ^/v1/export/ {")) << e.text;
+}
+
 }  // namespace
 }  // namespace pg::test
