@@ -68,7 +68,10 @@ TranslateResult translate_config(const std::string& path, const TranslateOptions
     SourceLoc at = d.a.line ? d.a : source.config->loc;
     losses.warning(at, loss_message(options.to, d));
   }
-  for (const auto& d : losses.all()) report(r.diags, options.strict, d);
+  for (auto d : losses.all()) {
+    if (d.loc.file.empty()) d.loc = source.config->loc;  // a global setting: the file itself
+    report(r.diags, options.strict, d);
+  }
   r.losses = static_cast<int>(losses.all().size());
   if (!r.diags.has_errors()) r.text = std::move(text);
   return r;

@@ -89,6 +89,11 @@ class Context:
         """What serves: proxyglot, or the real nginx, haproxy or caddy."""
         return self.target.runner
 
+    @property
+    def translated(self):
+        """Whether this runs a translation of the scenario's config."""
+        return self.target.translated
+
     def by_source(self, **values):
         return values[self.source]
 

@@ -17,5 +17,6 @@ def traffic(t):
     seq = t.backend_sequence(4)
     t.expect("primary down: the backup serves", seq, ["b"] * 4)
     t.backends["a"].start()
-    time.sleep(1.5)
+    # nginx counts fail_timeout in whole seconds: the primary may stay out for up to 2 s.
+    time.sleep(2.5)
     t.expect("primary back: it serves again", t.backend_sequence(4), ["a"] * 4)

@@ -7,6 +7,8 @@ NAMED_DIFFERENCES = {
 LOST_IN_TRANSLATION = {
     "nginx>haproxy": ("no_server_status 502 becomes 503", "HAProxy answers 503 when no server is left"),
     "caddy>haproxy": ("no_server_status 502 becomes 503", "HAProxy answers 503 when no server is left"),
+    "haproxy>caddy": ("connect_error_status 503 becomes 502", "Caddy reports a failed connection as 502 and cannot "
+                                                              "tell it from a bad answer, which HAProxy also answers 502"),
 }
 
 
