@@ -35,7 +35,9 @@ std::string Emitter::add_backend(const std::string& base, Section s, const std::
   std::string n = name;
   // Another backend for the same pool: named after the route's path, else numbered.
   if (proxy_names_.count(n) && !variant.empty()) name = n = proxy_name(base + "_" + variant);
-  for (int i = 2; proxy_names_.count(n); ++i) n = fmt::format("{}_{}", name, i);
+  // Numbered from where the last backend of this name stopped: thousands of routes may
+  // share one name (return_404), and probing from 2 each time was quadratic.
+  for (int& i = next_number_[name]; proxy_names_.count(n);) n = fmt::format("{}_{}", name, i < 2 ? (i = 2) : ++i);
   proxy_names_.insert(n);
   backend_by_body_[body] = n;
   backends_.emplace_back(n, std::move(s));

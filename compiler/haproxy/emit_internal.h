@@ -80,6 +80,7 @@ class Emitter {
   std::vector<std::pair<std::string, Section>> backends_;
   std::map<std::string, std::string> backend_by_body_;
   std::set<std::string> proxy_names_;
+  std::map<std::string, int> next_number_;  // the last number given to each backend name
   std::set<int> own_pages_;  // statuses a backend has an http-error page of its own for
 };
 
