@@ -80,7 +80,6 @@ class SiteWriter {
   Writer& w_;
   std::set<std::string> used_addresses_;
   std::set<std::string> warned_formats_;
-  bool skip_redirects_ = false;
   std::vector<bool> skip_;
 };
 

@@ -432,8 +432,10 @@ void emit_error_routes(EmitContext& cx, Writer& w, const ir::VirtualHost& vh, co
 
   // One error route per outcome, its statuses in one expression.
   std::vector<std::pair<std::vector<int>, ErrorOutcome>> groups;
-  for (const auto& [st, o] : mapping) {
-    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.second.key == o.key; });
+  for (const auto& entry : mapping) {
+    const auto& [st, o] = entry;
+    const auto& key = o.key;  // clang 14 (the fuzz build) cannot capture a structured binding
+    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.second.key == key; });
     if (g == groups.end()) groups.push_back({{st}, o});
     else g->first.push_back(st);
   }

@@ -684,7 +684,8 @@ void Builder::global_pages() {
   }
   if (chosen.empty()) return;
   auto& pages = c_.responses.pages;
-  for (const auto& [code, e] : chosen) {
+  for (const auto& [code_, e] : chosen) {
+    const int code = code_;  // clang 14 (the fuzz build) cannot capture a structured binding
     std::erase_if(pages, [&](const ir::PageText& p) { return p.status == code; });
     pages.push_back(ir::PageText{code, e->body});
   }

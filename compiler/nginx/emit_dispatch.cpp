@@ -135,8 +135,9 @@ class Folder {
       if (p.kind == ir::PredKind::header_exact && p.case_insensitive && !regex_seen) {
         // nginx looks up exact strings (ignoring case) before regexes.
         e.pattern = p.value;
+        const std::string& value = p.value;  // clang 14 (the fuzz build) cannot capture a structured binding
         bool dup = std::any_of(m.entries.begin(), m.entries.end(),
-                               [&](const ir::MapEntry& x) { return ir::iequals(x.pattern, p.value); });
+                               [&](const ir::MapEntry& x) { return ir::iequals(x.pattern, value); });
         if (!dup) m.entries.push_back(std::move(e));
         continue;
       }
