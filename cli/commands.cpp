@@ -250,7 +250,7 @@ int translate(const std::vector<std::string>& args) {
   if (!have_target) return fmt::print(stderr, "proxyglot translate: missing --to nginx|caddy|haproxy\n"), kUsageError;
 
   TranslateResult r = translate_config(config, options);
-  std::fputs(r.diags.to_string().c_str(), stderr);
+  r.diags.print(stderr);
   if (!r.text) return kConfigError;
   if (output.empty()) {
     std::fputs(r.text->c_str(), stdout);

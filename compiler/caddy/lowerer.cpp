@@ -30,14 +30,22 @@ void Lowerer::arity_error(const Node& n) {
 }
 
 std::string Lowerer::pool_name(const std::string& base) {
-  auto taken = [&](const std::string& name) {
-    for (const auto& p : config.pools)
-      if (p.name == name) return true;
-    return false;
-  };
-  if (!taken(base)) return base;
-  for (int i = 2;; ++i)
-    if (std::string n = fmt::format("{} #{}", base, i); !taken(n)) return n;
+  // A large configuration has thousands of pools, many on one base: the names kept in
+  // a set, and each base's search resumed where it stopped.
+  if (config.pools.size() < pool_names_read_) {  // not expected: read them all again
+    pool_names_.clear();
+    pool_suffix_from_.clear();
+    pool_names_read_ = 0;
+  }
+  for (; pool_names_read_ < config.pools.size(); ++pool_names_read_)
+    pool_names_.insert(config.pools[pool_names_read_].name);
+  if (!pool_names_.count(base)) return base;
+  int& from = pool_suffix_from_.try_emplace(base, 2).first->second;
+  for (int i = from;; ++i)
+    if (std::string n = fmt::format("{} #{}", base, i); !pool_names_.count(n)) {
+      from = i;
+      return n;
+    }
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "caddy/syntax.h"
@@ -155,6 +156,13 @@ class Lowerer {
   std::string pool_name(const std::string& base);
 
  private:
+  // pool_name(): the names config.pools has (pools are only appended, named before),
+  // how many of them were read, and per base the suffix from which to look for a
+  // free name (none below it is free: names are never given back).
+  std::unordered_set<std::string> pool_names_;
+  size_t pool_names_read_ = 0;
+  std::map<std::string, int> pool_suffix_from_;
+
   void walk_handlers(const std::vector<Node>& nodes, uint32_t ctx);
   void lower_site(const Node& addresses_line, const std::vector<Node>& body, const std::vector<Node>& extra_lines);
 };

@@ -2,6 +2,7 @@
 // Front ends report every problem recovery allows into one Diagnostics sink.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,17 @@ class Diagnostics {
   bool has_errors() const { return errors_ > 0; }
   int error_count() const { return errors_; }
   const std::vector<Diagnostic>& all() const { return items_; }
+  // The diagnostics, moved out; this sink is left empty.
+  std::vector<Diagnostic> release() {
+    std::vector<Diagnostic> out = std::move(items_);
+    items_.clear();
+    errors_ = 0;
+    return out;
+  }
   // One formatted diagnostic per line, in report order.
   std::string to_string() const;
+  // The same text written to `out`.
+  void print(std::FILE* out) const;
 
  private:
   std::vector<Diagnostic> items_;

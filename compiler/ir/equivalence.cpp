@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include <boost/describe/enum_to_string.hpp>
 #include <boost/json.hpp>
@@ -206,20 +207,41 @@ std::string render(const Matcher& m) {
 
 // JSON with its noise removed; templates and matchers become their text so that a
 // difference reads as one line.
-json::value clean(json::value v) {
+// Done in place, moving the kept values: routes carry whole pools, and a copy at
+// each level made cleaning a large host quadratic in its depth.
+void clean_in_place(json::value& v) {
   if (v.is_object()) {
     auto& o = v.as_object();
-    if (o.size() == 1 && o.contains("parts"))
-      return json::string(render(json::value_to<Template>(v)));
-    if (o.contains("op") && o.contains("children") && o.contains("predicate"))
-      return json::string(render(json::value_to<Matcher>(v)));
-    json::object out;
-    for (auto& kv : o)
-      if (!ignored_key(kv.key())) out[kv.key()] = clean(kv.value());
-    return out;
+    if (o.size() == 1 && o.contains("parts")) {
+      v = json::string(render(json::value_to<Template>(v)));
+      return;
+    }
+    if (o.contains("op") && o.contains("children") && o.contains("predicate")) {
+      v = json::string(render(json::value_to<Matcher>(v)));
+      return;
+    }
+    // Already without ignored keys (as when cleaned before, inside a larger value):
+    // its values cleaned where they are.
+    if (std::none_of(o.begin(), o.end(), [](const json::key_value_pair& kv) { return ignored_key(kv.key()); })) {
+      for (auto& kv : o) clean_in_place(kv.value());
+      return;
+    }
+    // A new object in the same key order, without the ignored keys.
+    json::object out(o.size(), o.storage());
+    for (auto& kv : o) {
+      if (ignored_key(kv.key())) continue;
+      clean_in_place(kv.value());
+      out.emplace(kv.key(), std::move(kv.value()));
+    }
+    v = std::move(out);
+    return;
   }
   if (v.is_array())
-    for (auto& e : v.as_array()) e = clean(e);
+    for (auto& e : v.as_array()) clean_in_place(e);
+}
+
+json::value clean(json::value v) {
+  clean_in_place(v);
   return v;
 }
 
@@ -321,11 +343,15 @@ class Normalized {
       vhosts[key] = vhost(vh, "virtual_hosts/" + key);
     }
     root_["virtual_hosts"] = std::move(vhosts);
-    // A map read as routes and used nowhere else says nothing more.
-    std::string uses = json::serialize(root_["virtual_hosts"]);
-    for (const auto& m : c.maps) {
-      uses += render(m.default_value);
-      for (const auto& e : m.entries) uses += render(e.value);
+    // A map read as routes and used nowhere else says nothing more. The uses are the
+    // hosts' whole text: written only when some map was read as routes.
+    std::string uses;
+    if (!expanded_maps_.empty()) {
+      uses = json::serialize(root_["virtual_hosts"]);
+      for (const auto& m : c.maps) {
+        uses += render(m.default_value);
+        for (const auto& e : m.entries) uses += render(e.value);
+      }
     }
     json::object maps;
     for (const auto& m : c.maps) {
@@ -360,13 +386,15 @@ class Normalized {
 
   // The location of the deepest keyed element on `path`.
   SourceLoc loc(const std::string& path) const {
-    std::string p = path;
-    while (true) {
-      if (auto it = locs_.find(p); it != locs_.end()) return it->second;
-      size_t slash = p.rfind('/');
-      if (slash == std::string::npos) return c_.loc;
-      p.resize(slash);
-    }
+    if (auto it = locs_.find(path); it != locs_.end()) return it->second;
+    size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return c_.loc;
+    // The parent's answer kept: the differences under one element share it.
+    std::string parent = path.substr(0, slash);
+    if (auto it = parent_locs_.find(parent); it != parent_locs_.end()) return it->second;
+    SourceLoc at = loc(parent);
+    parent_locs_.emplace(std::move(parent), at);
+    return at;
   }
 
  private:
@@ -375,7 +403,11 @@ class Normalized {
     VirtualHost vh = source;
     fold_status_pages(vh);
     name_named_routes(vh);
+    // The routes are replaced below: converted without them (their key keeps its place).
+    std::vector<Route> own_routes = std::move(vh.routes);
+    vh.routes.clear();
     json::object o = json::value_from(vh).as_object();
+    vh.routes = std::move(own_routes);
     o.erase("listeners");  // the key says them
     o.erase("names");
     json::array routes;
@@ -574,6 +606,7 @@ class Normalized {
   // a route answering 403 to the clients they deny, then the route without them.
   static std::vector<Route> split_access(std::vector<Route> routes) {
     std::vector<Route> out;
+    out.reserve(routes.size());
     for (auto& r : routes) {
       if (r.access.empty() || r.internal) {
         out.push_back(std::move(r));
@@ -609,8 +642,11 @@ class Normalized {
   }
 
   // Whether every request `a` matches, `b` matches too (as far as shapes tell).
-  static bool subsumed(const Matcher& a, const Matcher& b) {
-    if (render(b) == "always" || render(a) == render(b)) return true;
+  static bool subsumed(const Matcher& a, const Matcher& b) { return subsumed(a, b, render(b)); }
+
+  // The same, with `b` rendered once for all of `a`'s conjuncts.
+  static bool subsumed(const Matcher& a, const Matcher& b, const std::string& b_text) {
+    if (b_text == "always" || render(a) == b_text) return true;
     if (b.op == MatchOp::predicate && b.predicate && b.predicate->kind == PredKind::path_prefix && a.op == MatchOp::predicate &&
         a.predicate && (a.predicate->kind == PredKind::path_prefix || a.predicate->kind == PredKind::path_exact) &&
         (b.predicate->case_insensitive || !a.predicate->case_insensitive)) {
@@ -619,7 +655,7 @@ class Normalized {
       return b.predicate->case_insensitive ? lower(x).rfind(lower(y), 0) == 0 : x.rfind(y, 0) == 0;
     }
     if (a.op == MatchOp::all)
-      return std::any_of(a.children.begin(), a.children.end(), [&](const Matcher& c) { return subsumed(c, b); });
+      return std::any_of(a.children.begin(), a.children.end(), [&](const Matcher& c) { return subsumed(c, b, b_text); });
     return false;
   }
 
@@ -627,19 +663,33 @@ class Normalized {
   // changes nothing (nginx's translation writes such locations: per-location access
   // lists, "location = /x" beside "location /x/").
   static void drop_redundant(std::vector<Route>& routes) {
-    auto body = [](const Route& r) {
-      json::value v = clean(json::value_from(r));
-      v.as_object().erase("match");
-      return v;
+    // Each route's paths lowered once, and its body made only when asked, then kept:
+    // the scan looks at every later route for each route.
+    std::vector<PathTests> paths;
+    paths.reserve(routes.size());
+    for (const auto& r : routes) paths.push_back(path_tests(r.match));
+    std::vector<std::optional<json::value>> bodies(routes.size());
+    auto body = [&](size_t k) -> const json::value& {
+      if (!bodies[k]) {
+        json::value v = clean(json::value_from(routes[k]));
+        v.as_object().erase("match");
+        bodies[k] = std::move(v);
+      }
+      return *bodies[k];
     };
     for (size_t i = routes.size(); i-- > 1;) {
       const Route& r = routes[i - 1];
       if (r.internal) continue;
       // The next route that can match what it matches.
       size_t j = i;
-      while (j < routes.size() && disjoint(r.match, routes[j].match)) ++j;
+      while (j < routes.size() && disjoint(paths[i - 1], paths[j])) ++j;
       if (j == routes.size() || routes[j].internal || !subsumed(r.match, routes[j].match)) continue;
-      if (body(r) == body(routes[j])) routes.erase(routes.begin() + static_cast<std::ptrdiff_t>(i - 1));
+      if (body(i - 1) == body(j)) {
+        auto at = static_cast<std::ptrdiff_t>(i - 1);
+        routes.erase(routes.begin() + at);
+        paths.erase(paths.begin() + at);
+        bodies.erase(bodies.begin() + at);
+      }
     }
   }
 
@@ -651,13 +701,15 @@ class Normalized {
     // large configuration has thousands of routes, and each pass looks at every pair.
     std::vector<size_t> order(routes.size());
     std::vector<std::string> text(routes.size());
-    for (size_t i = 0; i < routes.size(); ++i) order[i] = i, text[i] = render(routes[i].match);
+    std::vector<PathTests> paths(routes.size());
+    for (size_t i = 0; i < routes.size(); ++i)
+      order[i] = i, text[i] = render(routes[i].match), paths[i] = path_tests(routes[i].match);
     bool moved = false;
     for (bool swapped = true; swapped;) {
       swapped = false;
       for (size_t i = 0; i + 1 < order.size(); ++i) {
         size_t a = order[i], b = order[i + 1];
-        if (text[a] > text[b] && disjoint(routes[a].match, routes[b].match)) {
+        if (text[a] > text[b] && disjoint(paths[a], paths[b])) {
           std::swap(order[i], order[i + 1]);
           swapped = moved = true;
         }
@@ -670,27 +722,36 @@ class Normalized {
     routes = std::move(sorted);
   }
 
+  // A matcher's tests on the path (its own, or its conjunction's), values lowered:
+  // what disjoint() compares, made once per route.
+  struct PathTest {
+    bool exact;
+    std::string value;
+  };
+  using PathTests = std::vector<PathTest>;
+
+  static PathTests path_tests(const Matcher& m) {
+    auto add = [](const Matcher& x, PathTests& out) {
+      if (x.op == MatchOp::predicate && x.predicate &&
+          (x.predicate->kind == PredKind::path_prefix || x.predicate->kind == PredKind::path_exact))
+        out.push_back({x.predicate->kind == PredKind::path_exact, lower(x.predicate->value)});
+    };
+    PathTests out;
+    add(m, out);
+    if (m.op == MatchOp::all)
+      for (const auto& c : m.children) add(c, out);
+    return out;
+  }
+
   // Whether no request matches both (as far as their paths tell).
-  static bool disjoint(const Matcher& a, const Matcher& b) {
-    auto path_of = [](const Matcher& m) -> const Predicate* {
-      if (m.op == MatchOp::predicate && m.predicate &&
-          (m.predicate->kind == PredKind::path_prefix || m.predicate->kind == PredKind::path_exact))
-        return &*m.predicate;
-      return nullptr;
-    };
-    auto paths = [&](const Matcher& m) {
-      std::vector<const Predicate*> out;
-      if (const Predicate* p = path_of(m)) out.push_back(p);
-      if (m.op == MatchOp::all)
-        for (const auto& c : m.children)
-          if (const Predicate* p = path_of(c)) out.push_back(p);
-      return out;
-    };
-    for (const Predicate* x : paths(a))
-      for (const Predicate* y : paths(b)) {
-        std::string u = lower(x->value), v = lower(y->value);
-        bool x_in_y = y->kind == PredKind::path_exact ? u == v : u.rfind(v, 0) == 0;
-        bool y_in_x = x->kind == PredKind::path_exact ? u == v : v.rfind(u, 0) == 0;
+  static bool disjoint(const PathTests& a, const PathTests& b) {
+    auto starts = [](const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; };
+    for (const PathTest& x : a)
+      for (const PathTest& y : b) {
+        const std::string& u = x.value;
+        const std::string& v = y.value;
+        bool x_in_y = y.exact ? u == v : starts(u, v);
+        bool y_in_x = x.exact ? u == v : starts(v, u);
         if (!x_in_y && !y_in_x) return true;
       }
     return false;
@@ -704,6 +765,7 @@ class Normalized {
   // an empty value; the header predicates do not match).
   std::vector<Route> expand_map_dispatch(const std::vector<Route>& routes) {
     std::vector<Route> out;
+    out.reserve(routes.size());
     for (const auto& r : routes) {
       auto expansion = map_dispatch(r);
       if (!expansion) {
@@ -796,7 +858,14 @@ class Normalized {
           it != pools_.end() && it->second->servers.size() > 1 && passive_approximation(*it->second))
         r.action.proxy->retry = Retry{{RetryOn::error, RetryOn::timeout}, 0, 0, 0};
 
+    // The header operations are keyed below: converted without them (their keys keep
+    // their places).
+    std::vector<HeaderOp> request_headers = std::move(r.request_headers), response_headers = std::move(r.response_headers);
+    r.request_headers.clear();
+    r.response_headers.clear();
     json::object o = json::value_from(r).as_object();
+    r.request_headers = std::move(request_headers);
+    r.response_headers = std::move(response_headers);
     if (r.action.proxy) normalize_proxy(o["action"].as_object()["proxy"].as_object());
     normalize_limits(o["limits"].as_object());
     // A named route is reached after the request was read, by the one internal
@@ -819,20 +888,21 @@ class Normalized {
       json::object out;
       std::set<std::string> passed;  // fields only passed as they came so far
       for (const auto& op : ops) {
+        const std::string key = lower(op.name);  // fields compare ignoring case
         // The runtime strips hop-by-hop fields from every exchange: removing one again
         // changes nothing (the route's `upgrade` says whether Upgrade passes). It
         // answers a request's Expect itself and never passes it on, as nginx does.
         static const char* hop[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
                                     "transfer-encoding", "upgrade"};
         if (op.op == HeaderOpKind::remove &&
-            (std::any_of(std::begin(hop), std::end(hop), [&](const char* h) { return lower(op.name) == h; }) ||
-             (request && lower(op.name) == "expect")))
+            (std::any_of(std::begin(hop), std::end(hop), [&](const char* h) { return key == h; }) ||
+             (request && key == "expect")))
           continue;
-        if (request && (!out.contains(lower(op.name)) || out[lower(op.name)].as_array().empty()) &&
+        if (request && (!out.contains(key) || out[key].as_array().empty()) &&
             passes_through(r, op)) {
           // Its place kept, for the order of what follows on that field.
-          if (!out.contains(lower(op.name))) out[lower(op.name)] = json::array{};
-          passed.insert(lower(op.name));
+          if (!out.contains(key)) out[key] = json::array{};
+          passed.insert(key);
           continue;
         }
         std::string text = boost::describe::enum_to_string(op.op, "?");
@@ -842,7 +912,7 @@ class Normalized {
         // 5.3), so it is the client's value with the address appended (nginx's
         // $proxy_add_x_forwarded_for). Only as the field's first operation: the
         // appended value reads the client's field.
-        if (request && op.op == HeaderOpKind::add && lower(op.name) == "x-forwarded-for" &&
+        if (request && op.op == HeaderOpKind::add && key == "x-forwarded-for" &&
             !out.contains("x-forwarded-for") && op.value.parts.size() == 1 &&
             op.value.parts[0].var == Var::client_address && op.value.parts[0].converters.empty())
           text = "set " + render(Template{{TemplatePart(Var::forwarded_for_appended, "")}});
@@ -851,7 +921,6 @@ class Normalized {
         if ((op.op == HeaderOpKind::set || op.op == HeaderOpKind::add || op.op == HeaderOpKind::add_if_absent) &&
             may_be_empty(op.value))
           text += op.omit_empty ? " (no field when empty)" : " (sent when empty)";
-        std::string key = lower(op.name);
         // A set or a remove makes whatever came before it on that field moot.
         if (!out.contains(key) || op.op == HeaderOpKind::set || op.op == HeaderOpKind::remove) out[key] = json::array{};
         out[key].as_array().push_back(json::string(text));
@@ -923,8 +992,15 @@ class Normalized {
   // passive accounting that approximates them (nginx's translation: max_fails fall,
   // fail_timeout inter x rise in whole seconds), the servers say that too: the lost
   // checks remain one difference (health_check).
-  bool passive_approximation(const Pool& p) const {
+  bool passive_approximation(const Pool& p) {
     if (!p.health_check || !other_) return false;
+    // Asked for each route to the pool: answered once.
+    auto [it, added] = approximated_.try_emplace(&p, false);
+    if (added) it->second = approximates(p);
+    return it->second;
+  }
+
+  bool approximates(const Pool& p) const {
     for (const auto& s : p.servers)
       if (s.max_fails != 0) return false;
     const int fall = std::max(1, p.health_check->fall);
@@ -941,13 +1017,21 @@ class Normalized {
     return false;
   }
 
+  // Each route proxying to a pool carries it: made once per pool, and its places
+  // recorded under each route's path.
   json::value pool(const Pool& p, const std::string& path) {
     locs_[path] = p.loc;
+    for (const auto& s : p.servers) locs_[path + "/servers/" + server_key(s)] = s.loc;
+    auto [it, added] = pools_json_.try_emplace(&p);
+    if (added) it->second = pool_json(p);
+    return it->second;
+  }
+
+  json::value pool_json(const Pool& p) {
     json::object o = json::value_from(p).as_object();
     json::object servers;
     const bool approximated = passive_approximation(p);
     for (UpstreamServer s : p.servers) {
-      locs_[path + "/servers/" + server_key(s)] = s.loc;
       if (approximated) {
         s.max_fails = std::max(1, p.health_check->fall);
         s.fail_timeout_ms = approximate_fail_timeout(*p.health_check);
@@ -966,8 +1050,11 @@ class Normalized {
   const Config* other_;
   json::object root_;
   std::map<std::string, const Pool*> pools_;
-  std::map<std::string, SourceLoc> locs_;
+  std::unordered_map<std::string, SourceLoc> locs_;  // only looked up: no order needed
+  mutable std::unordered_map<std::string, SourceLoc> parent_locs_;  // loc(), once locs_ is complete
   std::set<std::string> expanded_maps_;  // maps read as routes (expand_map_dispatch)
+  std::map<const Pool*, json::value> pools_json_;  // pool(): each pool's JSON
+  std::map<const Pool*, bool> approximated_;       // passive_approximation()
 };
 
 // A value for a difference line; an element present on one side only is named by
