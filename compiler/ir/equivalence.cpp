@@ -12,8 +12,8 @@
 #include <fmt/format.h>
 
 #include "ir/ir_json_conversions.h"
+#include "ir/map_dispatch.h"
 #include "ir/matchers.h"
-#include "ir/regex.h"
 #include "ir/status_page.h"
 #include "ir/text.h"
 
@@ -777,71 +777,13 @@ class Normalized {
     return out;
   }
 
+  // ir::map_dispatch (one function for the emitters and this comparer), noting which
+  // maps were read as routes: those need not be compared as maps.
   std::optional<std::vector<Route>> map_dispatch(const Route& r) {
-    if (!r.action.proxy || !r.action.proxy->dynamic_target) return std::nullopt;
-    const auto& t = r.action.proxy->dynamic_target->parts;
-    if (t.size() != 1 || t[0].var != Var::map || !t[0].converters.empty()) return std::nullopt;
-    const Map* m = nullptr;
-    for (const auto& x : c_.maps)
-      if (x.name == t[0].value) m = &x;
-    if (!m || m->hostnames || m->source.parts.size() != 1) return std::nullopt;
-    const TemplatePart& src = m->source.parts[0];
-    if (src.var != Var::request_header || !src.converters.empty()) return std::nullopt;
-    auto pool_named = [&](const Template& v) -> std::optional<std::string> {
-      if (v.parts.size() != 1 || v.parts[0].var != Var::literal || !pools_.count(v.parts[0].value)) return std::nullopt;
-      return v.parts[0].value;
-    };
-    auto with = [&](const std::string& pool, std::optional<Matcher> condition) {
-      Route x = r;
-      x.action.proxy->dynamic_target.reset();
-      x.action.proxy->pool = pool;
-      if (condition) x.match = render(r.match) == "always" ? *condition : all_of({r.match, *condition});
-      return x;
-    };
-    std::vector<Route> exact, regexes;
-    for (const auto& e : m->entries) {
-      auto pool = pool_named(e.value);
-      if (!pool) return std::nullopt;
-      switch (e.match) {
-        case MapMatch::exact:
-          if (e.pattern.empty()) return std::nullopt;
-          exact.push_back(with(*pool, pred(PredKind::header_exact, e.pattern, src.value, true)));
-          break;
-        case MapMatch::regex:
-        case MapMatch::regex_i: {
-          bool ci = e.match == MapMatch::regex_i;
-          try {
-            if (Regex(e.pattern, ci).matches("")) return std::nullopt;
-          } catch (const std::exception&) {
-            return std::nullopt;
-          }
-          // "^literal$" is the exact value.
-          std::string lit;
-          bool literal = e.pattern.size() >= 2 && e.pattern.front() == '^' && e.pattern.back() == '$';
-          for (size_t i = 1; literal && i + 1 < e.pattern.size(); ++i) {
-            char ch = e.pattern[i];
-            if (ch == '\\' && i + 2 < e.pattern.size() && !std::isalnum(static_cast<unsigned char>(e.pattern[i + 1]))) {
-              lit += e.pattern[++i];
-            } else if (std::string_view(".^$|?*+()[]{}\\").find(ch) != std::string_view::npos) {
-              literal = false;
-            } else {
-              lit += ch;
-            }
-          }
-          regexes.push_back(with(*pool, literal && !lit.empty() ? pred(PredKind::header_exact, lit, src.value, ci)
-                                                                : pred(PredKind::header_regex, e.pattern, src.value, ci)));
-          break;
-        }
-        default:
-          return std::nullopt;
-      }
-    }
-    auto fallback = pool_named(m->default_value);
-    if (!fallback) return std::nullopt;
-    for (auto& x : regexes) exact.push_back(std::move(x));
-    exact.push_back(with(*fallback, std::nullopt));
-    expanded_maps_.insert(m->name);
-    return exact;
+    std::string name;
+    auto routes = ir::map_dispatch(c_, r, &name);
+    if (routes) expanded_maps_.insert(name);
+    return routes;
   }
 
   enum class Role { regular, fallback, named };
