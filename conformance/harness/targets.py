@@ -94,36 +94,18 @@ def product_command(product, path, work):
     raise ValueError(product)
 
 
-class Running:
-    """One target serving the scenario's config until stop()."""
+class Child:
+    """A product in the foreground from its directory `work`, serving `port`, its output
+    in work/output.log (a file: a pipe nobody reads would stall a chatty product), until
+    stop(): SIGTERM, then SIGKILL after 5 s."""
 
-    def __init__(self, target, configs, port):
-        self.target = target
-        self.port = port
-        self.work = tempfile.mkdtemp(prefix=f"pg-conf-{target.id.replace(':', '-').replace('>', '-to-')}-")
-        self.translation_warnings = []
-        self.translation = None
-        src = os.path.join(self.work, "source-" + FILE_NAME[target.source])
-        with open(src, "w") as f:
-            f.write(configs[target.source])
-        path = src
-        if target.translated:
-            path = os.path.join(self.work, FILE_NAME[target.runner])
-            r = subprocess.run([BINARY, "translate", src, "--to", target.runner, "-o", path],
-                               capture_output=True, text=True)
-            self.translation_warnings = [l for l in r.stderr.splitlines() if ": warning: " in l]
-            if r.returncode != 0:
-                raise RuntimeError(f"proxyglot translate --to {target.runner} failed:\n{r.stderr}")
-            with open(path) as f:
-                self.translation = f.read()
-        runner = target.runner
-        args = product_command(runner, path, self.work)
-        env = dict(os.environ, HOME=self.work, XDG_DATA_HOME=self.work, XDG_CONFIG_HOME=self.work)
-        self.log_path = os.path.join(self.work, "output.log")
+    def __init__(self, args, work, port, what):
+        env = dict(os.environ, HOME=work, XDG_DATA_HOME=work, XDG_CONFIG_HOME=work)
+        self.log_path = os.path.join(work, "output.log")
         self._log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=self.work)
+        self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=work)
         try:
-            wait_for_port(port, self.proc, target.id, self.log)
+            wait_for_port(port, self.proc, what, self.log)
         except Exception:
             self.stop()
             raise
@@ -141,4 +123,44 @@ class Running:
                 self.proc.kill()
                 self.proc.wait()
         self._log.close()
+
+
+class Running:
+    """One target serving the scenario's config until stop()."""
+
+    def __init__(self, target, configs, port):
+        self.target = target
+        self.port = port
+        self.work = tempfile.mkdtemp(prefix=f"pg-conf-{target.id.replace(':', '-').replace('>', '-to-')}-")
+        self.translation_warnings = []
+        self.translation = None
+        self.child = None
+        try:
+            path = self._config(configs)
+            self.child = Child(product_command(target.runner, path, self.work), self.work, port, target.id)
+        except Exception:
+            self.stop()
+            raise
+
+    def _config(self, configs):
+        """The config the runner reads: the scenario's, or its translation."""
+        target = self.target
+        src = os.path.join(self.work, "source-" + FILE_NAME[target.source])
+        with open(src, "w") as f:
+            f.write(configs[target.source])
+        if not target.translated:
+            return src
+        path = os.path.join(self.work, FILE_NAME[target.runner])
+        r = subprocess.run([BINARY, "translate", src, "--to", target.runner, "-o", path],
+                           capture_output=True, text=True)
+        self.translation_warnings = [l for l in r.stderr.splitlines() if ": warning: " in l]
+        if r.returncode != 0:
+            raise RuntimeError(f"proxyglot translate --to {target.runner} failed:\n{r.stderr}")
+        with open(path) as f:
+            self.translation = f.read()
+        return path
+
+    def stop(self):
+        if self.child:
+            self.child.stop()
         shutil.rmtree(self.work, ignore_errors=True)

@@ -3,13 +3,11 @@ from temp directories on ports chosen at run time, never as system services: the
 reference for what proxyglot run must do with the same configuration."""
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../conformance/harness"))
-from targets import FILE_NAME, product_command, wait_for_port  # noqa: E402
+from targets import FILE_NAME, Child, product_command  # noqa: E402
 
 
 class RealProduct:
@@ -31,20 +29,14 @@ class RealProduct:
         if runner == "proxyglot":
             from conftest import BINARY
             args[0] = BINARY
-        env = dict(os.environ, HOME=self.dir, XDG_DATA_HOME=self.dir, XDG_CONFIG_HOME=self.dir)
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
-                                     cwd=self.dir)
-        wait_for_port(port, self.proc, product, lambda: self.proc.stderr.read() if self.proc.stderr else "")
+        try:
+            self.child = Child(args, self.dir, port, product)
+        except Exception:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stderr.close()
+        self.child.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
