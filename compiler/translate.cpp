@@ -57,10 +57,10 @@ TranslateResult translate_config(const std::string& path, const TranslateOptions
   for (const auto& d : reread.all()) {
     // The emitter wrote something its own front end questions: a bug to report, never
     // to hide (errors stop the translation; warnings are kept as losses).
-    std::string message = fmt::format("internal error: the {} translation reads back with: {}",
-                                      dialect_name(options.to), format_diagnostic(d));
-    if (d.severity == Severity::error) r.diags.error(source.config->loc, message);
-    else losses.warning(source.config->loc, message.substr(std::string("internal error: ").size()));
+    std::string what = fmt::format("the {} translation reads back with: {}", dialect_name(options.to),
+                                   format_diagnostic(d));
+    if (d.severity == Severity::error) r.diags.error(source.config->loc, "internal error: " + what);
+    else losses.warning(source.config->loc, what);
   }
   if (!translated) return r;
 
