@@ -35,7 +35,7 @@ boost::asio::awaitable<std::tuple<boost::system::error_code, size_t>> write_fast
 template <class Stream, class Buffer, class Parser>
 boost::asio::awaitable<boost::system::error_code> read_header_fast(Stream& stream, Buffer& buffer, Parser& parser) {
   boost::system::error_code ec;
-  boost::beast::http::read_header(stream.socket(), buffer, parser, ec);
+  boost::beast::http::read_header(stream, buffer, parser, ec);
   if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
     auto [aec, an] = co_await boost::beast::http::async_read_header(stream, buffer, parser, kAwait);
     (void)an;
@@ -50,8 +50,8 @@ template <class Stream, class Buffer, class Parser>
 boost::asio::awaitable<boost::system::error_code> read_fast(Stream& stream, Buffer& buffer, Parser& parser,
                                                            bool some = false) {
   boost::system::error_code ec;
-  if (some) boost::beast::http::read_some(stream.socket(), buffer, parser, ec);
-  else boost::beast::http::read(stream.socket(), buffer, parser, ec);
+  if (some) boost::beast::http::read_some(stream, buffer, parser, ec);
+  else boost::beast::http::read(stream, buffer, parser, ec);
   if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
     auto [aec, an] = some ? co_await boost::beast::http::async_read_some(stream, buffer, parser, kAwait)
                           : co_await boost::beast::http::async_read(stream, buffer, parser, kAwait);

@@ -9,8 +9,12 @@
 #include <cstdint>
 #include <utility>
 
+#include <boost/asio/compose.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+
+#include "http/read_readiness.h"
 
 namespace pg::runtime {
 
@@ -32,9 +36,30 @@ class SweptStream {
   executor_type get_executor() { return socket_.get_executor(); }
   SweptSocket& socket() { return socket_; }
 
+  // Reads note a short read (the socket is then empty: http/read_readiness.h), and a
+  // read from a socket known to be empty answers would_block without a system call,
+  // so that a synchronous attempt (http/fast_io.h) costs nothing when it cannot succeed.
+  template <class Buffers>
+  size_t read_some(const Buffers& b, boost::system::error_code& ec) {
+    if (!may_be_readable(socket_)) {
+      ec = boost::asio::error::would_block;
+      return 0;
+    }
+    size_t n = socket_.read_some(b, ec);
+    if (!ec && n > 0 && n < boost::asio::buffer_size(b)) mark_drained(socket_);
+    return n;
+  }
+  template <class Buffers>
+  size_t read_some(const Buffers& b) {
+    boost::system::error_code ec;
+    size_t n = read_some(b, ec);
+    if (ec) throw boost::system::system_error(ec);
+    return n;
+  }
   template <class Buffers, class Token>
   auto async_read_some(const Buffers& b, Token&& token) {
-    return socket_.async_read_some(b, std::forward<Token>(token));
+    return boost::asio::async_compose<Token, void(boost::system::error_code, size_t)>(ReadOp<Buffers>{this, b}, token,
+                                                                                       socket_);
   }
   template <class Buffers, class Token>
   auto async_write_some(const Buffers& b, Token&& token) {
@@ -52,6 +77,22 @@ class SweptStream {
 
  private:
   friend class SweptList;
+  template <class Buffers>
+  struct ReadOp {
+    SweptStream* stream;
+    Buffers buffers;
+    bool started = false;
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec = {}, size_t n = 0) {
+      if (!started) {
+        started = true;
+        stream->socket_.async_read_some(buffers, std::move(self));
+        return;
+      }
+      if (!ec && n > 0 && n < boost::asio::buffer_size(buffers)) mark_drained(stream->socket_);
+      self.complete(ec, n);
+    }
+  };
   SweptSocket socket_;
   SweptList& list_;
   int64_t at_ms_ = 0;  // 0: no deadline

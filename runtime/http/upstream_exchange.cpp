@@ -330,9 +330,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     boost::system::error_code hec = wec;
     if (!hec) {
       deadline(upstream, a.timeouts.read_ms);
-      auto [ec, n] = co_await http::async_read_header(upstream, ubuf, p, kAwait);
-      (void)n;
-      hec = ec;
+      hec = co_await read_header_fast(upstream, ubuf, p);
     }
     if (hec && reused && (hec == http::error::end_of_stream || hec == asio::error::eof ||
                           hec == asio::error::connection_reset || hec == asio::error::broken_pipe)) {
