@@ -1,9 +1,9 @@
-// HTTP reads and writes that try the socket synchronously first (it is non-blocking)
-// and fall back to Beast's asynchronous operation only when the socket would block.
-// A small response fits the socket buffer and a parsed header is already in memory:
-// most requests then cost no composed asynchronous operation (each one posts its
-// completion through the scheduler) for these steps. The streams must have
-// socket().non_blocking(true).
+// HTTP reads that try the socket synchronously first (it is non-blocking) and fall
+// back to Beast's asynchronous operation only when the socket would block (a
+// SweptStream knows when it would, without a system call: http/read_readiness.h). A
+// parsed header is often already in memory: most requests then cost no composed
+// asynchronous operation (each one posts its completion through the scheduler) for
+// these steps. Writes: http/message_writer.h.
 #pragma once
 
 #include <cstddef>
@@ -12,24 +12,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include "http/await.h"
 
 namespace pg::runtime {
-
-// Writes what the serializer has (for a buffer body: up to its buffer, need_buffer
-// then means "done with this piece").
-template <class Stream, class Serializer>
-boost::asio::awaitable<std::tuple<boost::system::error_code, size_t>> write_fast(Stream& stream, Serializer& sr) {
-  boost::system::error_code ec;
-  size_t n = boost::beast::http::write(stream.socket(), sr, ec);
-  if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
-    auto [aec, an] = co_await boost::beast::http::async_write(stream, sr, kAwait);
-    co_return std::tuple{aec, n + an};
-  }
-  co_return std::tuple{ec, n};
-}
 
 // Reads until the parser has the header.
 template <class Stream, class Buffer, class Parser>

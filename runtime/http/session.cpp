@@ -18,6 +18,7 @@
 #include "http/fast_io.h"
 #include "server/clock.h"
 #include "http/generated.h"
+#include "http/message_writer.h"
 #include "http/real_ip.h"
 #include "http/upstream_exchange.h"
 #include "http/uri.h"
@@ -258,7 +259,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
     for (const auto& [k, v] : gen.page_fields) res.set(k, v);
     res.prepare_payload();
     client.expires_after(std::chrono::seconds(10));
-    auto [ec, n] = co_await http::async_write(client, res, kAwait);
+    auto [ec, n] = co_await send_message(client, message_head(res), res.body());
     if (!ec) view.outcome.bytes_sent = n, view.outcome.body_bytes_sent = res.body().size();
     log_request(status);
     co_await linger(client);
@@ -428,7 +429,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
     // The client waits for our go-ahead before it sends the body.
     if (ir::iequals(header_value(req, http::field::expect), "100-continue")) {
       http::response<http::empty_body> go{http::status::continue_, 11};
-      auto [gec, gn] = co_await http::async_write(client, go, kAwait);
+      auto [gec, gn] = co_await send_message(client, message_head(go), {});
       (void)gn;
       if (gec) co_return false;
     }
@@ -562,8 +563,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
   res.prepare_payload();
   if (req.method() == http::verb::head) res.body().clear();  // the length stays, the body goes
   client.expires_after(std::chrono::seconds(60));
-  http::response_serializer<http::string_body> sr{res};
-  auto [wec, wn] = co_await write_fast(client, sr);
+  auto [wec, wn] = co_await send_message(client, message_head(res), res.body());
   view.outcome.bytes_sent = wn;
   view.outcome.body_bytes_sent = res.body().size();
   log_request(reply->status);

@@ -19,6 +19,7 @@
 #include "http/await.h"
 #include "http/fast_io.h"
 #include "http/generated.h"
+#include "http/message_writer.h"
 #include "http/uri.h"
 #include "ir/text.h"
 
@@ -56,14 +57,36 @@ void each_token(std::string_view v, F&& f) {
   }
 }
 
-// Hop-by-hop fields (RFC 9110 7.6.1) are never forwarded, in either direction:
-// Connection and the fields it names, and the other hop-by-hop fields, erased.
+// Whether a field is hop-by-hop (RFC 9110 7.6.1) by its own name.
+bool hop_by_hop(http::field name) {
+  switch (name) {
+    case http::field::connection:
+    case http::field::keep_alive:
+    case http::field::proxy_connection:
+    case http::field::te:
+    case http::field::trailer:
+    case http::field::transfer_encoding:
+    case http::field::upgrade:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Hop-by-hop fields are never forwarded, in either direction: Connection and the
+// fields it names, and the other hop-by-hop fields, erased in one pass.
 void strip_hop_by_hop(http::fields& f) {
-  if (auto c = f.find(http::field::connection); c != f.end())
-    each_token(std::string_view(c->value().data(), c->value().size()), [&](std::string_view t) { f.erase(std::string(t)); });
-  for (auto field : {http::field::connection, http::field::keep_alive, http::field::proxy_connection, http::field::te,
-                     http::field::trailer, http::field::transfer_encoding, http::field::upgrade})
-    f.erase(field);
+  std::vector<std::string_view> named;  // by Connection; views into f, which stays until the pass ends
+  for (auto it = f.find(http::field::connection); it != f.end() && it->name() == http::field::connection; ++it)
+    each_token(std::string_view(it->value().data(), it->value().size()), [&](std::string_view t) { named.push_back(t); });
+  std::vector<http::fields::const_iterator> doomed;
+  for (auto it = f.begin(); it != f.end(); ++it) {
+    auto name = std::string_view(it->name_string().data(), it->name_string().size());
+    if (hop_by_hop(it->name()) ||
+        std::any_of(named.begin(), named.end(), [&](std::string_view n) { return iequals(n, name); }))
+      doomed.push_back(it);
+  }
+  for (auto it : doomed) f.erase(it);
 }
 
 // Whether the request's Connection fields list `token` (case-insensitive).
@@ -154,7 +177,7 @@ asio::awaitable<ExchangeResult> tunnel(SweptStream& client, SweptStream& upstrea
   for (const auto& f : upres) res.insert(f.name_string(), f.value());
   res.set(http::field::server, "proxyglot");
   client.expires_after(std::chrono::seconds(60));
-  auto [wec, wn] = co_await http::async_write(client, res, kAwait);
+  auto [wec, wn] = co_await send_message(client, message_head(res), {});
   (void)wn;
   out.responded = true;
   out.status = 101;
@@ -320,8 +343,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
 
     const int64_t sent_at = WorkerContext::now_ms();
     deadline(upstream, a.timeouts.send_ms);
-    http::request_serializer<http::string_body> usr{up};
-    auto [wec, wn] = co_await write_fast(upstream, usr);
+    auto [wec, wn] = co_await send_message(upstream, message_head(up), up.body());
     (void)wn;
     beast::flat_buffer ubuf;
     http::response_parser<http::buffer_body> p;
@@ -399,7 +421,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     }
     res.keep_alive(client_keep);
     if (!client_keep) res.set(http::field::connection, "close");  // said even to HTTP/1.0 clients, as nginx does
-    http::response_serializer<http::buffer_body> sr{res};
+    MessageWriter writer{message_head(res), res.chunked()};
 
     // The header leaves with the first piece of the body: one send, not two. With
     // response buffering off (proxy_buffering off, flush_interval -1) each piece read
@@ -407,9 +429,6 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     char buf[16 * 1024];
     bool ok = true;
     bool body_left = !p.is_done() && req.method() != http::verb::head;
-    res.body().data = nullptr;
-    res.body().size = 0;
-    res.body().more = body_left;
     while (ok && body_left) {
       p.get().body().data = buf;
       p.get().body().size = sizeof(buf);
@@ -427,24 +446,18 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
       }
       body_left = !p.is_done();
       if (body_left && p.get().body().size == sizeof(buf)) continue;  // a chunk header, no data yet
-      res.body().data = buf;
-      res.body().size = sizeof(buf) - p.get().body().size;
-      res.body().more = body_left;
-      outcome.body_bytes_sent += res.body().size;
+      const std::string_view piece(buf, sizeof(buf) - p.get().body().size);
+      outcome.body_bytes_sent += piece.size();
       client.expires_after(std::chrono::seconds(60));
-      auto [cw, cwn] = co_await write_fast(client, sr);
+      auto [cw, cwn] = co_await writer.send(client, piece, !body_left);
       outcome.bytes_sent += cwn;
-      if (cw == http::error::need_buffer) cw = {};
       if (cw) ok = false;
     }
-    if (ok && !sr.is_done()) {  // no body, or the last chunk's terminator
-      res.body().data = nullptr;
-      res.body().size = 0;
-      res.body().more = false;
+    if (ok && !writer.done()) {  // no body: the head alone (and a chunked body's end)
       client.expires_after(std::chrono::seconds(60));
-      auto [fw, fwn] = co_await write_fast(client, sr);
+      auto [fw, fwn] = co_await writer.send(client, {}, true);
       outcome.bytes_sent += fwn;
-      if (fw && fw != http::error::need_buffer) ok = false;
+      if (fw) ok = false;
     }
     outcome.upstream_response_us = WorkerContext::now_us() - attempt_start;
     balancer.finish(*pick, unhealthy);

@@ -1,0 +1,50 @@
+// Sending an HTTP/1.x message: its head laid out once in one buffer, then the body in
+// pieces (chunk-framed when the head says Transfer-Encoding: chunked), each send one
+// gathered write of head, framing and data. Beast's serializer walks a composed
+// buffer view field by field on every write; for a proxied request that walk cost
+// more than parsing it. Writes are tried on the non-blocking socket first and wait
+// asynchronously only when it would block.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "http/swept_stream.h"
+
+namespace pg::runtime {
+
+// The request line or status line, the fields and the blank line, as Beast writes them
+// (a response without a reason phrase gets the status's standard one).
+std::string message_head(const boost::beast::http::request_header<>& h);
+std::string message_head(const boost::beast::http::response_header<>& h);
+
+class MessageWriter {
+ public:
+  // `head` from message_head(); `chunked`: the body goes out as chunks.
+  MessageWriter(std::string head, bool chunked) : head_(std::move(head)), chunked_(chunked) {}
+
+  // Sends the head if it has not gone yet, then `piece` of the body; `last` ends the
+  // body (the last chunk when chunked). Returns the bytes written, framing included.
+  boost::asio::awaitable<std::tuple<boost::system::error_code, size_t>> send(SweptStream& stream,
+                                                                             std::string_view piece, bool last);
+  bool done() const { return done_; }
+
+ private:
+  std::string head_;
+  bool chunked_;
+  bool head_sent_ = false;
+  bool done_ = false;
+};
+
+// A whole message at once: head and body.
+boost::asio::awaitable<std::tuple<boost::system::error_code, size_t>> send_message(SweptStream& stream,
+                                                                                   std::string head,
+                                                                                   std::string_view body);
+
+}  // namespace pg::runtime
