@@ -426,12 +426,14 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     // The header leaves with the first piece of the body: one send, not two. With
     // response buffering off (proxy_buffering off, flush_interval -1) each piece read
     // goes out at once; else up to a full buffer at a time.
-    char buf[16 * 1024];
+    auto lease = worker.body_buffers().lease();
+    char* const buf = lease.data();
+    constexpr size_t buf_size = BufferPool::kSize;
     bool ok = true;
     bool body_left = !p.is_done() && req.method() != http::verb::head;
     while (ok && body_left) {
       p.get().body().data = buf;
-      p.get().body().size = sizeof(buf);
+      p.get().body().size = buf_size;
       deadline(upstream, a.timeouts.read_ms);
       auto rec2 = co_await read_fast(upstream, ubuf, p, !a.buffering.response);
       if (rec2 == http::error::need_buffer) rec2 = {};
@@ -445,8 +447,8 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
         co_return out;
       }
       body_left = !p.is_done();
-      if (body_left && p.get().body().size == sizeof(buf)) continue;  // a chunk header, no data yet
-      const std::string_view piece(buf, sizeof(buf) - p.get().body().size);
+      if (body_left && p.get().body().size == buf_size) continue;  // a chunk header, no data yet
+      const std::string_view piece(buf, buf_size - p.get().body().size);
       outcome.body_bytes_sent += piece.size();
       client.expires_after(std::chrono::seconds(60));
       auto [cw, cwn] = co_await writer.send(client, piece, !body_left);

@@ -15,6 +15,7 @@
 #include "balancing/balancer.h"
 #include "health/health_checks.h"
 #include "http/swept_stream.h"
+#include "server/buffer_pool.h"
 #include "server/clock.h"
 #include "ir/ir.h"
 
@@ -61,6 +62,7 @@ class WorkerContext {
   // while connections in the middle of a request finish it first.
   void close_idle() { clients_.close_idle(); }
   int id() const { return id_; }
+  BufferPool& body_buffers() { return body_buffers_; }
 
   static int64_t now_us() { return clock::steady_us(); }
   static int64_t now_ms() { return clock::coarse_ms(); }  // server/clock.h
@@ -75,6 +77,7 @@ class WorkerContext {
   std::map<std::pair<const ir::Pool*, size_t>, std::deque<IdleUpstream>> idle_upstreams_;
   int connection_limit_ = 512;
   const HealthChecks* health_ = nullptr;
+  BufferPool body_buffers_;
 };
 
 }  // namespace pg::runtime
