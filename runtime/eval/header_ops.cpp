@@ -46,6 +46,14 @@ void replace_values(boost::beast::http::fields& h, const std::string& name, cons
 }
 void remove_field(HeaderList& h, const std::string& name) { remove_header(h, name); }
 
+// Names come from the config, which outlives the list.
+bool has_field(const FieldList& h, const std::string& name) { return h.has(name); }
+void remove_field(FieldList& h, const std::string& name) { h.remove(name); }
+void add_field(FieldList& h, const std::string& name, std::string value) { h.add_owned(name, std::move(value)); }
+void replace_values(FieldList& h, const std::string& name, const ir::Regex& re, const std::string& replacement) {
+  h.rewrite_values(name, [&](std::string_view v) { return re.replace_all(std::string(v), replacement); });
+}
+
 // One implementation for both: the operations in order, those `applies` accepts.
 template <class Headers, class Applies>
 void apply(const std::vector<ir::HeaderOp>& ops, Headers& headers, const Evaluator& eval, ir::RequestView& request,
@@ -98,6 +106,16 @@ void apply_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers,
 void apply_header_ops(const std::vector<ir::HeaderOp>& ops, boost::beast::http::fields& headers, const Evaluator& eval,
                       ir::RequestView& request) {
   apply(ops, headers, eval, request, [](const ir::HeaderOp&) { return true; });
+}
+
+void apply_header_ops(const std::vector<ir::HeaderOp>& ops, FieldList& headers, const Evaluator& eval,
+                      ir::RequestView& request) {
+  apply(ops, headers, eval, request, [](const ir::HeaderOp&) { return true; });
+}
+
+void apply_response_header_ops(const std::vector<ir::HeaderOp>& ops, FieldList& headers, int status,
+                               const Evaluator& eval, ir::RequestView& request) {
+  apply(ops, headers, eval, request, [&](const ir::HeaderOp& op) { return op.always || success_or_redirect(status); });
 }
 
 void apply_response_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers, int status,

@@ -10,6 +10,7 @@
 #include <boost/beast/http/fields.hpp>
 
 #include "eval/evaluator.h"
+#include "http/field_list.h"
 #include "ir/ir.h"
 
 namespace pg::runtime {
@@ -25,12 +26,17 @@ void apply_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers,
 // The same on a Beast header (the proxied request and response: no copy to a list).
 void apply_header_ops(const std::vector<ir::HeaderOp>& ops, boost::beast::http::fields& headers, const Evaluator& eval,
                       ir::RequestView& request);
+// The same on a proxied head's field list.
+void apply_header_ops(const std::vector<ir::HeaderOp>& ops, FieldList& headers, const Evaluator& eval,
+                      ir::RequestView& request);
 
 // Response headers: operations with `always` false apply only to success and redirect
 // statuses (200 201 204 206 301 302 303 304 307 308), as nginx's add_header.
 void apply_response_header_ops(const std::vector<ir::HeaderOp>& ops, HeaderList& headers, int status,
                                const Evaluator& eval, ir::RequestView& request);
 void apply_response_header_ops(const std::vector<ir::HeaderOp>& ops, boost::beast::http::fields& headers, int status,
+                               const Evaluator& eval, ir::RequestView& request);
+void apply_response_header_ops(const std::vector<ir::HeaderOp>& ops, FieldList& headers, int status,
                                const Evaluator& eval, ir::RequestView& request);
 
 void remove_header(HeaderList& headers, const std::string& name);

@@ -18,13 +18,20 @@ namespace http = boost::beast::http;
 
 namespace {
 
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  out += ": ";
+  out += value;
+  out += "\r\n";
+}
+
 void append_fields(std::string& out, const http::fields& f) {
-  for (const auto& field : f) {
-    out += field.name_string();
-    out += ": ";
-    out += field.value();
-    out += "\r\n";
-  }
+  for (const auto& field : f) append_field(out, field.name_string(), field.value());
+  out += "\r\n";
+}
+
+void append_fields(std::string& out, const FieldList& f) {
+  for (const auto& field : f.fields()) append_field(out, field.name, field.value);
   out += "\r\n";
 }
 
@@ -68,33 +75,54 @@ asio::awaitable<std::tuple<boost::system::error_code, size_t>> write_all(SweptSt
 
 }  // namespace
 
-std::string message_head(const http::request_header<>& h) {
+namespace {
+
+template <class Fields>
+std::string request_text(std::string_view method, std::string_view target, unsigned version, const Fields& f) {
   std::string out;
   out.reserve(512);
-  out += h.method_string();
+  out += method;
   out += ' ';
-  out += h.target();
+  out += target;
   out += ' ';
-  append_version(out, h.version());
+  append_version(out, version);
   out += "\r\n";
-  append_fields(out, h);
+  append_fields(out, f);
   return out;
 }
 
-std::string message_head(const http::response_header<>& h) {
+template <class Fields>
+std::string response_text(unsigned version, unsigned code, std::string_view reason, const Fields& f) {
   std::string out;
   out.reserve(512);
-  append_version(out, h.version());
-  const unsigned code = h.result_int();
+  append_version(out, version);
   out += ' ';
   out += static_cast<char>('0' + code / 100 % 10);
   out += static_cast<char>('0' + code / 10 % 10);
   out += static_cast<char>('0' + code % 10);
   out += ' ';
-  out += h.reason().empty() ? http::obsolete_reason(h.result()) : h.reason();
+  out += reason.empty() ? std::string_view(http::obsolete_reason(static_cast<http::status>(code))) : reason;
   out += "\r\n";
-  append_fields(out, h);
+  append_fields(out, f);
   return out;
+}
+
+}  // namespace
+
+std::string message_head(const http::request_header<>& h) {
+  return request_text(h.method_string(), h.target(), h.version(), h);
+}
+
+std::string message_head(const http::response_header<>& h) {
+  return response_text(h.version(), h.result_int(), h.reason(), h);
+}
+
+std::string request_head(std::string_view method, std::string_view target, unsigned version, const FieldList& f) {
+  return request_text(method, target, version, f);
+}
+
+std::string response_head(unsigned version, unsigned status, std::string_view reason, const FieldList& f) {
+  return response_text(version, status, reason, f);
 }
 
 asio::awaitable<std::tuple<boost::system::error_code, size_t>> MessageWriter::send(SweptStream& stream,

@@ -15,6 +15,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/system/error_code.hpp>
 
+#include "http/field_list.h"
 #include "http/swept_stream.h"
 
 namespace pg::runtime {
@@ -23,6 +24,8 @@ namespace pg::runtime {
 // (a response without a reason phrase gets the status's standard one).
 std::string message_head(const boost::beast::http::request_header<>& h);
 std::string message_head(const boost::beast::http::response_header<>& h);
+std::string request_head(std::string_view method, std::string_view target, unsigned version, const FieldList& f);
+std::string response_head(unsigned version, unsigned status, std::string_view reason, const FieldList& f);
 
 class MessageWriter {
  public:

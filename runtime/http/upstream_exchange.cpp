@@ -18,6 +18,7 @@
 #include "eval/header_ops.h"
 #include "http/await.h"
 #include "http/fast_io.h"
+#include "http/field_list.h"
 #include "http/generated.h"
 #include "http/message_writer.h"
 #include "http/uri.h"
@@ -73,20 +74,34 @@ bool hop_by_hop(http::field name) {
   }
 }
 
-// Hop-by-hop fields are never forwarded, in either direction: Connection and the
-// fields it names, and the other hop-by-hop fields, erased in one pass.
-void strip_hop_by_hop(http::fields& f) {
-  std::vector<std::string_view> named;  // by Connection; views into f, which stays until the pass ends
-  for (auto it = f.find(http::field::connection); it != f.end() && it->name() == http::field::connection; ++it)
-    each_token(std::string_view(it->value().data(), it->value().size()), [&](std::string_view t) { named.push_back(t); });
-  std::vector<http::fields::const_iterator> doomed;
-  for (auto it = f.begin(); it != f.end(); ++it) {
-    auto name = std::string_view(it->name_string().data(), it->name_string().size());
-    if (hop_by_hop(it->name()) ||
-        std::any_of(named.begin(), named.end(), [&](std::string_view n) { return iequals(n, name); }))
-      doomed.push_back(it);
+// The fields a received head passes on: all but the hop-by-hop ones, never forwarded in
+// either direction (Connection and the fields it names, and the others by their
+// name), and those `skip` refuses. Views: the received head must outlive `to`.
+template <class Skip>
+void forward_fields(const http::fields& from, FieldList& to, Skip skip) {
+  std::string_view named[8];  // fields the Connection fields name (more are rare: then all are checked below)
+  size_t count = 0;
+  bool more = false;
+  for (auto it = from.find(http::field::connection); it != from.end() && it->name() == http::field::connection; ++it)
+    each_token(std::string_view(it->value().data(), it->value().size()), [&](std::string_view t) {
+      if (count < std::size(named)) named[count++] = t;
+      else more = true;
+    });
+  auto is_named = [&](std::string_view name) {
+    for (size_t i = 0; i < count; ++i)
+      if (iequal_names(named[i], name)) return true;
+    if (!more) return false;
+    bool found = false;
+    for (auto it = from.find(http::field::connection); it != from.end() && it->name() == http::field::connection; ++it)
+      each_token(std::string_view(it->value().data(), it->value().size()),
+                 [&](std::string_view t) { found = found || iequal_names(t, name); });
+    return found;
+  };
+  for (const auto& f : from) {
+    const auto name = std::string_view(f.name_string().data(), f.name_string().size());
+    if (hop_by_hop(f.name()) || skip(f.name()) || (count > 0 && is_named(name))) continue;
+    to.add(f.name(), name, std::string_view(f.value().data(), f.value().size()));
   }
-  for (auto it : doomed) f.erase(it);
 }
 
 // Whether the request's Connection fields list `token` (case-insensitive).
@@ -100,22 +115,12 @@ bool connection_has_token(const http::request_header<>& req, std::string_view to
 
 // Moves the fields no `set` operation wrote after those it did (ProxyAction::
 // set_headers_first): the set fields were appended in the operations' order.
-void client_fields_last(http::fields& f, const std::vector<ir::HeaderOp>& ops) {
-  auto is_set = [&](std::string_view name) {
+void client_fields_last(FieldList& f, const std::vector<ir::HeaderOp>& ops) {
+  f.move_to_front([&](const FieldList::Field& field) {
     return std::any_of(ops.begin(), ops.end(), [&](const ir::HeaderOp& op) {
-      return op.op == ir::HeaderOpKind::set && iequals(op.name, name);
+      return op.op == ir::HeaderOpKind::set && iequal_names(op.name, field.name);
     });
-  };
-  std::vector<std::pair<std::string, std::string>> client;
-  for (auto it = f.begin(); it != f.end();) {
-    if (is_set(it->name_string())) {
-      ++it;
-      continue;
-    }
-    client.emplace_back(std::string(it->name_string()), std::string(it->value()));
-    it = f.erase(it);
-  }
-  for (const auto& [k, v] : client) f.insert(k, v);
+  });
 }
 
 // The URI the upstream gets (nginx's rules for proxy_pass with and without a URI).
@@ -221,13 +226,16 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
 
   // The request the upstream gets.
   const bool rewritten = view.request_uri != (view.query.empty() ? view.path : view.path + "?" + view.query);
-  http::request<http::string_body> up;
-  up.method_string(req.method_string());
-  up.target(upstream_target(a, view, snap.evaluator(), rewritten));
-  up.version(a.protocol == ir::UpstreamProtocol::http1_0 ? 10 : 11);
-  up.body() = std::move(body);
+  const std::string target = upstream_target(a, view, snap.evaluator(), rewritten);
+  const unsigned up_version = a.protocol == ir::UpstreamProtocol::http1_0 ? 10 : 11;
+  const auto method = req.method();
   const bool has_body =
-      !up.body().empty() || req.count(http::field::content_length) || req.count(http::field::transfer_encoding);
+      !body.empty() || req.count(http::field::content_length) || req.count(http::field::transfer_encoding);
+  // What Beast's prepare_payload did: a body's length, and "Content-Length: 0" only for
+  // the methods that expect a body.
+  const bool says_length = has_body && (!body.empty() || method == http::verb::options ||
+                                        method == http::verb::put || method == http::verb::post);
+  const std::string body_length = std::to_string(body.size());
 
   Balancer& balancer = worker.balancer(*pool);
   Attempt attempt = balancer.start();
@@ -237,7 +245,6 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
   const bool retry_timeouts = retries_on(ir::RetryOn::timeout);
   // Once a request was sent, nginx passes it on again only if its method is
   // idempotent, unless non_idempotent says otherwise.
-  const auto method = req.method();
   const bool resendable = retries_on(ir::RetryOn::non_idempotent) || method == http::verb::get ||
                           method == http::verb::head || method == http::verb::options || method == http::verb::trace ||
                           method == http::verb::put || method == http::verb::delete_;
@@ -271,25 +278,29 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     const int64_t attempt_start = WorkerContext::now_us();
     // The header rules may name the picked server (Caddy's {upstream_hostport}).
     view.upstream_addr = out.upstream;
-    up.clear();
-    for (const auto& f : req) up.insert(f.name(), f.name_string(), f.value());
-    strip_hop_by_hop(up.base());
-    // The runtime answers "Expect: 100-continue" itself and has the whole body before
-    // it connects (as nginx does): passed on, the backend's interim 100 would be read
-    // as its response.
-    up.erase(http::field::expect);
+    // The client's fields, but hop-by-hop ones and Expect: the runtime answers
+    // "Expect: 100-continue" itself and has the whole body before it connects (as nginx
+    // does): passed on, the backend's interim 100 would be read as its response.
+    FieldList up;
+    forward_fields(req, up, [](http::field f) { return f == http::field::expect; });
     // An upgrade the route allows goes on to the backend as the client asked for it
     // (HAProxy and Caddy tunnel WebSocket by themselves; nginx configs set the two
     // fields by header operations, which still come after and win).
     if (a.upgrade) {
       if (auto u = req.find(http::field::upgrade); u != req.end() && connection_has_token(req, "upgrade")) {
-        up.set(http::field::upgrade, u->value());
-        up.set(http::field::connection, "upgrade");
+        up.add(http::field::upgrade, "Upgrade", std::string_view(u->value().data(), u->value().size()));
+        up.add(http::field::connection, "Connection", "upgrade");
       }
     }
-    apply_header_ops(route.request_headers, up.base(), snap.evaluator(), view);
-    if (a.set_headers_first) client_fields_last(up.base(), route.request_headers);
-    if (has_body) up.prepare_payload();
+    apply_header_ops(route.request_headers, up, snap.evaluator(), view);
+    if (a.set_headers_first) client_fields_last(up, route.request_headers);
+    if (says_length) {
+      up.remove(http::field::content_length);
+      up.add(http::field::content_length, "Content-Length", body_length);
+    }
+    // Kept alive unless the request says otherwise (a header operation may).
+    const bool up_keep = up_version == 11 ? !up.has_token(http::field::connection, "close")
+                                          : up.has_token(http::field::connection, "keep-alive");
     // A kept connection if the pool keeps them (the freshest one still inside its idle
     // timeout), else a new one.
     std::unique_ptr<SweptStream> conn;
@@ -343,7 +354,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
 
     const int64_t sent_at = WorkerContext::now_ms();
     deadline(upstream, a.timeouts.send_ms);
-    auto [wec, wn] = co_await send_message(upstream, message_head(up), up.body());
+    auto [wec, wn] = co_await send_message(upstream, request_head(req.method_string(), target, up_version, up), body);
     (void)wn;
     beast::flat_buffer ubuf;
     http::response_parser<http::buffer_body> p;
@@ -398,30 +409,34 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
 
     // The client's response: the upstream's status and end-to-end fields, our own
     // Server, the route's response header operations, and a framing we can keep.
-    // An error_page target answers with the original error's status unless it says otherwise.
-    // The upstream's header is moved, not copied (the parser reads the body on into
-    // its own state); what the rest of the exchange needs of it is read first.
+    // An error_page target answers with the original error's status unless it says
+    // otherwise. The fields are views into the parser's header, which stays as it is
+    // while the parser reads the body on (into its own buffer).
     const int upstream_status = static_cast<int>(upres.result_int());
-    const bool upstream_keep = upres.keep_alive();
-    const bool upstream_length = upres.has_content_length();
-    http::response<http::buffer_body> res;
-    res.base() = std::move(upres.base());
-    res.version(req.version());
-    if (status_override) res.result(*status_override);
-    strip_hop_by_hop(res.base());
-    res.erase(http::field::server);
-    res.erase(http::field::date);
-    apply_response_header_ops(route.response_headers, res.base(), upstream_status, snap.evaluator(), view);
-    res.set(http::field::server, "proxyglot");
-    res.set(http::field::date, http_date());
+    const bool upstream_keep = p.keep_alive();
+    const bool upstream_length = p.content_length().has_value();
+    const int status = status_override.value_or(upstream_status);
+    FieldList res;
+    forward_fields(upres, res, [](http::field f) { return f == http::field::server || f == http::field::date; });
+    apply_response_header_ops(route.response_headers, res, upstream_status, snap.evaluator(), view);
+    res.add(http::field::server, "Server", "proxyglot");
+    res.add(http::field::date, "Date", http_date());
     bool client_keep = keep_alive && (upstream_length || req.version() == 11 || p.is_done());
+    bool chunked = false;
     if (!upstream_length && !p.is_done() && req.method() != http::verb::head) {
-      if (req.version() == 11) res.chunked(true);
+      if (req.version() == 11) chunked = true;
       else client_keep = false;  // HTTP/1.0: the end of the body is the end of the connection
     }
-    res.keep_alive(client_keep);
-    if (!client_keep) res.set(http::field::connection, "close");  // said even to HTTP/1.0 clients, as nginx does
-    MessageWriter writer{message_head(res), res.chunked()};
+    if (chunked) res.add(http::field::transfer_encoding, "Transfer-Encoding", "chunked");
+    if (!client_keep) {  // said even to HTTP/1.0 clients, as nginx does
+      res.remove(http::field::connection);
+      res.add(http::field::connection, "Connection", "close");
+    } else if (req.version() == 10 && !res.has_token(http::field::connection, "keep-alive")) {
+      res.add(http::field::connection, "Connection", "keep-alive");
+    }
+    // The upstream's reason phrase, unless the status is not the upstream's.
+    const std::string_view reason = status_override ? std::string_view() : std::string_view(upres.reason().data(), upres.reason().size());
+    MessageWriter writer{response_head(req.version(), static_cast<unsigned>(status), reason, res), chunked};
 
     // The header leaves with the first piece of the body: one send, not two. With
     // response buffering off (proxy_buffering off, flush_interval -1) each piece read
@@ -464,13 +479,13 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     outcome.upstream_response_us = WorkerContext::now_us() - attempt_start;
     balancer.finish(*pick, unhealthy);
     // Kept for the next request when both sides allow it and the body was read whole.
-    if (pool->keepalive.max_idle > 0 && p.is_done() && upstream_keep && up.keep_alive() &&
+    if (pool->keepalive.max_idle > 0 && p.is_done() && upstream_keep && up_keep &&
         (pool->keepalive.max_requests == 0 || served + 1 < pool->keepalive.max_requests)) {
       if (static_cast<int>(idle.size()) >= pool->keepalive.max_idle) idle.pop_front();  // the oldest goes
       idle.push_back({std::move(conn), WorkerContext::now_ms(), served + 1});
     }
     out.responded = true;
-    out.status = static_cast<int>(res.result_int());
+    out.status = status;
     out.keep_alive = ok && client_keep;
     co_return out;
   }

@@ -61,7 +61,11 @@ def test_caddy_head_limits(proxy):
     assert status(port, get()) == 200
 
 
-def test_a_header_template_growing_past_a_field_closes_only_that_connection(proxy, backends):
+def test_a_header_template_growing_past_the_clients_limits_is_sent_on_as_caddy_does(proxy, backends):
+    """A template may make a field longer than any the client could send (here 80,000
+    bytes from a 40,000-byte one): Caddy (Go) sends it on, and so does proxyglot. This
+    backend (Python's http.server) refuses lines over 64 KiB with its own 431, which the
+    client gets; the next request is served as usual."""
     b = backends("a")
     p = proxy(f"""http://:8080 {{
   reverse_proxy 127.0.0.1:{b.port} {{
@@ -70,6 +74,7 @@ def test_a_header_template_growing_past_a_field_closes_only_that_connection(prox
 }}
 """, name="Caddyfile")
     port = p.port()
-    assert raw(port, get(headers=b"X-A: " + b"v" * 40000 + b"\r\n")) == b""  # 80000 bytes: closed
+    assert status(port, get(headers=b"X-A: " + b"v" * 40000 + b"\r\n")) == 431
+    assert status(port, get(headers=b"X-A: " + b"v" * 30000 + b"\r\n")) == 200
+    assert dict(b.requests[-2]["headers"])["X-Twice"] == "v" * 60000  # [-1]: the closing request status() adds
     assert status(port, get(headers=b"X-A: short\r\n")) == 200
-    assert "connection closed after an internal error: field value too large" in p.stderr()
