@@ -13,7 +13,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 
 #include "eval/header_ops.h"
 #include "http/await.h"
@@ -21,6 +20,7 @@
 #include "http/field_list.h"
 #include "http/generated.h"
 #include "http/message_writer.h"
+#include "http/response_parser.h"
 #include "http/uri.h"
 #include "ir/text.h"
 
@@ -74,33 +74,31 @@ bool hop_by_hop(http::field name) {
   }
 }
 
+// A field of either received form, as views.
+FieldList::Field field_of(const http::fields::value_type& f) {
+  return {f.name(), std::string_view(f.name_string().data(), f.name_string().size()),
+          std::string_view(f.value().data(), f.value().size())};
+}
+const FieldList::Field& field_of(const FieldList::Field& f) { return f; }
+
 // The fields a received head passes on: all but the hop-by-hop ones, never forwarded in
 // either direction (Connection and the fields it names, and the others by their
 // name), and those `skip` refuses. Views: the received head must outlive `to`.
-template <class Skip>
-void forward_fields(const http::fields& from, FieldList& to, Skip skip) {
-  std::string_view named[8];  // fields the Connection fields name (more are rare: then all are checked below)
-  size_t count = 0;
-  bool more = false;
-  for (auto it = from.find(http::field::connection); it != from.end() && it->name() == http::field::connection; ++it)
-    each_token(std::string_view(it->value().data(), it->value().size()), [&](std::string_view t) {
-      if (count < std::size(named)) named[count++] = t;
-      else more = true;
-    });
-  auto is_named = [&](std::string_view name) {
-    for (size_t i = 0; i < count; ++i)
-      if (iequal_names(named[i], name)) return true;
-    if (!more) return false;
+template <class Fields, class Skip>
+void forward_fields(const Fields& from, FieldList& to, Skip skip) {
+  auto named_by_connection = [&](std::string_view name) {
     bool found = false;
-    for (auto it = from.find(http::field::connection); it != from.end() && it->name() == http::field::connection; ++it)
-      each_token(std::string_view(it->value().data(), it->value().size()),
-                 [&](std::string_view t) { found = found || iequal_names(t, name); });
+    for (const auto& item : from)
+      if (const FieldList::Field& f = field_of(item); f.id == http::field::connection)
+        each_token(f.value, [&](std::string_view t) { found = found || iequal_names(t, name); });
     return found;
   };
-  for (const auto& f : from) {
-    const auto name = std::string_view(f.name_string().data(), f.name_string().size());
-    if (hop_by_hop(f.name()) || skip(f.name()) || (count > 0 && is_named(name))) continue;
-    to.add(f.name(), name, std::string_view(f.value().data(), f.value().size()));
+  bool connection = false;
+  for (const auto& item : from) connection = connection || field_of(item).id == http::field::connection;
+  for (const auto& item : from) {
+    const FieldList::Field& f = field_of(item);
+    if (hop_by_hop(f.id) || skip(f.id) || (connection && named_by_connection(f.name))) continue;
+    to.add(f.id, f.name, f.value);
   }
 }
 
@@ -174,12 +172,12 @@ asio::awaitable<void> pump(From& from, To& to, int64_t idle_ms) {
 // 101 Switching Protocols: the upstream's answer goes to the client as is, then bytes
 // flow both ways until either side closes or the tunnel sits idle too long.
 asio::awaitable<ExchangeResult> tunnel(SweptStream& client, SweptStream& upstream,
-                                       beast::flat_buffer& pending, const http::response<http::buffer_body>& upres,
+                                       beast::flat_buffer& pending, const ResponseParser& upres,
                                        unsigned version, const ir::ProxyAction& a, ExchangeResult out,
                                        Balancer& balancer, const Pick& pick) {
   using namespace asio::experimental::awaitable_operators;
   http::response<http::empty_body> res{http::status::switching_protocols, version};
-  for (const auto& f : upres) res.insert(f.name_string(), f.value());
+  for (const auto& f : upres.fields()) res.insert(f.name, f.value);
   res.set(http::field::server, "proxyglot");
   client.expires_after(std::chrono::seconds(60));
   auto [wec, wn] = co_await send_message(client, message_head(res), {});
@@ -269,7 +267,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     }
     ++tries;
     const ir::UpstreamServer& server = pool->servers[pick->server];
-    out.upstream = fmt::format("{}:{}", server.address, server.port);
+    out.upstream = snap.server_text(*pool, pick->server);
     auto& outcome = view.outcome;  // what the access log reports of this attempt
     outcome.upstream_pool = pool->name;
     outcome.upstream_name = server.name.empty() ? out.upstream : server.name;
@@ -357,7 +355,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     auto [wec, wn] = co_await send_message(upstream, request_head(req.method_string(), target, up_version, up), body);
     (void)wn;
     beast::flat_buffer ubuf;
-    http::response_parser<http::buffer_body> p;
+    ResponseParser p;
     p.body_limit(boost::none);
     if (req.method() == http::verb::head) p.skip(true);
     boost::system::error_code hec = wec;
@@ -384,25 +382,25 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
       co_return out;
     }
 
-    auto& upres = p.get();
+    const ResponseParser& upres = p;
     outcome.upstream_header_us = WorkerContext::now_us() - attempt_start;
-    outcome.upstream_status = std::to_string(upres.result_int());
+    outcome.upstream_status = std::to_string(upres.status());
     // proxy_next_upstream http_5xx/403/404/429: another server answers instead, when
     // one is left; the last one's answer is what the client gets.
-    if (auto next = retry_status(static_cast<int>(upres.result_int()));
+    if (auto next = retry_status(static_cast<int>(upres.status()));
         next && retries_on(*next) && resendable && may_retry() && balancer.any_left(attempt)) {
       const bool failure = *next != ir::RetryOn::http_403 && *next != ir::RetryOn::http_404;
       balancer.finish(*pick, failure);
       std::fprintf(stderr, "proxyglot: upstream %s answered %d, trying the next server\n", out.upstream.c_str(),
-                   static_cast<int>(upres.result_int()));
+                   static_cast<int>(upres.status()));
       continue;
     }
     // Passive health: statuses and slowness the pool counts as failures.
     const bool unhealthy =
-        std::find(pool->failure_statuses.begin(), pool->failure_statuses.end(), static_cast<int>(upres.result_int())) !=
+        std::find(pool->failure_statuses.begin(), pool->failure_statuses.end(), static_cast<int>(upres.status())) !=
             pool->failure_statuses.end() ||
         (pool->failure_latency_ms > 0 && WorkerContext::now_ms() - sent_at > pool->failure_latency_ms);
-    if (upres.result() == http::status::switching_protocols && a.upgrade &&
+    if (upres.status() == 101 && a.upgrade &&
         std::any_of(view.headers.begin(), view.headers.end(), [](const auto& h) { return iequals(h.first, "upgrade"); })) {
       co_return co_await tunnel(client, upstream, ubuf, upres, req.version(), a, out, balancer, *pick);
     }
@@ -412,12 +410,12 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     // An error_page target answers with the original error's status unless it says
     // otherwise. The fields are views into the parser's header, which stays as it is
     // while the parser reads the body on (into its own buffer).
-    const int upstream_status = static_cast<int>(upres.result_int());
+    const int upstream_status = static_cast<int>(upres.status());
     const bool upstream_keep = p.keep_alive();
     const bool upstream_length = p.content_length().has_value();
     const int status = status_override.value_or(upstream_status);
     FieldList res;
-    forward_fields(upres, res, [](http::field f) { return f == http::field::server || f == http::field::date; });
+    forward_fields(upres.fields(), res, [](http::field f) { return f == http::field::server || f == http::field::date; });
     apply_response_header_ops(route.response_headers, res, upstream_status, snap.evaluator(), view);
     res.add(http::field::server, "Server", "proxyglot");
     res.add(http::field::date, "Date", http_date());
@@ -435,7 +433,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
       res.add(http::field::connection, "Connection", "keep-alive");
     }
     // The upstream's reason phrase, unless the status is not the upstream's.
-    const std::string_view reason = status_override ? std::string_view() : std::string_view(upres.reason().data(), upres.reason().size());
+    const std::string_view reason = status_override ? std::string_view() : upres.reason();
     MessageWriter writer{response_head(req.version(), static_cast<unsigned>(status), reason, res), chunked};
 
     // The header leaves with the first piece of the body: one send, not two. With
@@ -447,8 +445,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     bool ok = true;
     bool body_left = !p.is_done() && req.method() != http::verb::head;
     while (ok && body_left) {
-      p.get().body().data = buf;
-      p.get().body().size = buf_size;
+      p.lend(buf, buf_size);
       deadline(upstream, a.timeouts.read_ms);
       auto rec2 = co_await read_fast(upstream, ubuf, p, !a.buffering.response);
       if (rec2 == http::error::need_buffer) rec2 = {};
@@ -462,8 +459,8 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
         co_return out;
       }
       body_left = !p.is_done();
-      if (body_left && p.get().body().size == buf_size) continue;  // a chunk header, no data yet
-      const std::string_view piece(buf, buf_size - p.get().body().size);
+      if (body_left && p.room() == buf_size) continue;  // a chunk header, no data yet
+      const std::string_view piece(buf, buf_size - p.room());
       outcome.body_bytes_sent += piece.size();
       client.expires_after(std::chrono::seconds(60));
       auto [cw, cwn] = co_await writer.send(client, piece, !body_left);

@@ -16,12 +16,16 @@ Snapshot::Snapshot(ir::Config config, const std::optional<std::string>& access_l
     plans_.push_back(std::move(p));
   }
   access_logs_ = std::make_unique<AccessLogs>(config_, access_log_override);
+  for (const auto& p : config_.pools) {
+    pools_.emplace(p.name, &p);  // the first of a name, as the search it replaces found
+    auto& texts = server_texts_[&p];
+    for (const auto& s : p.servers) texts.push_back(s.address + ":" + std::to_string(s.port));
+  }
 }
 
 const ir::Pool* Snapshot::pool(const std::string& name) const {
-  for (const auto& p : config_.pools)
-    if (p.name == name) return &p;
-  return nullptr;
+  auto it = pools_.find(name);
+  return it == pools_.end() ? nullptr : it->second;
 }
 
 }  // namespace pg::runtime

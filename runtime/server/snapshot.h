@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "eval/evaluator.h"
@@ -36,6 +37,10 @@ class Snapshot {
   const ir::HostSelector& hosts() const { return *hosts_; }
   const VirtualHostPlan& plan(size_t vhost) const { return plans_.at(vhost); }
   const ir::Pool* pool(const std::string& name) const;
+  // "address:port" of a pool's server, as logs and templates show it.
+  const std::string& server_text(const ir::Pool& pool, size_t server) const {
+    return server_texts_.at(&pool)[server];
+  }
   const AccessLogs& access_logs() const { return *access_logs_; }
 
  private:
@@ -44,6 +49,9 @@ class Snapshot {
   std::unique_ptr<ir::HostSelector> hosts_;
   std::vector<VirtualHostPlan> plans_;
   std::unique_ptr<AccessLogs> access_logs_;
+  // Looked up for every proxied request: by name, and the servers' texts made once.
+  std::unordered_map<std::string, const ir::Pool*> pools_;
+  std::unordered_map<const ir::Pool*, std::vector<std::string>> server_texts_;
 };
 
 }  // namespace pg::runtime
