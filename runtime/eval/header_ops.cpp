@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 namespace pg::runtime {
 
@@ -54,6 +55,16 @@ void replace_values(FieldList& h, const std::string& name, const ir::Regex& re, 
   h.rewrite_values(name, [&](std::string_view v) { return re.replace_all(std::string(v), replacement); });
 }
 
+// A replace operation's pattern, compiled once per thread (compiling costs more than
+// matching); keyed by the pattern's text, so that a reloaded configuration never meets
+// a stale entry. The patterns are the configuration's: the cache stays small.
+const ir::Regex& compiled(const std::string& pattern) {
+  thread_local std::unordered_map<std::string, ir::Regex> cache;
+  auto it = cache.find(pattern);
+  if (it == cache.end()) it = cache.emplace(pattern, ir::Regex(pattern, false)).first;
+  return it->second;
+}
+
 // One implementation for both: the operations in order, those `applies` accepts.
 template <class Headers, class Applies>
 void apply(const std::vector<ir::HeaderOp>& ops, Headers& headers, const Evaluator& eval, ir::RequestView& request,
@@ -75,8 +86,7 @@ void apply(const std::vector<ir::HeaderOp>& ops, Headers& headers, const Evaluat
         break;
       }
       case ir::HeaderOpKind::replace: {  // Caddy's header_up NAME SEARCH REPLACE
-        ir::Regex re(op.search, false);
-        replace_values(headers, op.name, re, eval.eval(op.value, request));
+        replace_values(headers, op.name, compiled(op.search), eval.eval(op.value, request));
         break;
       }
       case ir::HeaderOpKind::add_if_absent:  // HAProxy's "option forwardfor if-none"
