@@ -1,8 +1,11 @@
 #include "translate.h"
 
+#include <future>
+
 #include <fmt/format.h>
 
 #include "compile.h"
+#include "diag/alike_warnings.h"
 #include "emitters.h"
 #include "front_ends.h"
 #include "ir/equivalence.h"
@@ -23,9 +26,15 @@ std::string loss_message(Dialect to, const ir::Difference& d) {
   return fmt::format("changed by the {} translation: {} {} becomes {}", target, d.what, d.a_value, d.b_value);
 }
 
-void report(Diagnostics& out, bool as_error, Diagnostic d) {
-  if (as_error) out.error(d.loc, std::move(d.message));
-  else out.warning(d.loc, std::move(d.message));
+// Which differences are the same loss: the same field (what follows the element's
+// name, "virtual host H: route M: ") with the same values on each side.
+std::string loss_key(const ir::Difference& d) {
+  std::string_view what = d.what;
+  if (size_t scope = what.rfind(": "); scope != std::string_view::npos) what.remove_prefix(scope + 2);
+  std::string key;
+  key.reserve(8 + what.size() + d.a_value.size() + d.b_value.size());  // one allocation: 100,000s of keys
+  key.append("loss\n").append(what).append("\n").append(d.a_value).append("\n").append(d.b_value);
+  return key;
 }
 
 }  // namespace
@@ -35,6 +44,12 @@ TranslateResult translate_config(const std::string& path, const TranslateOptions
   CompileResult source = compile_config(path, options.from);
   r.diags = std::move(source.diags);
   if (!source.config) return r;
+
+  // The source's side of the comparison is prepared meanwhile, on another thread: it
+  // reads only the source, and on a large configuration takes about as long as the
+  // emitting.
+  std::future<ir::Prepared> prepared =
+      std::async(std::launch::async, [&config = *source.config] { return ir::Prepared(config); });
 
   Diagnostics losses;
   std::string text;
@@ -64,16 +79,19 @@ TranslateResult translate_config(const std::string& path, const TranslateOptions
   }
   if (!translated) return r;
 
-  for (const auto& d : ir::compare(*source.config, *translated)) {
+  // Each distinct loss once, with the number of places it stands for: the emitter's
+  // own warnings by their text, the differences by their field and values.
+  AlikeWarnings alike;
+  for (const auto& d : losses.all()) {
+    SourceLoc at = d.loc.file.empty() ? source.config->loc : d.loc;  // a global setting: the file itself
+    alike.add(at, "emitter\n" + d.message, [&] { return d.message; });
+  }
+  for (const auto& d : ir::compare(prepared.get(), *translated)) {
     SourceLoc at = d.a.line ? d.a : source.config->loc;
-    losses.warning(at, loss_message(options.to, d));
+    alike.add(at, loss_key(d), [&] { return loss_message(options.to, d); });
   }
-  r.losses = static_cast<int>(losses.all().size());
-  // Moved, not copied: a large translation has 100,000s of them.
-  for (auto& d : losses.release()) {
-    if (d.loc.file.empty()) d.loc = source.config->loc;  // a global setting: the file itself
-    report(r.diags, options.strict, std::move(d));
-  }
+  r.losses = alike.places();
+  alike.report(r.diags, options.strict);
   if (!r.diags.has_errors()) r.text = std::move(text);
   return r;
 }

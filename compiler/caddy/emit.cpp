@@ -70,7 +70,8 @@ class SiteWriter {
  public:
   SiteWriter(EmitContext& cx, Writer& w) : cx_(cx), w_(w) {}
 
-  void run();
+  // Returns where the global options end in the text (the sites follow).
+  size_t run();
 
  private:
   void site(const ir::VirtualHost& vh, size_t index, const std::vector<Group>& groups);
@@ -83,7 +84,7 @@ class SiteWriter {
   std::vector<bool> skip_;
 };
 
-void SiteWriter::run() {
+size_t SiteWriter::run() {
   const ir::Config& c = cx_.config;
   // Automatic HTTPS: Caddy makes an HTTP->HTTPS redirect for each name on the HTTPS port
   // that has no site of its own on the HTTP port. Keep the ones the IR has, or turn
@@ -170,6 +171,7 @@ void SiteWriter::run() {
     }
     w_.close();
   }
+  const size_t globals_end = w_.text().size();
 
   for (size_t i = 0; i < c.virtual_hosts.size(); ++i) {
     if (skip_[i]) continue;
@@ -194,6 +196,7 @@ void SiteWriter::run() {
     }
     for (const auto& [binds, gs] : by_binds) site(vh, i, gs);
   }
+  return globals_end;
 }
 
 void SiteWriter::site(const ir::VirtualHost& vh, size_t index, const std::vector<Group>& groups) {
@@ -302,10 +305,15 @@ void SiteWriter::access_log(const ir::VirtualHost& vh) {
 }  // namespace
 
 std::string emit(const ir::Config& config, Diagnostics& losses) {
-  EmitContext cx{config, losses, {}};
+  EmitContext cx{config, losses, {}, {}};
   Writer w;
-  SiteWriter(cx, w).run();
-  return w.text();
+  size_t globals_end = SiteWriter(cx, w).run();
+  // The snippets the sites import, between the global options and the first site.
+  std::string globals = w.text().substr(0, globals_end);
+  std::string sites = cx.snippets.resolve(w.text().substr(globals_end));
+  if (!cx.snippets.any()) return globals + sites;
+  if (!sites.empty() && sites.front() == '\n') sites.erase(0, 1);
+  return globals + (globals.empty() ? "" : "\n") + cx.snippets.definitions() + sites;
 }
 
 }  // namespace pg::caddy

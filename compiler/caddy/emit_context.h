@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "caddy/emit_snippets.h"
 #include "caddy/emit_writer.h"
 #include "diag/diagnostics.h"
 #include "ir/ir.h"
@@ -18,6 +19,7 @@ struct EmitContext {
   const ir::Config& config;
   Diagnostics& losses;
   std::set<std::string> matcher_names;  // of the site being written
+  Snippets snippets;                    // lines many handles share, written once
 
   // "caddy cannot express WHAT; INSTEAD" at `loc`.
   void cannot(const SourceLoc& loc, std::string_view what, std::string_view instead) {

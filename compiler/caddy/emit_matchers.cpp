@@ -153,7 +153,16 @@ struct Builder {
         }
         std::vector<Line> inner = lines(c);
         if (inner.empty()) return {Line{"never", "not path *", {}, 0}};  // not always: never
-        if (inner.size() == 1 && inner.front().block.empty()) return {Line{"not", "not " + inner.front().text, {}, 0}};
+        if (inner.size() == 1 && inner.front().block.empty()) {
+          // A regex that must not match captures nothing: unnamed, the same exclusion
+          // (nginx's ^~ prefixes before every regex location) is the same line in every
+          // handle, and one snippet (write_matcher).
+          std::string text = inner.front().text;
+          std::string named = "path_regexp " + name + " ";
+          if (inner.front().category == "path_regexp" && text.rfind(named, 0) == 0)
+            text = "path_regexp " + text.substr(named.size());
+          return {Line{"not", "not " + text, {}, 0}};
+        }
         return {Line{"not", "not", std::move(inner), 0}};
       }
     }
@@ -290,7 +299,12 @@ WrittenMatcher write_matcher(EmitContext& cx, Writer& w, const ir::Matcher& m, c
     w.line("@" + name + " " + lines.front().text);
   } else {
     w.open("@" + name);
-    write_lines(w, lines);
+    for (const auto& l : lines) {
+      // A long exclusion many handles repeat: a snippet when they do.
+      if (l.category == "not" && l.block.empty() && l.text.size() > Snippets::kLongLine)
+        w.line(cx.snippets.use("excluded_paths", {l.text}));
+      else write_lines(w, {l});
+    }
     w.close();
   }
   out.token = "@" + name;

@@ -132,6 +132,8 @@ void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_
   if (weighted)
     cx.cannot(pool->loc, "server weights", "Caddy 2.6 balances without weights: every server gets an equal share");
 
+  // The pool's settings (balancing, retries, health), then the fields to the upstream:
+  // each a group of lines many handles share (emit_snippets.h).
   std::vector<std::string> lines;
   balancing(cx, *pool, lines);
 
@@ -204,7 +206,9 @@ void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_
     }
     if (first->max_conns > 0) lines.push_back(fmt::format("unhealthy_request_count {}", first->max_conns));
   }
-  if (p.buffering.request) lines.push_back("buffer_requests");
+  // The Host the pool's name gives (nginx's $proxy_host) goes with the pool's settings.
+  std::vector<std::string> fields;
+  if (p.buffering.request) fields.push_back("buffer_requests");
 
   // Headers to the upstream. Caddy sets Host (the client's), X-Forwarded-For/-Proto/-Host
   // itself; header_up ops come after them.
@@ -224,7 +228,7 @@ void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_
         ((op.op == ir::HeaderOpKind::set && op.value.parts[0].var == ir::Var::forwarded_for_appended) ||
          (op.op == ir::HeaderOpKind::add && op.value.parts[0].var == ir::Var::client_address))) {
       appended = &op;
-      lines.push_back("trusted_proxies 0.0.0.0/0 ::/0");
+      fields.push_back("trusted_proxies 0.0.0.0/0 ::/0");
       if (op.op == ir::HeaderOpKind::add)
         cx.cannot(op.loc, "X-Forwarded-For as a line of its own after the client's",
                   "Caddy appends the client address to the client's X-Forwarded-For in one comma-joined line (the same value)");
@@ -245,12 +249,12 @@ void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_
     auto it = first_op.find(ir::to_lower(field));
     if (appended && it != first_op.end() && (it->second == appended || caddy_kept(it->second))) continue;
     if (it == first_op.end() || (it->second->op != ir::HeaderOpKind::set && it->second->op != ir::HeaderOpKind::remove))
-      lines.push_back(std::string("header_up -") + field);
+      fields.push_back(std::string("header_up -") + field);
   }
   {
     auto it = first_op.find("host");
     if (it != first_op.end() && it->second->op != ir::HeaderOpKind::set && it->second->op != ir::HeaderOpKind::remove)
-      lines.push_back("header_up -Host");
+      fields.push_back("header_up -Host");
   }
   for (const auto& op : route.request_headers) {
     std::string lower = ir::to_lower(op.name);
@@ -274,13 +278,15 @@ void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_
       if (lower == "host" && part.var == ir::Var::upstream_host) {
         // nginx's $proxy_host: the target as written; Caddy's nearest is the upstream's host:port.
         bool single = pool->servers.size() == 1 && host_port(pool->servers[0]) == p.authority;
-        lines.push_back("header_up Host " + (single || p.authority.empty() ? std::string("{upstream_hostport}") : token(p.authority)));
+        // The field's only operation: its place among the others changes nothing.
+        (later ? fields : lines)
+            .push_back("header_up Host " + (single || p.authority.empty() ? std::string("{upstream_hostport}") : token(p.authority)));
         continue;
       }
     }
-    lines.push_back("header_up " + header_words(cx, op, regex_name));
+    fields.push_back("header_up " + header_words(cx, op, regex_name));
   }
-  for (const auto& op : route.response_headers) lines.push_back("header_down " + header_words(cx, op, regex_name));
+  for (const auto& op : route.response_headers) fields.push_back("header_down " + header_words(cx, op, regex_name));
 
   // The http transport.
   std::vector<std::string> transport;
@@ -299,22 +305,24 @@ void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_
 
   std::string head = "reverse_proxy";
   for (const auto& u : upstreams) head += " " + u;
-  if (lines.empty() && transport.empty() && health_headers.empty()) {
+  if (lines.empty() && fields.empty() && transport.empty() && health_headers.empty()) {
     w.line(head);
     return;
   }
-  w.open(head);
-  for (const auto& l : lines) w.line(l);
   if (!health_headers.empty()) {
-    w.open("health_headers");
-    for (const auto& l : health_headers) w.line(l);
-    w.close();
+    lines.emplace_back("health_headers {");
+    for (const auto& l : health_headers) lines.push_back("\t" + l);
+    lines.emplace_back("}");
   }
   if (!transport.empty()) {
-    w.open("transport http");
-    for (const auto& l : transport) w.line(l);
-    w.close();
+    transport.insert(transport.begin(), "transport http {");
+    for (size_t i = 1; i < transport.size(); ++i) transport[i] = "\t" + transport[i];
+    transport.emplace_back("}");
   }
+  w.open(head);
+  if (!lines.empty()) w.line(cx.snippets.use("pool_" + p.pool, std::move(lines), emit::source_comment(pool->loc)));
+  if (!fields.empty()) w.line(cx.snippets.use("upstream_fields", std::move(fields)));
+  if (!transport.empty()) w.line(cx.snippets.use("transport", std::move(transport)));
   w.close();
 }
 

@@ -207,8 +207,9 @@ struct Handle {
   size_t first_path_len = 0;
 };
 
+// `site_body_limit`: the site's own request_body already says the route's limit.
 Handle emit_handle(EmitContext& cx, int depth, const ir::Route& r, const ir::Matcher& m, const std::string& base,
-                   const std::vector<ir::HeaderOp>& strip_response) {
+                   const std::vector<ir::HeaderOp>& strip_response, bool site_body_limit) {
   Writer w(depth);
   Handle h;
   w.line(route_label(r));
@@ -239,7 +240,7 @@ Handle emit_handle(EmitContext& cx, int depth, const ir::Route& r, const ir::Mat
   std::string directive = use_handle_path ? "handle_path" : "handle";
   w.open(directive + (wm.token.empty() ? "" : " " + wm.token));
 
-  if (r.limits.max_body_bytes != 0) {
+  if (r.limits.max_body_bytes != 0 && !site_body_limit) {
     w.open("request_body");
     w.line("max_size " + size_text(r.limits.max_body_bytes));
     w.close();
@@ -578,12 +579,24 @@ void emit_site_body(EmitContext& cx, Writer& w, const ir::VirtualHost& vh) {
     if (auto expanded = map_dispatch_routes(cx, r)) routes.insert(routes.end(), expanded->begin(), expanded->end());
     else routes.push_back(r);
   }
+  // One body limit for every request of the site (nginx's client_max_body_size at the
+  // server level): one request_body for the site, not one in each handle. Caddy runs
+  // it before any handle, so the fallback must have it too.
+  const int64_t body_limit = vh.fallback.limits.max_body_bytes;
+  const bool site_body_limit = body_limit != 0 && std::all_of(routes.begin(), routes.end(), [&](const ir::Route& r) {
+    return r.internal || r.limits.max_body_bytes == body_limit;
+  });
+  if (site_body_limit) {
+    w.open("request_body");
+    w.line("max_size " + size_text(body_limit));
+    w.close();
+  }
   for (const auto& r : routes) {
     if (r.internal) {
       cx.cannot(r.loc, "a route only reachable by internal redirects", "it is left out");
       continue;
     }
-    for (const auto& alt : alternatives(r.match)) handles.push_back(emit_handle(cx, 1, r, alt, base_name(r, alt), common));
+    for (const auto& alt : alternatives(r.match)) handles.push_back(emit_handle(cx, 1, r, alt, base_name(r, alt), common, site_body_limit));
     if (matches_all(r.match)) {
       covered = true;
       break;
@@ -596,7 +609,7 @@ void emit_site_body(EmitContext& cx, Writer& w, const ir::VirtualHost& vh) {
   for (const auto& r : vh.named_routes)
     if (!used_named.count(r.name)) cx.cannot(r.loc, fmt::format("the named route {}", r.name), "it is left out");
   if (!covered && !caddy_fallback(vh.fallback) && vh.fallback.action.kind != ir::ActionKind::static_files)
-    handles.push_back(emit_handle(cx, 1, vh.fallback, ir::Matcher{}, "fallback", common));
+    handles.push_back(emit_handle(cx, 1, vh.fallback, ir::Matcher{}, "fallback", common, site_body_limit));
 
   // Does Caddy's sort keep the order?
   std::vector<Item> items;

@@ -1,5 +1,7 @@
 #include "caddy/imports.h"
 
+#include <algorithm>
+
 #include <glob.h>
 
 #include <cerrno>
@@ -21,8 +23,11 @@ namespace fs = std::filesystem;
 
 constexpr int kMaxImportDepth = 16;
 // Snippets importing snippets can grow a file exponentially; no real Caddyfile
-// expands to this many lines.
+// expands to this many lines, or to more than kMaxExpansion times its own (a large
+// file whose handles import shared settings, as proxyglot's translations write them,
+// expands to a few times its size).
 constexpr size_t kMaxExpandedLines = 200000;
+constexpr size_t kMaxExpansion = 8;
 
 size_t count_lines(const std::vector<Node>& nodes) {
   size_t n = nodes.size();
@@ -65,6 +70,7 @@ struct Loader {
   explicit Loader(Diagnostics& d) : diags(d) {}
 
   Diagnostics& diags;
+  size_t max_lines = kMaxExpandedLines;
   std::map<std::string, std::vector<Node>> snippets;
   int depth = 0;
   size_t expanded_lines = 0;
@@ -115,10 +121,10 @@ struct Loader {
     const std::string& target = n.words[1].value;
     if (auto it = snippets.find(target); it != snippets.end()) {
       expanded_lines += count_lines(it->second);
-      if (expanded_lines > kMaxExpandedLines) {
+      if (expanded_lines > max_lines) {
         if (!too_large)
           diags.error(n.loc, fmt::format("imports expand to more than {} lines (snippets importing each other?)",
-                                         kMaxExpandedLines));
+                                         max_lines));
         too_large = true;
         return;
       }
@@ -165,6 +171,8 @@ struct Loader {
 
 std::vector<Node> read_caddyfile(std::string_view text, const std::string& name, Diagnostics& diags) {
   Loader loader(diags);
+  size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  loader.max_lines = std::max(kMaxExpandedLines, kMaxExpansion * lines);
   return loader.load(text, name);
 }
 

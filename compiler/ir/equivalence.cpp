@@ -1,16 +1,20 @@
 #include "ir/equivalence.h"
 
 #include <algorithm>
+#include <functional>
 #include <cctype>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include <boost/describe/enum_to_string.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "ir/each_on_threads.h"
 #include "ir/ir_json_conversions.h"
 #include "ir/map_dispatch.h"
 #include "ir/matchers.h"
@@ -322,8 +326,8 @@ Matcher simplify(const Matcher& m) {
 // keyed element came from.
 class Normalized {
  public:
-  // `other`: the configuration compared with, whose listed pages this side says too.
-  explicit Normalized(const Config& c, const Config* other = nullptr) : c_(c), other_(other) {
+  // What this side says by itself; finish() adds what depends on the other side.
+  explicit Normalized(const Config& c, int threads = 1) : c_(c) {
     for (const auto& p : c.pools) pools_[p.name] = &p;
     json::object listeners;
     for (const auto& l : c.listeners) {
@@ -336,18 +340,38 @@ class Normalized {
       listeners[listener_key(l)] = std::move(o);
     }
     root_["listeners"] = std::move(listeners);
+    // Each host's routes reshaped on `threads` threads (the most work here), then
+    // written in order.
+    std::vector<HostRoutes> hosts(c.virtual_hosts.size());
+    each_on_threads(hosts.size(), threads, [&](size_t i) { hosts[i] = host_routes(c.virtual_hosts[i]); });
     json::object vhosts;
-    for (const auto& vh : c.virtual_hosts) {
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      const VirtualHost& vh = c.virtual_hosts[i];
       std::string key = vhost_key(c, vh);
       while (vhosts.contains(key)) key += "'";  // two alike: keep both
-      vhosts[key] = vhost(vh, "virtual_hosts/" + key);
+      expanded_maps_.insert(hosts[i].maps.begin(), hosts[i].maps.end());
+      vhosts[key] = vhost(std::move(hosts[i]), "virtual_hosts/" + key);
     }
     root_["virtual_hosts"] = std::move(vhosts);
+  }
+
+  // `other`: the configuration compared with, whose listed pages this side says too,
+  // and whose pools say whether this side's health checks are approximated.
+  void finish(const Config* other) {
+    other_ = other;
+    const Config& c = c_;
+    // What the routes' JSON reads, made now: the routes are made on two threads.
+    for (const auto& p : c.pools) passive_approximation(p);
+    for (const auto& p : pending_)
+      if (p.route.action.proxy && !p.route.action.proxy->pool.empty())
+        if (auto it = pools_.find(p.route.action.proxy->pool); it != pools_.end()) pool(*it->second);
     // A map read as routes and used nowhere else says nothing more. The uses are the
     // hosts' whole text: written only when some map was read as routes.
     std::string uses;
     if (!expanded_maps_.empty()) {
       uses = json::serialize(root_["virtual_hosts"]);
+      for (const auto& p : pending_) uses += json::serialize(route(p.route, p.role));
+      for (const auto& p : pools_json_) uses += json::serialize(p);
       for (const auto& m : c.maps) {
         uses += render(m.default_value);
         for (const auto& e : m.entries) uses += render(e.value);
@@ -361,7 +385,7 @@ class Normalized {
     }
     root_["maps"] = std::move(maps);
     // The proxy's own answers; pages keyed by status.
-    json::object responses = clean(json::value_from(c.responses)).as_object();
+    json::object responses = std::move(clean(json::value_from(c.responses)).as_object());
     json::object pages;
     // Each status either side lists, with the body this side sends for it (a status
     // without a page gets no body or the runtime's page).
@@ -389,25 +413,40 @@ class Normalized {
     if (auto it = locs_.find(path); it != locs_.end()) return it->second;
     size_t slash = path.rfind('/');
     if (slash == std::string::npos) return c_.loc;
-    // The parent's answer kept: the differences under one element share it.
-    std::string parent = path.substr(0, slash);
-    if (auto it = parent_locs_.find(parent); it != parent_locs_.end()) return it->second;
-    SourceLoc at = loc(parent);
-    parent_locs_.emplace(std::move(parent), at);
-    return at;
+    // Pure: asked from the comparison's two threads (routes' places are the Differ's).
+    return loc(path.substr(0, slash));
   }
 
  private:
-  json::value vhost(const VirtualHost& source, const std::string& path) {
-    locs_[path] = source.loc;
-    VirtualHost vh = source;
-    fold_status_pages(vh);
-    name_named_routes(vh);
-    // The routes are replaced below: converted without them (their key keeps its place).
-    std::vector<Route> own_routes = std::move(vh.routes);
-    vh.routes.clear();
-    json::object o = json::value_from(vh).as_object();
-    vh.routes = std::move(own_routes);
+  // A host with its routes in the shape compared: reads only the configuration, so
+  // that hosts can be reshaped side by side.
+  struct HostRoutes {
+    VirtualHost vh;              // its status pages folded, its named routes named
+    std::vector<Route> expanded;  // its routes, reshaped (vh.routes is left empty)
+    std::set<std::string> maps;   // the maps read as routes
+  };
+
+  HostRoutes host_routes(const VirtualHost& source) const {
+    HostRoutes h;
+    h.vh = source;
+    fold_status_pages(h.vh);
+    name_named_routes(h.vh);
+    h.expanded = split_access(expand_map_dispatch(h.vh.routes, h.maps));
+    h.vh.routes.clear();
+    for (auto& r : h.expanded) {
+      r.match = simplify(r.match);
+      captures_as_regsub(r);
+    }
+    drop_redundant(h.expanded);
+    order_disjoint(h.expanded);
+    return h;
+  }
+
+  json::value vhost(HostRoutes h, const std::string& path) {
+    VirtualHost& vh = h.vh;
+    locs_[path] = vh.loc;
+    // The routes were taken out: converted without them (their key keeps its place).
+    json::object o = std::move(json::value_from(vh).as_object());
     o.erase("listeners");  // the key says them
     o.erase("names");
     json::array routes;
@@ -427,31 +466,73 @@ class Normalized {
         r.action.kind = ActionKind::respond;
         r.action.respond = RespondAction{step.status, step.has_body ? std::optional<Template>(step.replacement) : std::nullopt};
       }
-      routes.push_back(route(r, path + "/rewrites/0"));
+      routes.push_back(stub(std::move(r), path + "/rewrites/0"));
       o["rewrites"] = json::array{};
       covered = true;
     }
-    std::vector<Route> expanded = split_access(expand_map_dispatch(vh.routes));
-    for (auto& r : expanded) {
-      r.match = simplify(r.match);
-      captures_as_regsub(r);
-    }
-    drop_redundant(expanded);
-    order_disjoint(expanded);
+    std::vector<Route>& expanded = h.expanded;
     for (size_t i = 0; i < expanded.size() && !covered; ++i) {
       const Route& r = expanded[i];
       if (r.match.op == MatchOp::any && r.match.children.empty()) continue;  // never matches: changes nothing
-      routes.push_back(route(r, fmt::format("{}/routes/{}", path, i)));
       covered = !r.internal && render(r.match) == "always";
+      // Its place in the JSON array, where the comparison looks for it.
+      routes.push_back(stub(std::move(expanded[i]), fmt::format("{}/routes/{}", path, routes.size())));
     }
     o["routes"] = std::move(routes);
     json::object named;
-    for (const auto& r : vh.named_routes) named[r.name] = route(r, path + "/named_routes/" + r.name, Role::named);
+    for (const auto& r : vh.named_routes) named[r.name] = stub(r, path + "/named_routes/" + r.name, Role::named);
     o["named_routes"] = std::move(named);
     if (covered) o.erase("fallback");
-    else o["fallback"] = route(vh.fallback, path + "/fallback", Role::fallback);
+    else o["fallback"] = stub(vh.fallback, path + "/fallback", Role::fallback);
     return clean(std::move(o));
   }
+
+  // A route as its IR and a stub: its match and its kind of action (what aligning the
+  // routes reads), its JSON made by full_route() only when the comparison reaches it
+  // and dropped after. Built up front, a large configuration's routes were 100s of MB
+  // of JSON, as costly to fault in and free as to make.
+  enum class Role { regular, fallback, named };
+
+  struct Pending {
+    Route route;
+    std::string path;
+    Role role;
+  };
+
+  json::value stub(Route r, std::string path, Role role = Role::regular) {
+    locs_[path] = r.loc;
+    note_passed_maps(r);
+    json::object o;
+    o["match"] = json::string(render(r.match));  // as clean() renders a matcher
+    o["action"] = json::object{{"kind", json::value_from(r.action.kind)}};
+    o[route_ref] = pending_.size();
+    pending_.push_back({std::move(r), std::move(path), role});
+    return o;
+  }
+
+  // The maps route() notes while keying a route's request fields (passes_through), noted
+  // up front: the constructor decides by them which maps to compare.
+  void note_passed_maps(const Route& r) {
+    for (const auto& op : r.request_headers) {
+      if (op.op == HeaderOpKind::remove || lower(op.name) != "connection") continue;
+      if (!passes_through(r, op)) return;  // the field's later operations are not asked
+    }
+  }
+
+ public:
+  // A route's JSON: the value itself, or the route a stub stands for, made into `built`.
+  const json::value& full_route(const json::value& v, json::value& built) {
+    if (v.is_object())
+      if (const json::value* i = v.as_object().if_contains(route_ref)) {
+        const Pending& p = pending_[static_cast<size_t>(i->to_number<int64_t>())];
+        built = route(p.route, p.role);
+        return built;
+      }
+    return v;
+  }
+
+ private:
+  static constexpr std::string_view route_ref = "\x01route";  // no IR key starts with a control character
 
   static const Route* named_route(const VirtualHost& vh, const Template& target) {
     if (target.parts.size() != 1 || target.parts[0].var != Var::literal) return nullptr;
@@ -671,7 +752,12 @@ class Normalized {
     std::vector<std::optional<json::value>> bodies(routes.size());
     auto body = [&](size_t k) -> const json::value& {
       if (!bodies[k]) {
+        // Without its matcher (compared apart): a long one costs more to convert than
+        // all the rest.
+        Matcher m = std::move(routes[k].match);
+        routes[k].match = Matcher{};
         json::value v = clean(json::value_from(routes[k]));
+        routes[k].match = std::move(m);
         v.as_object().erase("match");
         bodies[k] = std::move(v);
       }
@@ -763,11 +849,11 @@ class Normalized {
   // order), then the route to the default pool. Only when that is exactly what the map
   // does: each value names a pool, and no entry matches an absent header (the map sees
   // an empty value; the header predicates do not match).
-  std::vector<Route> expand_map_dispatch(const std::vector<Route>& routes) {
+  std::vector<Route> expand_map_dispatch(const std::vector<Route>& routes, std::set<std::string>& maps) const {
     std::vector<Route> out;
     out.reserve(routes.size());
     for (const auto& r : routes) {
-      auto expansion = map_dispatch(r);
+      auto expansion = map_dispatch(r, maps);
       if (!expansion) {
         out.push_back(r);
         continue;
@@ -779,17 +865,16 @@ class Normalized {
 
   // ir::map_dispatch (one function for the emitters and this comparer), noting which
   // maps were read as routes: those need not be compared as maps.
-  std::optional<std::vector<Route>> map_dispatch(const Route& r) {
+  std::optional<std::vector<Route>> map_dispatch(const Route& r, std::set<std::string>& maps) const {
     std::string name;
     auto routes = ir::map_dispatch(c_, r, &name);
-    if (routes) expanded_maps_.insert(name);
+    if (routes) maps.insert(name);
     return routes;
   }
 
-  enum class Role { regular, fallback, named };
-
-  json::value route(const Route& source, const std::string& path, Role role = Role::regular) {
-    locs_[path] = source.loc;
+  // Made on the comparison's threads (Differ::run): reads this side's state only
+  // (its places were recorded by stub(), its pools by finish()).
+  json::value route(const Route& source, Role role = Role::regular) {
     Route r = source;
     fold_own_response_fields(r);
     // With the passive approximation of active checks (see passive_approximation), a
@@ -805,7 +890,12 @@ class Normalized {
     std::vector<HeaderOp> request_headers = std::move(r.request_headers), response_headers = std::move(r.response_headers);
     r.request_headers.clear();
     r.response_headers.clear();
-    json::object o = json::value_from(r).as_object();
+    // The matcher as clean() would render it, without converting it to JSON and back.
+    Matcher match = std::move(r.match);
+    r.match = Matcher{};
+    json::object o = std::move(json::value_from(r).as_object());
+    o["match"] = json::string(render(match));
+    r.match = std::move(match);
     r.request_headers = std::move(request_headers);
     r.response_headers = std::move(response_headers);
     if (r.action.proxy) normalize_proxy(o["action"].as_object()["proxy"].as_object());
@@ -876,7 +966,7 @@ class Normalized {
     if (r.action.proxy && !r.action.proxy->pool.empty()) {
       auto& proxy = o["action"].as_object()["proxy"].as_object();
       auto it = pools_.find(r.action.proxy->pool);
-      proxy["pool"] = it == pools_.end() ? json::value(nullptr) : pool(*it->second, path + "/action/proxy/pool");
+      proxy["pool"] = it == pools_.end() ? json::value(nullptr) : pool(*it->second);
     }
     return clean(std::move(o));
   }
@@ -919,7 +1009,7 @@ class Normalized {
                    render(m.default_value) == "upgrade" && m.entries.size() == 1 &&
                    m.entries[0].match == MapMatch::exact && m.entries[0].pattern.empty() &&
                    render(m.entries[0].value).empty();
-      if (shape) expanded_maps_.insert(m.name);
+      if (shape && !expanded_maps_.count(m.name)) expanded_maps_.insert(m.name);  // noted by stub() already
       return shape;
     }
     return false;
@@ -936,10 +1026,9 @@ class Normalized {
   // checks remain one difference (health_check).
   bool passive_approximation(const Pool& p) {
     if (!p.health_check || !other_) return false;
-    // Asked for each route to the pool: answered once.
-    auto [it, added] = approximated_.try_emplace(&p, false);
-    if (added) it->second = approximates(p);
-    return it->second;
+    // Asked for each route to the pool: answered once, in finish().
+    if (auto it = approximated_.find(&p); it != approximated_.end()) return it->second;
+    return approximated_.emplace(&p, approximates(p)).first->second;
   }
 
   bool approximates(const Pool& p) const {
@@ -959,18 +1048,54 @@ class Normalized {
     return false;
   }
 
-  // Each route proxying to a pool carries it: made once per pool, and its places
-  // recorded under each route's path.
-  json::value pool(const Pool& p, const std::string& path) {
-    locs_[path] = p.loc;
-    for (const auto& s : p.servers) locs_[path + "/servers/" + server_key(s)] = s.loc;
-    auto [it, added] = pools_json_.try_emplace(&p);
-    if (added) it->second = pool_json(p);
-    return it->second;
+  // Each route proxying to a pool refers to it: its JSON made once, under its own path
+  // ("pools/N", where its places are recorded), and a route holds only the reference
+  // (resolve() reads it). Copied into every route, the pools were most of a large
+  // configuration's comparison.
+  json::value pool(const Pool& p) {
+    auto it = pool_index_.find(&p);
+    if (it == pool_index_.end()) {  // only in finish(): the routes are made after it
+      it = pool_index_.emplace(&p, pools_json_.size()).first;
+      std::string path = fmt::format("pools/{}", it->second);
+      locs_[path] = p.loc;
+      for (const auto& s : p.servers) locs_[path + "/servers/" + server_key(s)] = s.loc;
+      pools_json_.push_back(pool_json(p));
+    }
+    return json::string(fmt::format("{}{}", pool_ref, it->second));
+  }
+
+ public:
+  // A value, or the pool a reference names; `path` becomes the pool's own path.
+  const json::value& resolve(const json::value& v, std::string& path) const {
+    size_t index = 0;
+    if (!pool_reference(v, index)) return v;
+    path = fmt::format("pools/{}", index);
+    return pools_json_[index];
+  }
+  // Whether `v` stands for something else (a pool), so that two equal texts may differ.
+  static bool reference(const json::value& v) {
+    if (!v.is_string()) return false;
+    std::string_view s = v.get_string();
+    return !s.empty() && s.front() == pool_ref.front();
+  }
+  const json::value& resolve(const json::value& v) const {
+    size_t index = 0;
+    return pool_reference(v, index) ? pools_json_[index] : v;
+  }
+
+ private:
+  static constexpr std::string_view pool_ref = "\x01pool ";  // no IR text starts with a control character
+
+  static bool pool_reference(const json::value& v, size_t& index) {
+    if (!v.is_string()) return false;
+    std::string_view s = v.get_string();
+    if (s.size() <= pool_ref.size() || s.compare(0, pool_ref.size(), pool_ref) != 0) return false;
+    index = std::stoul(std::string(s.substr(pool_ref.size())));
+    return true;
   }
 
   json::value pool_json(const Pool& p) {
-    json::object o = json::value_from(p).as_object();
+    json::object o = std::move(json::value_from(p).as_object());
     json::object servers;
     const bool approximated = passive_approximation(p);
     for (UpstreamServer s : p.servers) {
@@ -978,7 +1103,7 @@ class Normalized {
         s.max_fails = std::max(1, p.health_check->fall);
         s.fail_timeout_ms = approximate_fail_timeout(*p.health_check);
       }
-      json::object v = clean(json::value_from(s)).as_object();
+      json::object v = std::move(clean(json::value_from(s)).as_object());
       v.erase("address");
       v.erase("port");
       if (s.max_fails == 0) v.erase("fail_timeout_ms");  // no passive accounting: no window
@@ -993,9 +1118,10 @@ class Normalized {
   json::object root_;
   std::map<std::string, const Pool*> pools_;
   std::unordered_map<std::string, SourceLoc> locs_;  // only looked up: no order needed
-  mutable std::unordered_map<std::string, SourceLoc> parent_locs_;  // loc(), once locs_ is complete
   std::set<std::string> expanded_maps_;  // maps read as routes (expand_map_dispatch)
-  std::map<const Pool*, json::value> pools_json_;  // pool(): each pool's JSON
+  std::vector<Pending> pending_;  // the routes stub() stands for
+  std::map<const Pool*, size_t> pool_index_;  // pool(): each pool's place in pools_json_
+  std::vector<json::value> pools_json_;
   std::map<const Pool*, bool> approximated_;       // passive_approximation()
 };
 
@@ -1020,13 +1146,31 @@ std::string show(const json::value& v) {
 // Walks both normalised sides together. `pa`/`pb` are each side's path (they differ
 // once routes are aligned), `subject` the readable name of where we are.
 struct Differ {
-  const Normalized& a;
-  const Normalized& b;
+  Normalized& a;
+  Normalized& b;
   std::vector<Difference> out;
+  std::set<std::pair<std::string, std::string>> equal_pools;  // pool paths walked without a difference
+
+  // The routes being compared (pair()): nothing under a route has a place of its own
+  // but its pool (walked under the pool's path), so the places of its differences are
+  // the route's, found without looking each long path up.
+  struct Scope {
+    std::string path;
+    SourceLoc loc;
+  };
+  Scope route_a, route_b;
+
+  static SourceLoc locate(const Normalized& n, const Scope& scope, const std::string& path) {
+    const std::string& r = scope.path;
+    if (!r.empty() && path.size() >= r.size() && path.compare(0, r.size(), r) == 0 &&
+        (path.size() == r.size() || path[r.size()] == '/'))
+      return scope.loc;
+    return n.loc(path);
+  }
 
   void add(const std::string& pa, const std::string& pb, const std::string& subject, std::string av,
            std::string bv) {
-    out.push_back({a.loc(pa), b.loc(pb), subject, std::move(av), std::move(bv)});
+    out.push_back({locate(a, route_a, pa), locate(b, route_b, pb), subject, std::move(av), std::move(bv)});
   }
 
   static std::string join(const std::string& path, std::string_view key) {
@@ -1037,8 +1181,34 @@ struct Differ {
     return subject.back() == ':' ? subject + " " + std::string(key) : subject + "." + std::string(key);
   }
 
-  void walk(const json::value& x, const json::value& y, const std::string& pa, const std::string& pb,
-            const std::string& subject) {
+  // Keys a walk passes over (a route's match, compared on its own).
+  using Skip = bool (*)(std::string_view key);
+  static bool skip_nothing(std::string_view) { return false; }
+
+  void walk(const json::value& x1, const json::value& y1, const std::string& pa0, const std::string& pb0,
+            const std::string& subject, Skip skip = skip_nothing) {
+    // A route is a stub until compared (Normalized::stub).
+    json::value built_x, built_y;
+    const json::value& x0 = a.full_route(x1, built_x);
+    const json::value& y0 = b.full_route(y1, built_y);
+    // A route's pool is a reference to the pool's one JSON (Normalized::pool): walked
+    // there, under the pool's own path, so that its places are the pool's.
+    std::string pa = pa0, pb = pb0;
+    const json::value& x = a.resolve(x0, pa);
+    const json::value& y = b.resolve(y0, pb);
+    if (&x != &x0 && &y != &y0) {  // two pools: each pair walked again only if it differs
+      auto pools = std::make_pair(pa, pb);
+      if (equal_pools.count(pools)) return;
+      size_t before = out.size();
+      walk_resolved(x, y, pa, pb, subject, skip);
+      if (out.size() == before) equal_pools.insert(std::move(pools));
+      return;
+    }
+    walk_resolved(x, y, pa, pb, subject, skip);
+  }
+
+  void walk_resolved(const json::value& x, const json::value& y, const std::string& pa, const std::string& pb,
+                     const std::string& subject, Skip skip) {
     if (x.is_object() && y.is_object()) {
       const auto& ox = x.as_object();
       const auto& oy = y.as_object();
@@ -1052,18 +1222,25 @@ struct Differ {
         return;
       }
       for (const auto& kv : ox) {
+        if (skip(kv.key())) continue;
+        auto it = oy.find(kv.key());
+        // Most values are equal plain values: passed over before any name or path is made.
+        if (it != oy.end() && !kv.value().is_structured() && kv.value() == it->value() &&
+            !Normalized::reference(kv.value()))
+          continue;
         std::string sub = top_subject(pa, subject, kv.key());
-        if (auto it = oy.find(kv.key()); it != oy.end()) {
+        if (it != oy.end()) {
           if (kv.key() == "routes" && kv.value().is_array() && it->value().is_array())
             routes(kv.value().as_array(), it->value().as_array(), join(pa, "routes"), join(pb, "routes"), subject);
           else
             walk(kv.value(), it->value(), join(pa, kv.key()), join(pb, kv.key()), sub);
         } else {
-          add(join(pa, kv.key()), pb, sub, show(kv.value()), "");
+          add(join(pa, kv.key()), pb, sub, show(a.resolve(kv.value())), "");
         }
       }
       for (const auto& kv : oy)
-        if (!ox.contains(kv.key())) add(pa, join(pb, kv.key()), top_subject(pb, subject, kv.key()), "", show(kv.value()));
+        if (!skip(kv.key()) && !ox.contains(kv.key()))
+          add(pa, join(pb, kv.key()), top_subject(pb, subject, kv.key()), "", show(b.resolve(kv.value())));
       return;
     }
     if (x.is_array() && y.is_array()) {
@@ -1090,26 +1267,51 @@ struct Differ {
     std::vector<std::string> only_b;
     for (const auto& kv : oy)
       if (!ox.contains(kv.key())) only_b.emplace_back(kv.key());
+    // Each host compared on its own: the hosts are shared between two threads (run()).
+    std::vector<std::function<void(Differ&)>> tasks;
     for (const auto& kv : ox) {
       std::string key(kv.key());
       std::string p = "virtual_hosts/" + key;
+      const json::value* x = &kv.value();
       if (auto it = oy.find(kv.key()); it != oy.end()) {
-        walk(kv.value(), it->value(), p, p, fmt::format("virtual host {}:", key));
+        const json::value* y = &it->value();
+        tasks.push_back([=](Differ& d) { d.walk(*x, *y, p, p, fmt::format("virtual host {}:", key)); });
         continue;
       }
       auto partner = std::find_if(only_b.begin(), only_b.end(),
                                   [&](const std::string& b) { return listeners_of(b) == listeners_of(key); });
       if (partner == only_b.end()) {
-        add(p, "virtual_hosts", fmt::format("virtual host {}:", key), show(kv.value()), "");
+        tasks.push_back([=](Differ& d) { d.add(p, "virtual_hosts", fmt::format("virtual host {}:", key), show(*x), ""); });
         continue;
       }
       std::string pb = "virtual_hosts/" + *partner;
-      add(p, pb, "virtual host", fmt::format("\"{}\"", key), fmt::format("\"{}\"", *partner));
-      walk(kv.value(), oy.at(*partner), p, pb, fmt::format("virtual host {}:", key));
+      std::string other = *partner;
+      const json::value* y = &oy.at(*partner);
+      tasks.push_back([=](Differ& d) {
+        d.add(p, pb, "virtual host", fmt::format("\"{}\"", key), fmt::format("\"{}\"", other));
+        d.walk(*x, *y, p, pb, fmt::format("virtual host {}:", key));
+      });
       only_b.erase(partner);
     }
-    for (const auto& key : only_b)
-      add("virtual_hosts", "virtual_hosts/" + key, fmt::format("virtual host {}:", key), "", show(oy.at(key)));
+    for (const auto& key : only_b) {
+      const json::value* y = &oy.at(key);
+      tasks.push_back([=](Differ& d) {
+        d.add("virtual_hosts", "virtual_hosts/" + key, fmt::format("virtual host {}:", key), "", show(*y));
+      });
+    }
+    run(tasks);
+  }
+
+  // The tasks on two threads, their differences in the tasks' order.
+  void run(const std::vector<std::function<void(Differ&)>>& tasks) {
+    std::vector<std::vector<Difference>> outs(tasks.size());
+    each_on_threads(tasks.size(), 2, [&](size_t i) {
+      Differ d{a, b, {}};
+      tasks[i](d);
+      outs[i] = std::move(d.out);
+    });
+    for (auto& o : outs)
+      for (auto& d : o) out.push_back(std::move(d));
   }
 
   // Names for the top levels: "virtual host K:", "listener K:", "map $m:".
@@ -1139,7 +1341,15 @@ struct Differ {
 
   // Longest-common-subsequence alignment of two key lists: pairs (i, j), with -1 for
   // an element that has no partner.
-  static std::vector<std::pair<int, int>> align(const std::vector<std::string>& x, const std::vector<std::string>& y) {
+  static std::vector<std::pair<int, int>> align(const std::vector<std::string>& xs, const std::vector<std::string>& ys) {
+    // Compared as numbers, one per distinct key: the table compares every pair, and a
+    // large host's matchers are long texts.
+    std::unordered_map<std::string_view, int> ids;
+    std::vector<int> x, y;
+    x.reserve(xs.size());
+    y.reserve(ys.size());
+    for (const auto& k : xs) x.push_back(ids.try_emplace(k, static_cast<int>(ids.size())).first->second);
+    for (const auto& k : ys) y.push_back(ids.try_emplace(k, static_cast<int>(ids.size())).first->second);
     size_t n = x.size(), m = y.size();
     std::vector<std::vector<int>> lcs(n + 1, std::vector<int>(m + 1, 0));
     for (size_t i = n; i-- > 0;)
@@ -1165,15 +1375,17 @@ struct Differ {
     for (const auto& r : y) my.push_back(match_of(r));
     auto pair = [&](size_t ia, size_t jb) {
       std::string ra = fmt::format("{}/{}", pa, ia), rb = fmt::format("{}/{}", pb, jb);
+      route_a = {ra, a.loc(ra)};
+      route_b = {rb, b.loc(rb)};
       if (mx[ia] != my[jb]) add(join(ra, "match"), join(rb, "match"), subject + " route", mx[ia], my[jb]);
-      json::value cx = x[ia], cy = y[jb];
-      cx.as_object().erase("match");
-      cy.as_object().erase("match");
-      if (kind_of(cx) != kind_of(cy)) {  // upstream request headers only matter when proxying
-        cx.as_object().erase("request_headers");
-        cy.as_object().erase("request_headers");
-      }
-      walk(cx, cy, ra, rb, fmt::format("{} route {}:", subject, mx[ia]));
+      // Upstream request headers only matter when proxying.
+      Skip skip = kind_of(x[ia]) != kind_of(y[jb])
+                      ? +[](std::string_view k) { return k == "match" || k == "request_headers"; }
+                      : +[](std::string_view k) { return k == "match"; };
+      json::value built_x, built_y;
+      walk(a.full_route(x[ia], built_x), b.full_route(y[jb], built_y), ra, rb, fmt::format("{} route {}:", subject, mx[ia]),
+           skip);
+      route_a = route_b = {};
     };
     auto one_sided = [&](int ia, int jb) {
       // Named by its matcher, valued by what it does.
@@ -1216,11 +1428,46 @@ struct Differ {
 
 }  // namespace
 
-std::vector<Difference> compare(const Config& a, const Config& b) {
-  Normalized na(a, &b), nb(b, &a);
-  Differ d{na, nb, {}};
-  d.walk(na.root(), nb.root(), "", "", "");
+struct Prepared::Side {
+  const Config& config;
+  std::unique_ptr<Normalized> normalized;
+};
+
+Prepared::Prepared(const Config& a) : side_(std::make_unique<Side>(Side{a, std::make_unique<Normalized>(a)})) {}
+Prepared::Prepared(Prepared&&) noexcept = default;
+Prepared& Prepared::operator=(Prepared&&) noexcept = default;
+Prepared::~Prepared() = default;
+
+namespace {
+
+// The comparison of two sides normalised by themselves.
+std::vector<Difference> differences(std::unique_ptr<Normalized> na, const Config& a, std::unique_ptr<Normalized> nb,
+                                    const Config& b) {
+  na->finish(&b);
+  nb->finish(&a);
+  Differ d{*na, *nb, {}};
+  d.walk(na->root(), nb->root(), "", "", "");
+  // Freed side by side: on a large configuration each side's JSON takes a while.
+  std::thread freeing([&] { nb.reset(); });
+  na.reset();
+  freeing.join();
   return std::move(d.out);
+}
+
+}  // namespace
+
+std::vector<Difference> compare(Prepared a, const Config& b) {
+  return differences(std::move(a.side_->normalized), a.side_->config, std::make_unique<Normalized>(b, 2), b);
+}
+
+std::vector<Difference> compare(const Config& a, const Config& b) {
+  // The two sides are normalised each on its own thread: each reads only its own
+  // configuration, and on a large one each is a good part of the comparison.
+  std::optional<Prepared> pa;
+  std::thread first([&] { pa.emplace(a); });
+  std::unique_ptr<Normalized> nb = std::make_unique<Normalized>(b);
+  first.join();
+  return differences(std::move(pa->side_->normalized), a, std::move(nb), b);
 }
 
 std::string format_differences(const std::vector<Difference>& diffs) {

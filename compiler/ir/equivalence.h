@@ -10,6 +10,7 @@
 // first match wins - must be equal.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,26 @@ struct Difference {
 };
 
 std::vector<Difference> compare(const Config& a, const Config& b);
+
+// Side A of a comparison, normalised before side B exists: translate prepares the
+// source on another thread while it emits the target and reads it back. `a` must
+// outlive it.
+class Prepared {
+ public:
+  explicit Prepared(const Config& a);
+  Prepared(Prepared&&) noexcept;
+  Prepared& operator=(Prepared&&) noexcept;
+  ~Prepared();
+
+ private:
+  struct Side;
+  std::unique_ptr<Side> side_;
+  friend std::vector<Difference> compare(Prepared a, const Config& b);
+  friend std::vector<Difference> compare(const Config& a, const Config& b);
+};
+
+// The same as compare(a, b), with `a` prepared.
+std::vector<Difference> compare(Prepared a, const Config& b);
 
 // Whether a template can evaluate to the empty string (HeaderOp.omit_empty matters):
 // false when a part is a non-empty literal or a value every request has (the Host

@@ -310,6 +310,8 @@ std::vector<Group> proxy_groups(Context& ctx, const ir::Route& r) {
       redirect.lines.push_back(line("proxy_redirect", {from, ctx.templates.value(rule.to, rule.loc, "a proxy_redirect replacement")}));
     }
   }
+  redirect.location_only =
+      std::find(redirect.lines.begin(), redirect.lines.end(), "proxy_redirect default;") != redirect.lines.end();
   g.push_back(std::move(redirect));
   g.push_back({"proxy_hide_header", hide_header_lines(r), true});
   g.push_back({"proxy_set_header", request_header_lines(ctx, r), true});

@@ -18,7 +18,8 @@ struct Group {
   std::string key;                 // the directive name
   std::vector<std::string> lines;  // complete lines, without indent
   bool array = false;              // inherited only when the level has none of its own
-  bool after_pass = false;         // must follow proxy_pass in its location (never on a server)
+  bool after_pass = false;         // written after proxy_pass in a location
+  bool location_only = false;      // valid only after proxy_pass ("proxy_redirect default"): never on a server
 };
 
 // Settings every route has (limits, response headers, error pages, access rules, logs).

@@ -120,6 +120,25 @@ class ServerWriter {
     for (const auto& l : plan) routes.push_back(l.route);
     for (const auto& r : vh.named_routes) routes.push_back(&r);
 
+    // When every request reaches a location (one catches all) and the server answers
+    // nothing itself, its scalar settings apply only through the locations that inherit
+    // them: one every location shares goes to the server, whatever the unreachable
+    // fallback says. Not the array ones (add_header, error_page, access rules and logs):
+    // nginx also applies a server's to the answers it makes before choosing a location
+    // (400 to a malformed request), where the source does not.
+    bool catches_all = covered || vh.fallback.action.kind != ir::ActionKind::static_files;  // the fallback's "location /"
+    std::vector<std::vector<Group>> each;  // every location's, made once
+    each.reserve(routes.size());
+    for (const auto* r : routes) each.push_back(common_groups(ctx_, *r));
+    if (catches_all && vh.rewrites.empty() && !routes.empty()) {
+      for (auto& g : server_common) {
+        if (g.array) continue;
+        const Group* first = find(each[0], g.key);
+        bool shared = std::all_of(each.begin(), each.end(),
+                                  [&](const std::vector<Group>& x) { return find(x, g.key)->lines == first->lines; });
+        if (shared) g.lines = first->lines;
+      }
+    }
     inherited_common_.clear();
     for (const auto& g : server_common) {
       const Group* def = find(default_common_groups(ctx_), g.key);
@@ -127,10 +146,8 @@ class ServerWriter {
       // An array directive a location cannot clear must not be inherited by one
       // that has none.
       if (g.array && !g.lines.empty()) {
-        for (const auto* r : routes) {
-          auto rg = common_groups(ctx_, *r);
+        for (const auto& rg : each)
           if (find(rg, g.key)->lines.empty()) differs = false;
-        }
       }
       if (differs) {
         for (const auto& l : g.lines) w_.line(l);
@@ -142,16 +159,20 @@ class ServerWriter {
 
     // Proxy settings every proxying location shares go to the server level.
     inherited_proxy_.clear();
-    std::vector<std::vector<Group>> proxies;
-    for (const auto* r : routes)
-      if (r->action.kind == ir::ActionKind::proxy && r->action.proxy->protocol != ir::UpstreamProtocol::grpc)
-        proxies.push_back(proxy_groups(ctx_, *r));
+    std::vector<std::vector<Group>> proxy_each(routes.size());  // every proxying location's, made once
+    std::vector<const std::vector<Group>*> proxies;
+    for (size_t i = 0; i < routes.size(); ++i)
+      if (routes[i]->action.kind == ir::ActionKind::proxy) {
+        proxy_each[i] = proxy_groups(ctx_, *routes[i]);
+        if (routes[i]->action.proxy->protocol != ir::UpstreamProtocol::grpc) proxies.push_back(&proxy_each[i]);
+      }
     for (const auto& def : default_proxy_groups(ctx_)) {
       inherited_proxy_[def.key] = def.lines;
-      if (proxies.size() < 2 || def.after_pass) continue;
-      const Group* first = find(proxies[0], def.key);
-      bool shared = std::all_of(proxies.begin(), proxies.end(), [&](const std::vector<Group>& g) {
-        return find(g, def.key)->lines == first->lines;
+      if (proxies.size() < 2) continue;
+      const Group* first = find(*proxies[0], def.key);
+      if (first->location_only) continue;
+      bool shared = std::all_of(proxies.begin(), proxies.end(), [&](const std::vector<Group>* g) {
+        return find(*g, def.key)->lines == first->lines;
       });
       if (shared && first->lines != def.lines && !(def.array && first->lines.empty())) {
         for (const auto& l : first->lines) w_.line(l);
@@ -162,13 +183,14 @@ class ServerWriter {
     auto steps = rewrite_lines(ctx_, vh.rewrites);
     for (const auto& l : steps) w_.line(l);
 
-    for (const auto& l : plan) write_location(l);
-    for (const auto& r : vh.named_routes) {
+    for (size_t i = 0; i < plan.size(); ++i) write_location(plan[i], each[i], proxy_each[i]);
+    for (size_t k = 0; k < vh.named_routes.size(); ++k) {
+      const ir::Route& r = vh.named_routes[k];
       std::string name = ctx_.named_locations[r.name];
       w_.blank();
       if (r.loc.line) w_.comment(emit::source_comment(r.loc));
       w_.open("location " + quote(name));
-      write_body(r, nullptr);
+      write_body(r, nullptr, each[plan.size() + k], proxy_each[plan.size() + k]);
       w_.close();
     }
     w_.close();
@@ -260,25 +282,27 @@ class ServerWriter {
     }
   }
 
-  void write_location(const PlannedLocation& l) {
+  // `common`, `proxy`: the route's groups (common_groups, proxy_groups), made once.
+  void write_location(const PlannedLocation& l, const std::vector<Group>& common, const std::vector<Group>& proxy) {
     w_.blank();
     std::vector<std::string> comment;
     if (l.route->loc.line) comment.push_back(emit::source_comment(l.route->loc));
     if (!l.note.empty()) comment.push_back(l.note);
     if (!comment.empty()) w_.comment(fmt::format("{}", fmt::join(comment, "; ")));
     w_.open(location_head(l));
-    write_body(*l.route, &l);
+    write_body(*l.route, &l, common, proxy);
     w_.close();
   }
 
-  void write_body(const ir::Route& r, const PlannedLocation* where) {
-    for (const auto& g : common_groups(ctx_, r)) {
+  void write_body(const ir::Route& r, const PlannedLocation* where, const std::vector<Group>& common,
+                  const std::vector<Group>& proxy) {
+    for (const auto& g : common) {
       if (g.lines == inherited_common_[g.key]) continue;
       for (const auto& l : g.lines) w_.line(l);
     }
     std::vector<std::string> after;
     if (r.action.kind == ir::ActionKind::proxy) {
-      for (const auto& g : proxy_groups(ctx_, r)) {
+      for (const auto& g : proxy) {
         auto it = inherited_proxy_.find(g.key);
         if (it != inherited_proxy_.end() && it->second == g.lines) continue;
         for (const auto& l : g.lines) (g.after_pass ? after : lines_).push_back(l);

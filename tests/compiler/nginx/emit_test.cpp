@@ -284,9 +284,10 @@ TEST(NginxEmit, ForeignDefaultsBecomeExplicitDirectives) {
   c.pools[0].keepalive.max_idle = 32;
   Emitted e = emit_config(c);
   EXPECT_TRUE(contains(e.text, "    upstream app {\n        server localhost:8000;\n        keepalive 32;\n    }\n")) << e.text;
+  // The only location's body limit is the server's: written once, there.
+  EXPECT_TRUE(contains(e.text, "        listen 8080;\n        client_max_body_size 0;\n")) << e.text;
   EXPECT_TRUE(contains(e.text,
                        "        location / {\n"
-                       "            client_max_body_size 0;\n"
                        "            proxy_http_version 1.1;\n"
                        "            proxy_connect_timeout 3s;\n"
                        "            proxy_buffering off;\n"
