@@ -6,7 +6,7 @@
 // cost more than the rest of a proxied request's head handling together.
 #pragma once
 
-#include <deque>
+#include <forward_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +18,8 @@ namespace pg::runtime {
 
 class FieldList {
  public:
+  FieldList() { fields_.reserve(16); }  // one allocation for most heads
+
   struct Field {
     boost::beast::http::field id;  // unknown for names Beast does not know
     std::string_view name;
@@ -52,9 +54,11 @@ class FieldList {
   const std::vector<Field>& fields() const { return fields_; }
 
  private:
-  std::string_view keep(std::string value) { return owned_.emplace_back(std::move(value)); }
+  std::string_view keep(std::string value) { return owned_.emplace_front(std::move(value)); }
   std::vector<Field> fields_;
-  std::deque<std::string> owned_;  // stable addresses
+  // Stable addresses, and nothing allocated until a value is kept (a deque allocates
+  // when it is made).
+  std::forward_list<std::string> owned_;
 };
 
 bool iequal_names(std::string_view a, std::string_view b);
