@@ -2,19 +2,35 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 namespace pg::ir {
 
-struct HostSelector::Regexes {
+struct HostSelector::Tables {
   std::vector<std::vector<std::pair<const ServerName*, Regex>>> by_vhost;
+  struct Listener {
+    std::vector<int> bound;                       // the hosts on it, in configuration order
+    std::unordered_map<std::string, int> exact;  // exact name -> the first host with it
+  };
+  std::vector<Listener> listeners;
 };
 
-HostSelector::HostSelector(const Config& config) : config_(config), regexes_(std::make_unique<Regexes>()) {
+HostSelector::HostSelector(const Config& config) : config_(config), tables_(std::make_unique<Tables>()) {
   for (const auto& vh : config.virtual_hosts) {
-    regexes_->by_vhost.emplace_back();
+    tables_->by_vhost.emplace_back();
     for (const auto& n : vh.names)
-      if (n.kind == NameKind::regex) regexes_->by_vhost.back().emplace_back(&n, Regex(n.value, false));
+      if (n.kind == NameKind::regex) tables_->by_vhost.back().emplace_back(&n, Regex(n.value, false));
   }
+  tables_->listeners.resize(config.listeners.size());
+  for (size_t i = 0; i < config.virtual_hosts.size(); ++i)
+    for (int l : config.virtual_hosts[i].listeners) {
+      if (l < 0 || static_cast<size_t>(l) >= config.listeners.size()) continue;
+      auto& t = tables_->listeners[static_cast<size_t>(l)];
+      if (!t.bound.empty() && t.bound.back() == static_cast<int>(i)) continue;  // listed twice
+      t.bound.push_back(static_cast<int>(i));
+      for (const auto& n : config.virtual_hosts[i].names)
+        if (n.kind == NameKind::exact) t.exact.emplace(n.value, static_cast<int>(i));  // the first stays
+    }
 }
 
 HostSelector::~HostSelector() = default;
@@ -40,11 +56,8 @@ int HostSelector::select(int listener, const std::string& raw_host) const {
 int HostSelector::select(int listener, const std::string& raw_host, RequestView& request) const {
   if (listener < 0 || static_cast<size_t>(listener) >= config_.listeners.size()) return -1;
   std::string host = normalize_host(raw_host);
-  std::vector<int> bound;
-  for (size_t i = 0; i < config_.virtual_hosts.size(); ++i) {
-    const auto& ls = config_.virtual_hosts[i].listeners;
-    if (std::find(ls.begin(), ls.end(), listener) != ls.end()) bound.push_back(static_cast<int>(i));
-  }
+  const auto& table = tables_->listeners[static_cast<size_t>(listener)];
+  const std::vector<int>& bound = table.bound;
   auto fallback = [&] {
     const auto& d = config_.listeners[static_cast<size_t>(listener)].default_virtual_host;
     return d ? *d : (bound.empty() ? -1 : bound.front());
@@ -53,9 +66,7 @@ int HostSelector::select(int listener, const std::string& raw_host, RequestView&
 
   int best = -1;
   size_t best_len = 0;
-  for (int i : bound)  // exact
-    for (const auto& n : config_.virtual_hosts[static_cast<size_t>(i)].names)
-      if (n.kind == NameKind::exact && n.value == host) return i;
+  if (auto exact = table.exact.find(host); exact != table.exact.end()) return exact->second;
   for (int i : bound)  // "*.example.com": any subdomain, the longest wins
     for (const auto& n : config_.virtual_hosts[static_cast<size_t>(i)].names) {
       if (n.kind != NameKind::wildcard_prefix) continue;
@@ -74,7 +85,7 @@ int HostSelector::select(int listener, const std::string& raw_host, RequestView&
     }
   if (best >= 0) return best;
   for (int i : bound)  // regexes, in configuration order
-    for (const auto& [name, re] : regexes_->by_vhost[static_cast<size_t>(i)])
+    for (const auto& [name, re] : tables_->by_vhost[static_cast<size_t>(i)])
       if (re.match(host, request.captures, request.named_captures)) return i;
   return fallback();
 }

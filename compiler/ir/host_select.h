@@ -29,9 +29,11 @@ class HostSelector {
   static std::string normalize_host(const std::string& host);
 
  private:
-  struct Regexes;
+  // Made once per configuration (selection runs for every request): compiled regex
+  // names per virtual host, and per listener its hosts and exact names.
+  struct Tables;
   const Config& config_;
-  std::unique_ptr<Regexes> regexes_;  // compiled regex names, per virtual host
+  std::unique_ptr<Tables> tables_;
 };
 
 }  // namespace pg::ir
