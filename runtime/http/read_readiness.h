@@ -57,7 +57,10 @@ State* state(Socket& s) {
 
 }  // namespace read_readiness_detail
 
-// The socket's last read got fewer bytes than asked: it has nothing more for now.
+// The socket's last read got fewer bytes than asked (or none): it has nothing more for
+// now. Only right after that read, before the reactor can report the socket again
+// (http/swept_stream.h says where that holds); else readiness that came meanwhile
+// would be forgotten and the next read would wait for bytes already there.
 template <class Socket>
 void mark_drained(Socket& s) {
   if (auto* st = read_readiness_detail::state(s))

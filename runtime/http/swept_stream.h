@@ -10,6 +10,7 @@
 #include <utility>
 
 #include <boost/asio/compose.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -46,7 +47,7 @@ class SweptStream {
       return 0;
     }
     size_t n = socket_.read_some(b, ec);
-    if (!ec && n > 0 && n < boost::asio::buffer_size(b)) mark_drained(socket_);
+    if ((!ec && n < boost::asio::buffer_size(b)) || ec == boost::asio::error::would_block) mark_drained(socket_);
     return n;
   }
   template <class Buffers>
@@ -77,22 +78,40 @@ class SweptStream {
 
  private:
   friend class SweptList;
+  // An asynchronous read that keeps the readiness flag right. The flag may be cleared
+  // only where no epoll report can come between the read and the clearing: right
+  // after a read done here, inline, or in a completion the reactor delivers inline
+  // (a read queued while the socket was known empty; one read at a time per socket).
+  // Asio's own speculative read would deliver its completion later, after the reactor
+  // may have seen new bytes arrive: so the first attempt is made here.
   template <class Buffers>
   struct ReadOp {
     SweptStream* stream;
     Buffers buffers;
-    bool started = false;
+    bool waiting = false;
     template <class Self>
-    void operator()(Self& self, boost::system::error_code ec = {}, size_t n = 0) {
-      if (!started) {
-        started = true;
-        stream->socket_.async_read_some(buffers, std::move(self));
+    void operator()(Self& self, boost::system::error_code ec = {}, size_t n = 0, bool started = false) {
+      auto& s = stream->socket_;
+      const size_t asked = boost::asio::buffer_size(buffers);
+      if (!started && !waiting) {
+        if (may_be_readable(s)) {
+          n = s.read_some(buffers, ec);
+          if (ec != boost::asio::error::would_block) {
+            if (!ec && n < asked) mark_drained(s);
+            boost::asio::post(s.get_executor(), [self = std::move(self), ec, n]() mutable { self(ec, n, true); });
+            return;
+          }
+          mark_drained(s);
+        }
+        waiting = true;
+        s.async_read_some(buffers, std::move(self));
         return;
       }
-      if (!ec && n > 0 && n < boost::asio::buffer_size(buffers)) mark_drained(stream->socket_);
+      if (waiting && !ec && n < asked) mark_drained(s);
       self.complete(ec, n);
     }
   };
+
   SweptSocket socket_;
   SweptList& list_;
   int64_t at_ms_ = 0;  // 0: no deadline

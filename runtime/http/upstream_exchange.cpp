@@ -158,7 +158,10 @@ asio::awaitable<void> pump(From& from, To& to, int64_t idle_ms) {
   char buf[16 * 1024];
   for (;;) {
     deadline(from, idle_ms);
-    auto [rec, n] = co_await from.async_read_some(asio::buffer(buf), kAwait);
+    // The socket's own read: a tunnel reads and writes a socket at once, so a read's
+    // completion may come late (http/read_readiness.h: the stream's reads assume one
+    // operation at a time).
+    auto [rec, n] = co_await from.socket().async_read_some(asio::buffer(buf), kAwait);
     if (rec || n == 0) break;
     deadline(to, idle_ms);
     auto [wec, wn] = co_await asio::async_write(to, asio::buffer(buf, n), kAwait);
