@@ -6,6 +6,7 @@
 #include <deque>
 #include <regex>
 #include <set>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -666,10 +667,11 @@ void Emitter::emit_frontends() {
     // that never applies says so for the backends that need it.
     bool frontend_reads = false, backend_reads = false;
     for (const auto& l : fe.lines) frontend_reads = frontend_reads || reads_request_line(l);
-    std::vector<std::string> chosen{default_backend};
-    for (const auto& u : switching) chosen.push_back(u.substr(12, u.find(' ', 12) - 12));  // "use_backend NAME if ..."
+    // A set: a large frontend chooses thousands of backends among thousands.
+    std::unordered_set<std::string> chosen{default_backend};
+    for (const auto& u : switching) chosen.insert(u.substr(12, u.find(' ', 12) - 12));  // "use_backend NAME if ..."
     for (const auto& [name, section] : backends_)
-      if (std::find(chosen.begin(), chosen.end(), name) != chosen.end())
+      if (chosen.count(name))
         for (const auto& l : section.lines) backend_reads = backend_reads || reads_request_line(l);
     if (backend_reads && !frontend_reads) {
       fe.lines.push_back("# haproxy keeps the request line for %HQ in backends only when the frontend uses it");

@@ -18,6 +18,7 @@
 #include "ir/ir_json_conversions.h"
 #include "ir/map_dispatch.h"
 #include "ir/matchers.h"
+#include "ir/path_regex_tests.h"
 #include "ir/status_page.h"
 #include "ir/text.h"
 
@@ -194,16 +195,28 @@ std::string render(const Matcher& m) {
                                  p.kind == PredKind::header_regex
                              ? lower(p.name)
                              : p.name;
-      return fmt::format("{}({}{}{})", kind, name.empty() ? "" : name + ", ", p.value,
-                         p.case_insensitive ? ", ci" : "");
+      // Appended, not formatted: matchers are rendered many times over (their text
+      // keys and orders them).
+      std::string out = kind;
+      out.reserve(kind.size() + name.size() + p.value.size() + 8);
+      out += '(';
+      if (!name.empty()) out.append(name).append(", ");
+      out += p.value;
+      if (p.case_insensitive) out += ", ci";
+      out += ')';
+      return out;
     }
     case MatchOp::not_: return "not " + (m.children.empty() ? std::string("?") : render(m.children[0]));
     case MatchOp::all:
     case MatchOp::any: {
       if (m.children.empty()) return m.op == MatchOp::all ? "always" : "never";
-      std::vector<std::string> parts;
-      for (const auto& c : m.children) parts.push_back(render(c));
-      return fmt::format("{}({})", m.op == MatchOp::all ? "all" : "any", fmt::join(parts, ", "));
+      std::string out = m.op == MatchOp::all ? "all(" : "any(";
+      for (size_t i = 0; i < m.children.size(); ++i) {
+        if (i) out += ", ";
+        out += render(m.children[i]);
+      }
+      out += ')';
+      return out;
     }
   }
   return "?";
@@ -253,35 +266,16 @@ json::value clean(json::value v) {
 // flattened, repeated children once, and a conjunction holding a condition and its
 // negation (HAProxy's 2^k split of conditional rules makes such routes) is "never"
 // (`any` of nothing). Each step keeps what the matcher matches.
-// "^literal" (and "^literal$") on the path: the literal text, else nullopt.
-std::optional<std::string> literal_regex(const std::string& regex, bool& whole) {
-  if (regex.size() < 2 || regex[0] != '^') return std::nullopt;
-  std::string lit;
-  whole = false;
-  for (size_t i = 1; i < regex.size(); ++i) {
-    char ch = regex[i];
-    if (ch == '\\' && i + 1 < regex.size() && !std::isalnum(static_cast<unsigned char>(regex[i + 1]))) {
-      lit += regex[++i];
-    } else if (ch == '$' && i + 1 == regex.size()) {
-      whole = true;
-    } else if (std::string_view(".^$|?*+()[]{}\\").find(ch) != std::string_view::npos) {
-      return std::nullopt;
-    } else {
-      lit += ch;
-    }
-  }
-  if (lit.empty() || lit[0] != '/') return std::nullopt;
-  return lit;
-}
-
 Matcher simplify(const Matcher& m) {
   if (m.op == MatchOp::predicate) {
     // A path regex that is a literal anchored at the start is a prefix (or, anchored
-    // at the end too, the exact path): nginx writes case-insensitive prefixes so.
+    // at the end too, the exact path): nginx writes case-insensitive prefixes so, and
+    // Caddy joins excluded prefixes into one regex.
     if (m.predicate && m.predicate->kind == PredKind::path_regex) {
-      bool whole = false;
-      if (auto lit = literal_regex(m.predicate->value, whole))
-        return pred(whole ? PredKind::path_exact : PredKind::path_prefix, *lit, "", m.predicate->case_insensitive);
+      if (auto tests = path_regex_as_tests(*m.predicate)) return simplify(*tests);
+      Matcher out = m;
+      out.predicate = without_inline_ci(*m.predicate);
+      return out;
     }
     return m;
   }
@@ -298,25 +292,32 @@ Matcher simplify(const Matcher& m) {
   Matcher out;
   out.op = m.op;
   std::set<std::string> seen;
+  // Each part with its text, rendered once: the text also orders the parts.
+  std::vector<std::pair<std::string, Matcher>> keyed;
   for (const auto& c : m.children) {
     Matcher s = simplify(c);
     std::vector<Matcher> parts;
     if (s.op == m.op) parts = std::move(s.children);  // nested alike: flattened
     else parts.push_back(std::move(s));
     for (auto& part : parts) {
-      if (all && render(part) == "always") continue;  // every request: says nothing in all(...)
+      std::string text = render(part);
+      if (all && text == "always") continue;  // every request: says nothing in all(...)
       bool absorbing = part.op == (all ? MatchOp::any : MatchOp::all) && part.children.empty();
       if (absorbing) {  // never in all(...), always in any(...)
         Matcher x;
         x.op = all ? MatchOp::any : MatchOp::all;
         return x;
       }
-      if (seen.insert(render(part)).second) out.children.push_back(std::move(part));
+      if (seen.insert(text).second) keyed.emplace_back(std::move(text), std::move(part));
     }
   }
   if (all)
-    for (const auto& c : out.children)
-      if (c.op == MatchOp::not_ && c.children.size() == 1 && seen.count(render(c.children[0]))) return Matcher{MatchOp::any, std::nullopt, {}};
+    for (const auto& [text, c] : keyed)
+      if (c.op == MatchOp::not_ && c.children.size() == 1 && seen.count(text.substr(4))) return Matcher{MatchOp::any, std::nullopt, {}};
+  // Tests of one request have no order: dialects write a conjunction's parts in their
+  // own (Caddy's named matchers list the path first).
+  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [text, c] : keyed) out.children.push_back(std::move(c));
   if (all) drop_implied_path_tests(out.children);
   if (out.children.size() == 1) return out.children[0];
   return out;
