@@ -179,6 +179,10 @@ void reverse_proxy(Lowerer& l, const Call& c) {
   ir::Action a;
   a.kind = ir::ActionKind::proxy;
   a.proxy = std::move(ps.proxy);
+  // Caddy 2.6 answers 503 "no upstreams available" when health checks (or max_requests)
+  // leave no upstream to pick, and 502 when dialing one fails (seen side by side with
+  // caddy 2.6.2); a handle_errors page for 503 may still replace it (build_ir.cpp).
+  a.proxy->no_server_status = 503;
   it.action = std::move(a);
   l.config.pools.push_back(std::move(ps.pool));
   l.items->push_back(std::move(it));

@@ -19,6 +19,7 @@
 #include "ir/map_dispatch.h"
 #include "ir/matchers.h"
 #include "ir/path_regex_tests.h"
+#include "ir/pool_run_out.h"
 #include "ir/status_page.h"
 #include "ir/text.h"
 
@@ -878,6 +879,12 @@ class Normalized {
   json::value route(const Route& source, Role role = Role::regular) {
     Route r = source;
     fold_own_response_fields(r);
+    // A pool that never runs out never sends its "no server" status: what a client
+    // sees on a failure is the failed connection's (Caddy's 503 and nginx's 502 only
+    // differ where health checks or failure accounting can take every server out).
+    if (r.action.proxy)
+      if (auto it = pools_.find(r.action.proxy->pool); it != pools_.end() && !pool_can_run_out(*it->second))
+        r.action.proxy->no_server_status = r.action.proxy->connect_error_status;
     // With the passive approximation of active checks (see passive_approximation), a
     // request failing on a server goes on to the next, as the checks would have kept
     // it off that server.
