@@ -402,3 +402,45 @@ def test_a_backend_too_slow_to_answer(backends, product, config, name):
     finally:
         real.stop()
         ours.stop()
+
+
+@pytest.mark.parametrize("product,config,name", [
+    ("haproxy", """defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+frontend web
+  bind 127.0.0.1:@PORT@
+  default_backend app
+backend app
+  option httpchk GET /health
+  server dead 127.0.0.1:@B1@ check inter 200ms fall 1 rise 1
+""", "haproxy.cfg"),
+    ("caddy", """{
+	admin off
+	auto_https off
+}
+http://:@PORT@ {
+	reverse_proxy 127.0.0.1:@B1@ {
+		health_uri /health
+		health_interval 200ms
+		health_timeout 100ms
+	}
+}
+""", "Caddyfile"),
+])
+def test_every_server_taken_out_by_health_checks(backends, product, config, name):
+    """No upstream left to pick: HAProxy answers 503, and so does Caddy ("no upstreams
+    available"; a failed dial would be its 502)."""
+    class Dead:
+        port = free_port()
+
+    real, ours = run_both(product, config, [Dead], ["B1"], name)
+    try:
+        time.sleep(1.5)  # several check intervals: the server is down everywhere
+        for port in (real.port, ours.port):
+            assert raw(port, get("/x"))[9:12] == b"503", port
+    finally:
+        real.stop()
+        ours.stop()
