@@ -10,9 +10,12 @@
 
 namespace pg::ir {
 
+// ASCII only, as HTTP compares these (and as std::tolower does in the C locale the
+// program runs in), without a library call per character: it runs per header field.
 inline bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; };
+           return lower(x) == lower(y);
          });
 }
 

@@ -6,6 +6,7 @@
 // cost more than the rest of a proxied request's head handling together.
 #pragma once
 
+#include <algorithm>
 #include <forward_list>
 #include <string>
 #include <string_view>
@@ -13,6 +14,8 @@
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/fields.hpp>
+
+#include "ir/text.h"
 
 namespace pg::runtime {
 
@@ -30,15 +33,10 @@ class FieldList {
   void add(boost::beast::http::field id, std::string_view name, std::string_view value) {
     fields_.push_back({id, name, value});
   }
-  void add(std::string_view name, std::string_view value);
   // The value is kept by the list.
   void add_owned(std::string_view name, std::string value);
-  void add_owned(boost::beast::http::field id, std::string_view name, std::string value);
 
   bool has(std::string_view name) const;
-  bool has(boost::beast::http::field id) const;
-  // The first value of the field, or empty.
-  std::string_view value(boost::beast::http::field id) const;
   // Whether a comma-separated token list field (Connection) holds `token`, ignoring case.
   bool has_token(boost::beast::http::field id, std::string_view token) const;
   void remove(std::string_view name);
@@ -61,12 +59,24 @@ class FieldList {
   std::forward_list<std::string> owned_;
 };
 
-bool iequal_names(std::string_view a, std::string_view b);
+// Calls f with each comma-separated token of a list value (Connection), trimmed.
+template <class F>
+void for_each_token(std::string_view list, F&& f) {
+  size_t i = 0;
+  while (i < list.size()) {
+    size_t comma = std::min(list.find(',', i), list.size());
+    std::string_view token = list.substr(i, comma - i);
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+    if (!token.empty()) f(token);
+    i = comma + 1;
+  }
+}
 
 template <class F>
 void FieldList::rewrite_values(std::string_view name, F&& rewrite) {
   for (auto& f : fields_)
-    if (iequal_names(f.name, name)) f.value = keep(rewrite(f.value));
+    if (ir::iequals(f.name, name)) f.value = keep(rewrite(f.value));
 }
 
 template <class Pred>

@@ -73,10 +73,6 @@ asio::awaitable<std::tuple<boost::system::error_code, size_t>> write_all(SweptSt
   co_return std::tuple{boost::system::error_code{}, sent};
 }
 
-}  // namespace
-
-namespace {
-
 template <class Fields>
 std::string request_text(std::string_view method, std::string_view target, unsigned version, const Fields& f) {
   std::string out;
@@ -108,10 +104,6 @@ std::string response_text(unsigned version, unsigned code, std::string_view reas
 }
 
 }  // namespace
-
-std::string message_head(const http::request_header<>& h) {
-  return request_text(h.method_string(), h.target(), h.version(), h);
-}
 
 std::string message_head(const http::response_header<>& h) {
   return response_text(h.version(), h.result_int(), h.reason(), h);
@@ -151,8 +143,8 @@ asio::awaitable<std::tuple<boost::system::error_code, size_t>> MessageWriter::se
 
 asio::awaitable<std::tuple<boost::system::error_code, size_t>> send_message(SweptStream& stream, std::string head,
                                                                            std::string_view body) {
-  Buffers bufs{asio::buffer(head), asio::buffer(body)};
-  co_return co_await write_all(stream, bufs, 2);
+  MessageWriter writer{std::move(head), false};
+  co_return co_await writer.send(stream, body, true);
 }
 
 }  // namespace pg::runtime

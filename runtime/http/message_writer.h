@@ -21,15 +21,15 @@
 namespace pg::runtime {
 
 // The request line or status line, the fields and the blank line, as Beast writes them
-// (a response without a reason phrase gets the status's standard one).
-std::string message_head(const boost::beast::http::request_header<>& h);
+// (a response without a reason phrase gets the status's standard one): of a Beast
+// response the proxy makes itself, or of a proxied head's field list.
 std::string message_head(const boost::beast::http::response_header<>& h);
 std::string request_head(std::string_view method, std::string_view target, unsigned version, const FieldList& f);
 std::string response_head(unsigned version, unsigned status, std::string_view reason, const FieldList& f);
 
 class MessageWriter {
  public:
-  // `head` from message_head(); `chunked`: the body goes out as chunks.
+  // `head` from one of the above; `chunked`: the body goes out as chunks.
   MessageWriter(std::string head, bool chunked) : head_(std::move(head)), chunked_(chunked) {}
 
   // Sends the head if it has not gone yet, then `piece` of the body; `last` ends the

@@ -92,22 +92,17 @@ class SweptStream {
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec = {}, size_t n = 0, bool started = false) {
       auto& s = stream->socket_;
-      const size_t asked = boost::asio::buffer_size(buffers);
       if (!started && !waiting) {
-        if (may_be_readable(s)) {
-          n = s.read_some(buffers, ec);
-          if (ec != boost::asio::error::would_block) {
-            if (!ec && n < asked) mark_drained(s);
-            boost::asio::post(s.get_executor(), [self = std::move(self), ec, n]() mutable { self(ec, n, true); });
-            return;
-          }
-          mark_drained(s);
+        n = stream->read_some(buffers, ec);  // notes a short read or EAGAIN itself
+        if (ec != boost::asio::error::would_block) {
+          boost::asio::post(s.get_executor(), [self = std::move(self), ec, n]() mutable { self(ec, n, true); });
+          return;
         }
         waiting = true;
         s.async_read_some(buffers, std::move(self));
         return;
       }
-      if (waiting && !ec && n < asked) mark_drained(s);
+      if (waiting && !ec && n < boost::asio::buffer_size(buffers)) mark_drained(s);
       self.complete(ec, n);
     }
   };

@@ -44,20 +44,6 @@ void deadline(Stream& s, int64_t ms) {
 }
 
 
-// Calls f with each comma-separated token of a Connection value, trimmed.
-template <class F>
-void each_token(std::string_view v, F&& f) {
-  size_t i = 0;
-  while (i < v.size()) {
-    size_t comma = std::min(v.find(',', i), v.size());
-    std::string_view token = v.substr(i, comma - i);
-    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
-    if (!token.empty()) f(token);
-    i = comma + 1;
-  }
-}
-
 // Whether a field is hop-by-hop (RFC 9110 7.6.1) by its own name.
 bool hop_by_hop(http::field name) {
   switch (name) {
@@ -86,18 +72,15 @@ const FieldList::Field& field_of(const FieldList::Field& f) { return f; }
 // name), and those `skip` refuses. Views: the received head must outlive `to`.
 template <class Fields, class Skip>
 void forward_fields(const Fields& from, FieldList& to, Skip skip) {
-  auto named_by_connection = [&](std::string_view name) {
-    bool found = false;
-    for (const auto& item : from)
-      if (const FieldList::Field& f = field_of(item); f.id == http::field::connection)
-        each_token(f.value, [&](std::string_view t) { found = found || iequal_names(t, name); });
-    return found;
-  };
-  bool connection = false;
-  for (const auto& item : from) connection = connection || field_of(item).id == http::field::connection;
+  std::vector<std::string_view> named;  // by the Connection fields (rarely any)
+  for (const auto& item : from)
+    if (const FieldList::Field& f = field_of(item); f.id == http::field::connection)
+      for_each_token(f.value, [&](std::string_view t) { named.push_back(t); });
   for (const auto& item : from) {
     const FieldList::Field& f = field_of(item);
-    if (hop_by_hop(f.id) || skip(f.id) || (connection && named_by_connection(f.name))) continue;
+    if (hop_by_hop(f.id) || skip(f.id) ||
+        std::any_of(named.begin(), named.end(), [&](std::string_view n) { return iequals(n, f.name); }))
+      continue;
     to.add(f.id, f.name, f.value);
   }
 }
@@ -106,7 +89,7 @@ void forward_fields(const Fields& from, FieldList& to, Skip skip) {
 bool connection_has_token(const http::request_header<>& req, std::string_view token) {
   bool found = false;
   for (auto it = req.find(http::field::connection); it != req.end() && it->name() == http::field::connection; ++it)
-    each_token(std::string_view(it->value().data(), it->value().size()),
+    for_each_token(std::string_view(it->value().data(), it->value().size()),
                [&](std::string_view t) { found = found || iequals(t, token); });
   return found;
 }
@@ -116,7 +99,7 @@ bool connection_has_token(const http::request_header<>& req, std::string_view to
 void client_fields_last(FieldList& f, const std::vector<ir::HeaderOp>& ops) {
   f.move_to_front([&](const FieldList::Field& field) {
     return std::any_of(ops.begin(), ops.end(), [&](const ir::HeaderOp& op) {
-      return op.op == ir::HeaderOpKind::set && iequal_names(op.name, field.name);
+      return op.op == ir::HeaderOpKind::set && iequals(op.name, field.name);
     });
   });
 }
