@@ -15,6 +15,7 @@
 #include "caddy/values.h"
 #include "emit/emit_text.h"
 #include "ir/map_dispatch.h"
+#include "ir/path_regex_tests.h"
 
 namespace pg::caddy {
 
@@ -143,20 +144,9 @@ std::string route_label(const ir::Route& r) {
 
 // The literal text of an anchored regex "^literal" (escapes undone), or nullopt.
 std::optional<std::string> anchored_literal(const std::string& re) {
-  if (re.empty() || re[0] != '^') return std::nullopt;
-  std::string lit;
-  for (size_t i = 1; i < re.size(); ++i) {
-    char c = re[i];
-    if (c == '\\') {
-      if (i + 1 >= re.size() || std::isalnum(static_cast<unsigned char>(re[i + 1]))) return std::nullopt;
-      lit += re[++i];
-    } else if (std::string_view("^$.|?*+()[]{}").find(c) != std::string_view::npos) {
-      return std::nullopt;
-    } else {
-      lit += c;
-    }
-  }
-  return lit;
+  auto lit = ir::anchored_literal(re);
+  if (!lit || lit->whole) return std::nullopt;
+  return std::move(lit->text);
 }
 
 // A path converted by regsub(^PREFIX, REPLACEMENT) (HAProxy's redirect

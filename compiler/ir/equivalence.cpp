@@ -99,23 +99,9 @@ void drop_implied_path_tests(std::vector<Matcher>& conditions) {
     if (m.op != MatchOp::predicate || !m.predicate || m.predicate->kind != PredKind::path_regex ||
         m.predicate->case_insensitive)
       return nullptr;
-    const std::string& r = m.predicate->value;
-    if (r.size() < 2 || r[0] != '^' || r.find('|') != std::string::npos) return nullptr;
-    std::string lit;
-    for (size_t i = 1; i < r.size(); ++i) {
-      char ch = r[i];
-      if (ch == '\\' && i + 1 < r.size() && !std::isalnum(static_cast<unsigned char>(r[i + 1]))) {
-        lit += r[++i];
-        continue;
-      }
-      if (std::string_view(".^$|?*+()[]{}\\").find(ch) != std::string_view::npos) {
-        if ((ch == '?' || ch == '*' || ch == '{') && !lit.empty()) lit.pop_back();
-        break;
-      }
-      lit += ch;
-    }
-    if (lit.empty() || lit[0] != '/') return nullptr;
-    anchored[j] = Predicate{PredKind::path_prefix, "", lit, false};
+    auto lit = literal_prefix(m.predicate->value);
+    if (!lit || lit->empty() || (*lit)[0] != '/') return nullptr;
+    anchored[j] = Predicate{PredKind::path_prefix, "", *lit, false};
     return &anchored[j];
   };
   std::vector<bool> drop(conditions.size(), false);
@@ -1157,7 +1143,7 @@ struct Differ {
   Normalized& a;
   Normalized& b;
   std::vector<Difference> out;
-  std::set<std::pair<std::string, std::string>> equal_pools;  // pool paths walked without a difference
+  std::set<std::pair<std::string, std::string>> equal_pools{};  // pool paths walked without a difference
 
   // The routes being compared (pair()): nothing under a route has a place of its own
   // but its pool (walked under the pool's path), so the places of its differences are
@@ -1166,7 +1152,7 @@ struct Differ {
     std::string path;
     SourceLoc loc;
   };
-  Scope route_a, route_b;
+  Scope route_a{}, route_b{};
 
   static SourceLoc locate(const Normalized& n, const Scope& scope, const std::string& path) {
     const std::string& r = scope.path;

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "ir/matchers.h"
+#include "ir/path_regex_tests.h"
 #include "ir/regex.h"
 
 namespace pg::ir {
@@ -20,22 +21,10 @@ bool matches_every_request(const Matcher& m) {
 }
 
 // The text a regex "^literal$" matches (escapes of punctuation undone), or nullopt.
-std::optional<std::string> anchored_literal(const std::string& re) {
-  if (re.size() < 2 || re.front() != '^' || re.back() != '$') return std::nullopt;
-  std::string lit;
-  for (size_t i = 1; i + 1 < re.size(); ++i) {
-    char ch = re[i];
-    if (ch == '\\') {
-      // "\." is a dot; "\d", "\b"... are classes; a backslash before the final '$' escapes it.
-      if (i + 2 >= re.size() || std::isalnum(static_cast<unsigned char>(re[i + 1]))) return std::nullopt;
-      lit += re[++i];
-    } else if (std::string_view(".^$|?*+()[]{}").find(ch) != std::string_view::npos) {
-      return std::nullopt;
-    } else {
-      lit += ch;
-    }
-  }
-  return lit;
+std::optional<std::string> exact_literal(const std::string& re) {
+  auto lit = anchored_literal(re);
+  if (!lit || !lit->whole) return std::nullopt;
+  return std::move(lit->text);
 }
 
 }  // namespace
@@ -81,7 +70,7 @@ std::optional<std::vector<Route>> map_dispatch(const Config& c, const Route& r, 
         } catch (const std::exception&) {
           return std::nullopt;
         }
-        auto lit = anchored_literal(e.pattern);
+        auto lit = exact_literal(e.pattern);
         regexes.push_back(with(*pool, lit ? pred(PredKind::header_exact, *lit, src.value, ci)
                                           : pred(PredKind::header_regex, e.pattern, src.value, ci)));
         break;

@@ -12,24 +12,48 @@ namespace {
 constexpr std::string_view kMeta = ".^$|?*+()[]{}\\";
 }
 
-std::optional<std::string> literal_regex(const std::string& regex, bool& whole) {
-  if (regex.size() < 2 || regex[0] != '^') return std::nullopt;
-  std::string lit;
-  whole = false;
+std::optional<AnchoredLiteral> anchored_literal(const std::string& regex) {
+  if (regex.empty() || regex[0] != '^') return std::nullopt;
+  AnchoredLiteral lit;
   for (size_t i = 1; i < regex.size(); ++i) {
     char ch = regex[i];
     if (ch == '\\' && i + 1 < regex.size() && !std::isalnum(static_cast<unsigned char>(regex[i + 1]))) {
-      lit += regex[++i];
+      lit.text += regex[++i];
     } else if (ch == '$' && i + 1 == regex.size()) {
-      whole = true;
+      lit.whole = true;
     } else if (kMeta.find(ch) != std::string_view::npos) {
       return std::nullopt;
     } else {
-      lit += ch;
+      lit.text += ch;
     }
   }
-  if (lit.empty() || lit[0] != '/') return std::nullopt;
   return lit;
+}
+
+std::optional<std::string> literal_prefix(const std::string& regex) {
+  if (regex.empty() || regex[0] != '^' || regex.find('|') != std::string::npos) return std::nullopt;
+  std::string lit;
+  for (size_t i = 1; i < regex.size(); ++i) {
+    char c = regex[i];
+    if (c == '\\' && i + 1 < regex.size() && !std::isalnum(static_cast<unsigned char>(regex[i + 1]))) {
+      lit += regex[++i];
+      continue;
+    }
+    if (kMeta.find(c) != std::string_view::npos) {
+      // A quantifier applies to the last literal character: it is not certain.
+      if ((c == '?' || c == '*' || c == '{') && !lit.empty()) lit.pop_back();
+      break;
+    }
+    lit += c;
+  }
+  return lit;
+}
+
+std::optional<std::string> literal_regex(const std::string& regex, bool& whole) {
+  auto lit = anchored_literal(regex);
+  if (!lit || lit->text.empty() || lit->text[0] != '/') return std::nullopt;
+  whole = lit->whole;
+  return std::move(lit->text);
 }
 
 Predicate without_inline_ci(Predicate p) {

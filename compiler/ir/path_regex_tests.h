@@ -11,6 +11,19 @@
 
 namespace pg::ir {
 
+// A regex that is "^" and literal text, maybe ending "$": the text (escapes of
+// punctuation undone) and whether the end is anchored too; else nullopt. The one
+// reading of literal regexes for the comparer and the emitters.
+struct AnchoredLiteral {
+  std::string text;
+  bool whole = false;  // "^text$"
+};
+std::optional<AnchoredLiteral> anchored_literal(const std::string& regex);
+
+// The literal text every match of an anchored regex starts with ("^/api/v\d" gives
+// "/api/v"); nullopt when unanchored or when the regex has an alternative.
+std::optional<std::string> literal_prefix(const std::string& regex);
+
 // "^literal" (and "^literal$") on the path: the literal text (`whole` when anchored at
 // the end too), else nullopt.
 std::optional<std::string> literal_regex(const std::string& regex, bool& whole);

@@ -10,6 +10,7 @@
 
 #include "ir/equivalence.h"
 #include "ir/matchers.h"
+#include "ir/path_regex_tests.h"
 #include "ir/regex.h"
 #include "nginx/emit_writer.h"
 
@@ -185,28 +186,6 @@ RegexForm as_regex(const Matcher& m) {
   return {"^" + condition(m), false};
 }
 
-// The literal text every match of `regex` starts with, when it is anchored ("^/api/v"
-// gives "/api/v"); nullopt when unanchored or when it begins with an alternative.
-std::optional<std::string> anchored_literal(const std::string& regex) {
-  if (regex.empty() || regex[0] != '^') return std::nullopt;
-  std::string lit;
-  for (size_t i = 1; i < regex.size(); ++i) {
-    char c = regex[i];
-    if (c == '\\' && i + 1 < regex.size() && !std::isalnum(static_cast<unsigned char>(regex[i + 1]))) {
-      lit += regex[++i];
-      continue;
-    }
-    if (std::string_view(".^$|?*+()[]{}\\").find(c) != std::string_view::npos) {
-      // A quantifier applies to the last literal character: it is not certain.
-      if ((c == '?' || c == '*' || c == '{') && !lit.empty()) lit.pop_back();
-      break;
-    }
-    lit += c;
-  }
-  if (regex.find('|') != std::string::npos) return std::nullopt;
-  return lit;
-}
-
 bool is_regex(LocForm f) { return f == LocForm::regex || f == LocForm::regex_i; }
 
 // nginx's own guard "the longest matching prefix is P": path_prefix(P), or
@@ -248,7 +227,7 @@ bool overlap(const PlannedLocation& prefix, const PlannedLocation& regex) {
   if (std::find(regex.excluded.begin(), regex.excluded.end(), prefix.path) != regex.excluded.end()) return false;
   for (const auto& d : regex.disjoint)
     if (starts_with(prefix.path, d)) return false;
-  auto lit = anchored_literal(regex.path);
+  auto lit = ir::literal_prefix(regex.path);
   if (!lit) return true;
   bool ci = regex.form == LocForm::regex_i;
   return starts_with(*lit, prefix.path, ci) || starts_with(prefix.path, *lit, ci);
