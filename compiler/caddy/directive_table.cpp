@@ -1,6 +1,8 @@
 #include "caddy/directive_table.h"
 
 #include <array>
+#include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -148,13 +150,18 @@ const std::vector<DirectiveSpec>& directive_table() {
 }
 
 const DirectiveSpec* find_directive(std::string_view name, uint32_t ctx) {
-  const DirectiveSpec* other = nullptr;
-  for (const auto& s : directive_table()) {
-    if (s.name != name) continue;
-    if (s.contexts & ctx) return &s;
-    if (!other) other = &s;
-  }
-  return other;
+  // Every line of a Caddyfile is looked up: by name, then the first entry for the
+  // context (or the first of the name, for the "not allowed here" message).
+  static const auto index = [] {
+    std::unordered_map<std::string_view, std::vector<const DirectiveSpec*>> m;
+    for (const auto& s : directive_table()) m[s.name].push_back(&s);
+    return m;
+  }();
+  auto it = index.find(name);
+  if (it == index.end()) return nullptr;
+  for (const auto* s : it->second)
+    if (s->contexts & ctx) return s;
+  return it->second.front();
 }
 
 int directive_position(std::string_view name) {

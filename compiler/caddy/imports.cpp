@@ -61,7 +61,8 @@ std::string substitute_args(const std::string& s, const std::vector<Word>& args)
 
 void substitute_args(std::vector<Node>& nodes, const std::vector<Word>& args) {
   for (auto& n : nodes) {
-    for (auto& w : n.words) w.value = substitute_args(w.value, args);
+    for (auto& w : n.words)
+      if (w.value.find("{args") != std::string::npos) w.value = substitute_args(w.value, args);
     substitute_args(n.block, args);
   }
 }

@@ -404,6 +404,7 @@ Call make_call(Lowerer& l, const Node& n, bool may_have_matcher) {
       c.first_path_len = m.value.size();
     }
   }
+  if (first < n.words.size()) c.args.reserve(n.words.size() - first);
   for (size_t i = first; i < n.words.size(); ++i) c.args.push_back(n.words[i]);
   return c;
 }

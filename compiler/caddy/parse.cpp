@@ -8,6 +8,7 @@
 
 #include "CaddyLexer.h"
 #include "CaddyParser.h"
+#include "antlr/byte_lexer.h"
 #include "antlr/byte_stream.h"
 
 namespace pg::caddy {
@@ -110,20 +111,29 @@ class TreeBuilder : public antlr4::tree::ParseTreeListener {
   std::vector<Node> take() { return std::move(root_); }
 
   void enterEveryRule(antlr4::ParserRuleContext* ctx) override {
-    if (ctx->getRuleIndex() == CaddyParser::RuleStatement) stack_.emplace_back();
+    if (ctx->getRuleIndex() == CaddyParser::RuleStatement) open_statement();
   }
 
   void exitEveryRule(antlr4::ParserRuleContext* ctx) override {
-    if (ctx->getRuleIndex() != CaddyParser::RuleStatement || stack_.empty()) return;
+    if (ctx->getRuleIndex() == CaddyParser::RuleStatement) close_statement();
+  }
+
+  void visitTerminal(antlr4::tree::TerminalNode* node) override { token(node->getSymbol()); }
+  void visitErrorNode(antlr4::tree::ErrorNode*) override {}
+
+  // The parser's events, also replayed without it (PlainWalk).
+  void open_statement() { stack_.emplace_back(); }
+
+  void close_statement() {
+    if (stack_.empty()) return;
     Node n = std::move(stack_.back());
     stack_.pop_back();
     (stack_.empty() ? root_ : stack_.back().block).push_back(std::move(n));
   }
 
-  void visitTerminal(antlr4::tree::TerminalNode* node) override {
+  void token(const antlr4::Token* t) {
     if (stack_.empty()) return;
     Node& top = stack_.back();
-    const antlr4::Token* t = node->getSymbol();
     SourceLoc loc = loc_of(t, file_);
     if (top.loc.line == 0) top.loc = loc;
     size_t type = t->getType();
@@ -160,8 +170,6 @@ class TreeBuilder : public antlr4::tree::ParseTreeListener {
     }
   }
 
-  void visitErrorNode(antlr4::tree::ErrorNode*) override {}
-
  private:
   // The closing marker's indentation is removed from every line (Caddy 2.7's rule).
   Word finish_heredoc(std::string_view end_line) {
@@ -192,6 +200,98 @@ class TreeBuilder : public antlr4::tree::ParseTreeListener {
   size_t prev_type_ = 0;
 };
 
+// The parse of a token list the grammar takes without an error, walked without the
+// parser: the parser's per-token cost is about a fifth of reading a large file. Where
+// the grammar is ambiguous the parser takes the longer statement (its SLL prediction
+// picks the first alternative: one more word, the block after the words), and so does
+// this walk. Without a builder it only checks that the tokens are such a list; with
+// one, it gives the builder the parser's events in the parser's order.
+class PlainWalk {
+ public:
+  PlainWalk(const antlr::Tokens& tokens, TreeBuilder* builder)
+      : tokens_(tokens), builder_(builder) {}
+
+  // config : ( NEWLINE | statement )* EOF
+  bool config() {
+    for (;;) {
+      size_t type = peek();
+      if (type == CaddyLexer::NEWLINE) {
+        visit();
+      } else if (starts_statement(type)) {
+        if (!statement()) return false;
+      } else if (type == antlr4::Token::EOF) {
+        visit();
+        return true;
+      } else {
+        return false;
+      }
+    }
+  }
+
+ private:
+  static bool is_word(size_t type) {
+    switch (type) {
+      case CaddyLexer::WORD: case CaddyLexer::DQ_STRING: case CaddyLexer::BT_STRING:
+      case CaddyLexer::DQ_OPEN: case CaddyLexer::BT_OPEN: case CaddyLexer::STRAY: return true;
+      default: return false;
+    }
+  }
+  static bool starts_statement(size_t type) {
+    return is_word(type) || type == CaddyLexer::HEREDOC_START || type == CaddyLexer::LBRACE;
+  }
+
+  size_t peek() const { return at_ < tokens_.size() ? tokens_[at_]->getType() : antlr4::Token::EOF; }
+  void visit() {
+    if (builder_) builder_->token(tokens_[at_].get());
+    ++at_;
+  }
+
+  // statement : ( word | heredoc )+ block? | block
+  bool statement() {
+    if (builder_) builder_->open_statement();
+    if (peek() != CaddyLexer::LBRACE) {
+      for (;;) {
+        size_t type = peek();
+        if (is_word(type)) {
+          visit();
+        } else if (type == CaddyLexer::HEREDOC_START) {
+          visit();
+          while (peek() == CaddyLexer::HEREDOC_LINE) visit();
+          if (peek() != CaddyLexer::HEREDOC_END) return false;
+          visit();
+        } else {
+          break;
+        }
+      }
+    }
+    if (peek() == CaddyLexer::LBRACE && !block()) return false;
+    if (builder_) builder_->close_statement();
+    return true;
+  }
+
+  // block : LBRACE ( NEWLINE | statement )* RBRACE
+  bool block() {
+    visit();
+    for (;;) {
+      size_t type = peek();
+      if (type == CaddyLexer::NEWLINE) {
+        visit();
+      } else if (starts_statement(type)) {
+        if (!statement()) return false;
+      } else if (type == CaddyLexer::RBRACE) {
+        visit();
+        return true;
+      } else {
+        return false;
+      }
+    }
+  }
+
+  const antlr::Tokens& tokens_;
+  TreeBuilder* builder_;
+  size_t at_ = 0;
+};
+
 }  // namespace
 
 std::vector<Node> parse_nodes(std::string_view text, const std::string& name, Diagnostics& diags) {
@@ -199,19 +299,18 @@ std::vector<Node> parse_nodes(std::string_view text, const std::string& name, Di
   antlr::ByteStream input(text, name);
   CaddyLexer lexer(&input);
   lexer.removeErrorListeners();
-  antlr4::CommonTokenStream tokens(&lexer);
-  tokens.fill();
+  antlr::Tokens tokens = antlr::use_byte_simulator(lexer, input).all_tokens();
 
   SyntaxErrors errors(diags, file);
   int depth = 0;
-  for (auto* t : tokens.getTokens()) {
+  for (const auto& t : tokens) {
     size_t type = t->getType();
     if (type == CaddyLexer::LBRACE && ++depth > kMaxBlockDepth) {
-      diags.error(loc_of(t, file), fmt::format("blocks nested deeper than {} levels", kMaxBlockDepth));
+      diags.error(loc_of(t.get(), file), fmt::format("blocks nested deeper than {} levels", kMaxBlockDepth));
       return {};
     }
     if (type == CaddyLexer::RBRACE && depth > 0) --depth;
-    if (type != CaddyLexer::NEWLINE && type != antlr4::Token::EOF) errors.last_ = loc_of(t, file);
+    if (type != CaddyLexer::NEWLINE && type != antlr4::Token::EOF) errors.last_ = loc_of(t.get(), file);
   }
   if (errors.last_.line == 0) errors.last_ = SourceLoc{file, 1, 1};
   if (lexer.mode == CaddyLexer::HEREDOC) {
@@ -219,12 +318,24 @@ std::vector<Node> parse_nodes(std::string_view text, const std::string& name, Di
     return {};
   }
 
-  CaddyParser parser(&tokens);
+  TreeBuilder builder(diags, file, text);
+  if (PlainWalk(tokens, nullptr).config()) {
+    PlainWalk(tokens, &builder).config();
+    return builder.take();
+  }
+
+  // Anything else takes the parser, with its error recovery, over the text lexed again
+  // into a token stream of its own: a rare, small file.
+  antlr::ByteStream again(text, name);
+  CaddyLexer relexer(&again);
+  relexer.removeErrorListeners();
+  antlr::use_byte_simulator(relexer, again);
+  antlr4::CommonTokenStream stream(&relexer);
+  CaddyParser parser(&stream);
   parser.removeErrorListeners();
   parser.addErrorListener(&errors);
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
       antlr4::atn::PredictionMode::SLL);
-  TreeBuilder builder(diags, file, text);
   parser.setBuildParseTree(false);
   parser.addParseListener(&builder);
   parser.config();

@@ -14,6 +14,7 @@
 
 #include "NginxLexer.h"
 #include "NginxParser.h"
+#include "antlr/byte_lexer.h"
 #include "antlr/byte_stream.h"
 #include "read_file.h"
 
@@ -131,13 +132,22 @@ class TreeBuilder : public antlr4::tree::ParseTreeListener {
 
   void enterEveryRule(antlr4::ParserRuleContext* ctx) override {
     size_t rule = ctx->getRuleIndex();
-    if (rule == NginxParser::RuleDirective) stack_.push_back(Open{});
+    if (rule == NginxParser::RuleDirective) open_directive();
     else if (rule == NginxParser::RuleEmptyStatement) stack_.push_back(Open{{}, true, false});
   }
 
   void exitEveryRule(antlr4::ParserRuleContext* ctx) override {
     size_t rule = ctx->getRuleIndex();
-    if (rule != NginxParser::RuleDirective && rule != NginxParser::RuleEmptyStatement) return;
+    if (rule == NginxParser::RuleDirective || rule == NginxParser::RuleEmptyStatement) close();
+  }
+
+  void visitTerminal(antlr4::tree::TerminalNode* node) override { token(node->getSymbol()); }
+  void visitErrorNode(antlr4::tree::ErrorNode*) override {}
+
+  // The parser's events, also replayed without it (replay_plain).
+  void open_directive() { stack_.push_back(Open{}); }
+
+  void close() {
     if (stack_.empty()) return;
     Open open = std::move(stack_.back());
     stack_.pop_back();
@@ -148,7 +158,7 @@ class TreeBuilder : public antlr4::tree::ParseTreeListener {
     }
     Directive& d = open.d;
     if (d.args.empty()) return;
-    d.name = d.args.front().value;
+    d.name = std::move(d.args.front().value);
     d.loc = d.args.front().loc;
     d.args.erase(d.args.begin());
     if (d.end_loc.line == 0) d.end_loc = d.loc;
@@ -159,10 +169,9 @@ class TreeBuilder : public antlr4::tree::ParseTreeListener {
     parent.push_back(std::move(d));
   }
 
-  void visitTerminal(antlr4::tree::TerminalNode* node) override {
+  void token(const antlr4::Token* t) {
     if (stack_.empty()) return;
     Open& top = stack_.back();
-    const antlr4::Token* t = node->getSymbol();
     size_t type = t->getType();
     if (top.empty) {
       if (!top.reported && (type == NginxLexer::SEMI || type == NginxLexer::LBRACE)) {
@@ -180,8 +189,6 @@ class TreeBuilder : public antlr4::tree::ParseTreeListener {
       top.d.args.push_back(reader_.word(t, file_, text_));
     }
   }
-
-  void visitErrorNode(antlr4::tree::ErrorNode*) override {}
 
  private:
   struct Open {
@@ -285,31 +292,102 @@ void Reader::include(const Directive& d, std::vector<Directive>& out) {
   }
 }
 
+// Whether the grammar takes `tokens` as directives only: each a run of words ended by
+// ';' or by a block, blocks balanced, no ';' or '{' without a name (emptyStatement),
+// nothing open at the end. The parser then reports nothing, and its events follow from
+// the tokens alone: replay_plain gives them without the parser's per-token cost (about
+// a fifth of reading a large file). Anything else goes through the parser.
+bool is_plain(const antlr::Tokens& tokens) {
+  int depth = 0;
+  bool in_directive = false;
+  for (const auto& t : tokens) {
+    switch (t->getType()) {
+      case NginxLexer::SEMI:
+        if (!in_directive) return false;
+        in_directive = false;
+        break;
+      case NginxLexer::LBRACE:
+        if (!in_directive) return false;
+        in_directive = false;
+        ++depth;
+        break;
+      case NginxLexer::RBRACE:
+        if (in_directive || depth == 0) return false;
+        --depth;
+        break;
+      case antlr4::Token::EOF: return !in_directive && depth == 0;
+      default: in_directive = true; break;  // a word, string or stray backslash
+    }
+  }
+  return false;
+}
+
+// The events the parser gives a plain token list: a directive opens at its first word
+// and closes at its ';' or at the '}' of its block; every token is visited in order.
+void replay_plain(const antlr::Tokens& tokens, TreeBuilder& builder) {
+  bool in_directive = false;
+  for (const auto& token : tokens) {
+    const antlr4::Token* t = token.get();
+    switch (t->getType()) {
+      case NginxLexer::SEMI:
+        builder.token(t);
+        builder.close();
+        in_directive = false;
+        break;
+      case NginxLexer::LBRACE:
+        builder.token(t);
+        in_directive = false;
+        break;
+      case NginxLexer::RBRACE:
+        builder.token(t);
+        builder.close();
+        break;
+      case antlr4::Token::EOF: builder.token(t); break;
+      default:
+        if (!in_directive) builder.open_directive();
+        in_directive = true;
+        builder.token(t);
+        break;
+    }
+  }
+}
+
 std::vector<Directive> Reader::parse(std::string_view text, const std::string& path) {
   FileName file(path);
   ByteStream input(text, path);
   NginxLexer lexer(&input);
   lexer.removeErrorListeners();
-  antlr4::CommonTokenStream tokens(&lexer);
-  tokens.fill();
+  antlr::Tokens tokens = antlr::use_byte_simulator(lexer, input).all_tokens();
 
   // Bound the parser's recursion before it starts.
   int depth = 0;
-  for (auto* t : tokens.getTokens()) {
+  for (const auto& t : tokens) {
     if (t->getType() == NginxLexer::LBRACE && ++depth > kMaxBlockDepth) {
-      diags.error(loc_of(t, file), fmt::format("blocks nested deeper than {} levels", kMaxBlockDepth));
+      diags.error(loc_of(t.get(), file), fmt::format("blocks nested deeper than {} levels", kMaxBlockDepth));
       return {};
     }
     if (t->getType() == NginxLexer::RBRACE && depth > 0) --depth;
   }
 
-  NginxParser parser(&tokens);
+  TreeBuilder builder(*this, file, text);
+  if (is_plain(tokens)) {
+    replay_plain(tokens, builder);
+    return builder.take();
+  }
+
+  // Anything else takes the parser, with its error recovery, over the text lexed again
+  // into a token stream of its own: a rare, small file.
+  ByteStream again(text, path);
+  NginxLexer relexer(&again);
+  relexer.removeErrorListeners();
+  antlr::use_byte_simulator(relexer, again);
+  antlr4::CommonTokenStream stream(&relexer);
+  NginxParser parser(&stream);
   parser.removeErrorListeners();
   SyntaxErrors errors(diags, file, text);
   parser.addErrorListener(&errors);
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
       antlr4::atn::PredictionMode::SLL);
-  TreeBuilder builder(*this, file, text);
   parser.setBuildParseTree(false);
   parser.addParseListener(&builder);
   parser.config();
