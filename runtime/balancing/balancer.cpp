@@ -45,7 +45,7 @@ Balancer::Balancer(const ir::Pool& pool, Clock clock, Random random, const std::
       clock_(std::move(clock)),
       random_(std::move(random)) {
   if (balancing_.policy == ir::Balance::round_robin && balancing_.rotation_offset > 0) {
-    std::vector<bool> none(peers_.primary().size(), false);
+    Tried none(peers_.primary().size(), false);
     for (int i = 0; i < balancing_.rotation_offset; ++i) round_robin(peers_.primary(), none, clock_());
   }
   if (balancing_.policy == ir::Balance::hash && balancing_.consistent) {
@@ -76,7 +76,7 @@ Attempt Balancer::start() const {
   return a;
 }
 
-std::optional<size_t> Balancer::round_robin(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now) {
+std::optional<size_t> Balancer::round_robin(std::vector<Peer>& peers, Tried& tried, int64_t now) {
   std::optional<size_t> best;
   int total = 0;
   for (size_t i = 0; i < peers.size(); ++i) {
@@ -95,7 +95,7 @@ std::optional<size_t> Balancer::round_robin(std::vector<Peer>& peers, std::vecto
 // weight w is due every W/w positions (the remainder carried); at each position the
 // due server with the earliest position wins (the heavier on a tie), and servers not
 // placed yet come in one at a time, heaviest first, when none is due.
-std::optional<size_t> Balancer::positional_round_robin(std::vector<Peer>& peers, std::vector<bool>& tried,
+std::optional<size_t> Balancer::positional_round_robin(std::vector<Peer>& peers, Tried& tried,
                                                        int64_t now, int64_t& position) {
   constexpr int64_t kScale = 16;  // HAProxy's weight scale
   int64_t total = 0;
@@ -132,7 +132,7 @@ std::optional<size_t> Balancer::positional_round_robin(std::vector<Peer>& peers,
   return best;
 }
 
-std::optional<size_t> Balancer::least_conn(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now) {
+std::optional<size_t> Balancer::least_conn(std::vector<Peer>& peers, Tried& tried, int64_t now) {
   std::optional<size_t> best;
   bool many = false;
   for (size_t i = 0; i < peers.size(); ++i) {
@@ -228,7 +228,7 @@ std::optional<size_t> Balancer::consistent_hash(const PickInput& in, Attempt& a,
   }
 }
 
-std::optional<size_t> Balancer::random(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now) {
+std::optional<size_t> Balancer::random(std::vector<Peer>& peers, Tried& tried, int64_t now) {
   uint32_t total = 0;
   for (const auto& p : peers) total += static_cast<uint32_t>(p.weight);
   if (total == 0) return std::nullopt;
@@ -250,7 +250,7 @@ std::optional<size_t> Balancer::random(std::vector<Peer>& peers, std::vector<boo
   return round_robin(peers, tried, now);
 }
 
-std::optional<size_t> Balancer::first(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now) {
+std::optional<size_t> Balancer::first(std::vector<Peer>& peers, Tried& tried, int64_t now) {
   for (size_t i = 0; i < peers.size(); ++i)
     if (!tried[i] && Peers::available(peers[i], now)) return i;
   return std::nullopt;

@@ -48,15 +48,15 @@ class Balancer {
   Peers& peers() { return peers_; }
 
  private:
-  std::optional<size_t> round_robin(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now);
-  std::optional<size_t> positional_round_robin(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now,
+  std::optional<size_t> round_robin(std::vector<Peer>& peers, Tried& tried, int64_t now);
+  std::optional<size_t> positional_round_robin(std::vector<Peer>& peers, Tried& tried, int64_t now,
                                                int64_t& position);
-  std::optional<size_t> least_conn(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now);
+  std::optional<size_t> least_conn(std::vector<Peer>& peers, Tried& tried, int64_t now);
   std::optional<size_t> ip_hash(const PickInput& in, Attempt& a, int64_t now);
   std::optional<size_t> hash(const PickInput& in, Attempt& a, int64_t now);
   std::optional<size_t> consistent_hash(const PickInput& in, Attempt& a, int64_t now);
-  std::optional<size_t> random(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now);
-  std::optional<size_t> first(std::vector<Peer>& peers, std::vector<bool>& tried, int64_t now);
+  std::optional<size_t> random(std::vector<Peer>& peers, Tried& tried, int64_t now);
+  std::optional<size_t> first(std::vector<Peer>& peers, Tried& tried, int64_t now);
   std::optional<size_t> by_policy(ir::Balance policy, const PickInput& in, Attempt& a, bool backup, int64_t now);
 
   struct Point {

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "ir/ir.h"
 
 namespace pg::runtime {
@@ -30,10 +32,14 @@ struct Peer {
   const std::atomic<bool>* healthy = nullptr;  // the active health check's verdict; null: not checked
 };
 
+// Which peers of a list an attempt tried: inline for the usual pools (a std::vector<bool>
+// was an allocation per proxied request).
+using Tried = boost::container::small_vector<bool, 32>;
+
 // One request's attempts: which peers it already tried, how often it re-picked.
 struct Attempt {
-  std::vector<bool> tried_primary;
-  std::vector<bool> tried_backup;
+  Tried tried_primary;
+  Tried tried_backup;
   int tries = 0;           // re-picks by a hash balancer before it falls back to round robin
   uint32_t hash = 0;       // running hash of the hash balancers
   int rehash = 0;

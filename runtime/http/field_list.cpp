@@ -7,7 +7,7 @@ namespace pg::runtime {
 namespace http = boost::beast::http;
 
 void FieldList::add_owned(std::string_view name, std::string value) {
-  fields_.push_back({http::string_to_field(name), name, keep(std::move(value))});
+  fields_.push_back({field_id(name), name, keep(std::move(value))});
 }
 
 bool FieldList::has(std::string_view name) const {
@@ -22,11 +22,12 @@ bool FieldList::has_token(http::field id, std::string_view token) const {
 }
 
 void FieldList::remove(std::string_view name) {
-  std::erase_if(fields_, [&](const Field& f) { return ir::iequals(f.name, name); });
+  fields_.erase(std::remove_if(fields_.begin(), fields_.end(), [&](const Field& f) { return ir::iequals(f.name, name); }),
+                fields_.end());
 }
 
 void FieldList::remove(http::field id) {
-  std::erase_if(fields_, [&](const Field& f) { return f.id == id; });
+  fields_.erase(std::remove_if(fields_.begin(), fields_.end(), [&](const Field& f) { return f.id == id; }), fields_.end());
 }
 
 }  // namespace pg::runtime

@@ -7,13 +7,17 @@
 #pragma once
 
 #include <algorithm>
-#include <forward_list>
+#include <array>
+#include <cstring>
+#include <memory_resource>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/fields.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include "ir/text.h"
 
@@ -21,8 +25,6 @@ namespace pg::runtime {
 
 class FieldList {
  public:
-  FieldList() { fields_.reserve(16); }  // one allocation for most heads
-
   struct Field {
     boost::beast::http::field id;  // unknown for names Beast does not know
     std::string_view name;
@@ -49,15 +51,55 @@ class FieldList {
   template <class Pred>
   void move_to_front(Pred&& first);
 
-  const std::vector<Field>& fields() const { return fields_; }
+  std::span<const Field> fields() const { return {fields_.data(), fields_.size()}; }
 
  private:
-  std::string_view keep(std::string value) { return owned_.emplace_front(std::move(value)); }
-  std::vector<Field> fields_;
-  // Stable addresses, and nothing allocated until a value is kept (a deque allocates
-  // when it is made).
-  std::forward_list<std::string> owned_;
+  std::string_view keep(std::string_view value) {
+    char* at = static_cast<char*>(owned_.allocate(std::max<size_t>(value.size(), 1), 1));
+    std::memcpy(at, value.data(), value.size());
+    return {at, value.size()};
+  }
+  boost::container::small_vector<Field, 16> fields_;  // no allocation for most heads
+  // The values the list keeps, at stable addresses: in the list itself while they fit
+  // (a computed Host or X-Forwarded-For), allocated only beyond.
+  char first_values_[256];
+  std::pmr::monotonic_buffer_resource owned_{first_values_, sizeof first_values_};
 };
+
+// Beast's id of a field name (http::string_to_field), remembered per thread: the same
+// few names come in every response and from every header operation, and Beast's
+// lookup hashes and compares the whole name each time. A small direct-mapped table: a
+// slot holds the last name that hashed to it, exactly as written (string_to_field
+// ignores case; two spellings take two slots). Inline: it runs for every field of a
+// response head.
+inline boost::beast::http::field field_id(std::string_view name) {
+  namespace http = boost::beast::http;
+  struct Slot {
+    char name[24];
+    unsigned char size = 0;
+    http::field id = http::field::unknown;
+  };
+  thread_local std::array<Slot, 64> slots;
+  if (name.empty() || name.size() > sizeof(Slot::name)) return http::string_to_field(name);
+  const size_t slot =
+      (name.size() * 7 + static_cast<unsigned char>(name.front()) + static_cast<unsigned char>(name.back())) % 64;
+  Slot& s = slots[slot];
+  if (s.size == name.size() && std::memcmp(s.name, name.data(), name.size()) == 0) return s.id;
+  s.id = http::string_to_field(name);
+  std::memcpy(s.name, name.data(), name.size());
+  s.size = static_cast<unsigned char>(name.size());
+  return s.id;
+}
+
+// A received head's first field of `id`, walking the list in order: Beast's find()
+// looks the name up in its tree with case-insensitive string compares, several times
+// dearer for the few fields a request has.
+template <class Fields>
+const typename Fields::value_type* find_field(const Fields& fields, boost::beast::http::field id) {
+  for (const auto& f : fields)
+    if (f.name() == id) return &f;
+  return nullptr;
+}
 
 // Calls f with each comma-separated token of a list value (Connection), trimmed.
 template <class F>
@@ -81,10 +123,13 @@ void FieldList::rewrite_values(std::string_view name, F&& rewrite) {
 
 template <class Pred>
 void FieldList::move_to_front(Pred&& first) {
-  std::vector<Field> front, back;
-  for (const auto& f : fields_) (first(f) ? front : back).push_back(f);
-  fields_ = std::move(front);
-  fields_.insert(fields_.end(), back.begin(), back.end());
+  boost::container::small_vector<Field, 16> back;
+  auto front_end = fields_.begin();
+  for (const auto& f : fields_) {
+    if (first(f)) *front_end++ = f;
+    else back.push_back(f);
+  }
+  std::copy(back.begin(), back.end(), front_end);
 }
 
 }  // namespace pg::runtime

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <span>
 
 #include <boost/asio/buffer.hpp>
@@ -18,41 +19,59 @@ namespace http = boost::beast::http;
 
 namespace {
 
-void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out += name;
-  out += ": ";
-  out += value;
-  out += "\r\n";
+// A head is laid out in one pass over memory sized beforehand: appending piece by
+// piece checked the capacity and called memcpy four times per field.
+class HeadText {
+ public:
+  explicit HeadText(size_t size) { text_.resize(size); at_ = text_.data(); }
+  HeadText& operator<<(std::string_view piece) {
+    std::memcpy(at_, piece.data(), piece.size());
+    at_ += piece.size();
+    return *this;
+  }
+  HeadText& operator<<(char c) {
+    *at_++ = c;
+    return *this;
+  }
+  std::string done() { return std::move(text_); }
+
+ private:
+  std::string text_;
+  char* at_;
+};
+
+std::string_view name_of(const http::fields::value_type& f) { return {f.name_string().data(), f.name_string().size()}; }
+std::string_view value_of(const http::fields::value_type& f) { return {f.value().data(), f.value().size()}; }
+std::string_view name_of(const FieldList::Field& f) { return f.name; }
+std::string_view value_of(const FieldList::Field& f) { return f.value; }
+
+template <class Fields>
+size_t fields_size(const Fields& fields) {
+  size_t n = 2;  // the blank line
+  for (const auto& f : fields) n += name_of(f).size() + value_of(f).size() + 4;
+  return n;
 }
 
-void append_fields(std::string& out, const http::fields& f) {
-  for (const auto& field : f) append_field(out, field.name_string(), field.value());
-  out += "\r\n";
+template <class Fields>
+void put_fields(HeadText& out, const Fields& fields) {
+  for (const auto& f : fields) out << name_of(f) << ": " << value_of(f) << "\r\n";
+  out << "\r\n";
 }
 
-void append_fields(std::string& out, const FieldList& f) {
-  for (const auto& field : f.fields()) append_field(out, field.name, field.value);
-  out += "\r\n";
+constexpr size_t kVersionSize = 8;  // HTTP/1.1
+
+void put_version(HeadText& out, unsigned version) {
+  out << "HTTP/" << static_cast<char>('0' + version / 10) << '.' << static_cast<char>('0' + version % 10);
 }
 
-void append_version(std::string& out, unsigned version) {
-  out += "HTTP/";
-  out += static_cast<char>('0' + version / 10);
-  out += '.';
-  out += static_cast<char>('0' + version % 10);
-}
-
-using Buffers = std::array<asio::const_buffer, 5>;
-
-// Writes buffers [0, count) whole: at once while the socket takes them, then waiting.
-asio::awaitable<std::tuple<boost::system::error_code, size_t>> write_all(SweptStream& stream, Buffers bufs,
-                                                                        size_t count) {
+// Writes buffers [first, count) while the socket takes them, dropping what went:
+// the bytes written; ec is would_block when the rest has to wait. A plain function
+// (the usual case needs no waiting), where a coroutine cost a frame and a resumption.
+size_t write_now(SweptStream& stream, MessageWriter::Buffers& bufs, size_t& first, size_t count, boost::system::error_code& ec) {
   size_t total = 0;
-  for (size_t i = 0; i < count; ++i) total += bufs[i].size();
-  size_t first = 0;
+  for (size_t i = first; i < count; ++i) total += bufs[i].size();
   size_t sent = 0;
   while (sent < total) {
-    boost::system::error_code ec;
     size_t n = stream.socket().write_some(std::span<const asio::const_buffer>(bufs.data() + first, count - first), ec);
     sent += n;
     while (n > 0) {  // drop what went
@@ -61,84 +80,82 @@ asio::awaitable<std::tuple<boost::system::error_code, size_t>> write_all(SweptSt
       n -= take;
       if (bufs[first].size() == 0) ++first;
     }
-    if (sent == total) break;
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      auto [aec, an] =
-          co_await asio::async_write(stream, std::span<const asio::const_buffer>(bufs.data() + first, count - first),
-                                     kAwait);
-      co_return std::tuple{aec, sent + an};
-    }
-    if (ec) co_return std::tuple{ec, sent};
+    if (ec) break;
   }
-  co_return std::tuple{boost::system::error_code{}, sent};
+  if (sent == total) ec = {};
+  return sent;
 }
 
 template <class Fields>
 std::string request_text(std::string_view method, std::string_view target, unsigned version, const Fields& f) {
-  std::string out;
-  out.reserve(512);
-  out += method;
-  out += ' ';
-  out += target;
-  out += ' ';
-  append_version(out, version);
-  out += "\r\n";
-  append_fields(out, f);
-  return out;
+  HeadText out(method.size() + target.size() + kVersionSize + 4 + fields_size(f));
+  out << method << ' ' << target << ' ';
+  put_version(out, version);
+  out << "\r\n";
+  put_fields(out, f);
+  return out.done();
 }
 
 template <class Fields>
 std::string response_text(unsigned version, unsigned code, std::string_view reason, const Fields& f) {
-  std::string out;
-  out.reserve(512);
-  append_version(out, version);
-  out += ' ';
-  out += static_cast<char>('0' + code / 100 % 10);
-  out += static_cast<char>('0' + code / 10 % 10);
-  out += static_cast<char>('0' + code % 10);
-  out += ' ';
-  out += reason.empty() ? std::string_view(http::obsolete_reason(static_cast<http::status>(code))) : reason;
-  out += "\r\n";
-  append_fields(out, f);
-  return out;
+  if (reason.empty()) reason = http::obsolete_reason(static_cast<http::status>(code));
+  HeadText out(kVersionSize + 5 + reason.size() + 2 + fields_size(f));
+  put_version(out, version);
+  out << ' ' << static_cast<char>('0' + code / 100 % 10) << static_cast<char>('0' + code / 10 % 10)
+      << static_cast<char>('0' + code % 10) << ' ' << reason << "\r\n";
+  put_fields(out, f);
+  return out.done();
 }
 
 }  // namespace
 
 std::string message_head(const http::response_header<>& h) {
-  return response_text(h.version(), h.result_int(), h.reason(), h);
+  return response_text(h.version(), h.result_int(), std::string_view(h.reason().data(), h.reason().size()), h);
 }
 
 std::string request_head(std::string_view method, std::string_view target, unsigned version, const FieldList& f) {
-  return request_text(method, target, version, f);
+  return request_text(method, target, version, f.fields());
 }
 
 std::string response_head(unsigned version, unsigned status, std::string_view reason, const FieldList& f) {
-  return response_text(version, status, reason, f);
+  return response_text(version, status, reason, f.fields());
+}
+
+bool MessageWriter::send_now(SweptStream& stream, std::string_view piece, bool last, boost::system::error_code& ec,
+                             size_t& sent) {
+  count_ = first_ = 0;
+  if (!head_sent_) bufs_[count_++] = asio::buffer(head_);
+  static constexpr std::string_view kCrlf = "\r\n";
+  static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+  if (chunked_ && !piece.empty()) {
+    auto end = std::to_chars(size_line_, size_line_ + 16, piece.size(), 16).ptr;
+    *end++ = '\r';
+    *end++ = '\n';
+    bufs_[count_++] = asio::buffer(size_line_, static_cast<size_t>(end - size_line_));
+    bufs_[count_++] = asio::buffer(piece);
+    bufs_[count_++] = asio::buffer(kCrlf);
+  } else if (!piece.empty()) {
+    bufs_[count_++] = asio::buffer(piece);
+  }
+  if (chunked_ && last) bufs_[count_++] = asio::buffer(kLastChunk);
+  head_sent_ = true;
+  done_ = last;
+  sent = sent_ = write_now(stream, bufs_, first_, count_, ec);
+  return ec != asio::error::would_block && ec != asio::error::try_again;
+}
+
+asio::awaitable<std::tuple<boost::system::error_code, size_t>> MessageWriter::rest(SweptStream& stream) {
+  auto [ec, n] =
+      co_await asio::async_write(stream, std::span<const asio::const_buffer>(bufs_.data() + first_, count_ - first_), kAwait);
+  co_return std::tuple{ec, sent_ + n};
 }
 
 asio::awaitable<std::tuple<boost::system::error_code, size_t>> MessageWriter::send(SweptStream& stream,
                                                                                   std::string_view piece, bool last) {
-  Buffers bufs;
-  size_t count = 0;
-  if (!head_sent_) bufs[count++] = asio::buffer(head_);
-  char size_line[24];  // the chunk's size in hex, CRLF
-  static constexpr std::string_view kCrlf = "\r\n";
-  static constexpr std::string_view kLastChunk = "0\r\n\r\n";
-  if (chunked_ && !piece.empty()) {
-    auto end = std::to_chars(size_line, size_line + 16, piece.size(), 16).ptr;
-    *end++ = '\r';
-    *end++ = '\n';
-    bufs[count++] = asio::buffer(size_line, static_cast<size_t>(end - size_line));
-    bufs[count++] = asio::buffer(piece);
-    bufs[count++] = asio::buffer(kCrlf);
-  } else if (!piece.empty()) {
-    bufs[count++] = asio::buffer(piece);
-  }
-  if (chunked_ && last) bufs[count++] = asio::buffer(kLastChunk);
-  head_sent_ = true;
-  done_ = last;
-  co_return co_await write_all(stream, bufs, count);
+  boost::system::error_code ec;
+  size_t sent = 0;
+  if (send_now(stream, piece, last, ec, sent)) co_return std::tuple{ec, sent};
+  co_return co_await rest(stream);
 }
 
 asio::awaitable<std::tuple<boost::system::error_code, size_t>> send_message(SweptStream& stream, std::string head,

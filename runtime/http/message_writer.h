@@ -6,12 +6,14 @@
 // asynchronously only when it would block.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <tuple>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -36,13 +38,25 @@ class MessageWriter {
   // body (the last chunk when chunked). Returns the bytes written, framing included.
   boost::asio::awaitable<std::tuple<boost::system::error_code, size_t>> send(SweptStream& stream,
                                                                              std::string_view piece, bool last);
+  // The same in two steps, so that the usual send costs the caller no coroutine of its
+  // own: send_now writes what the socket takes at once and says whether that settled
+  // it (all written, or failed: ec); if not, rest() waits to write the remainder, and
+  // `piece` must live until it is done. Both report the bytes written so far.
+  bool send_now(SweptStream& stream, std::string_view piece, bool last, boost::system::error_code& ec, size_t& sent);
+  boost::asio::awaitable<std::tuple<boost::system::error_code, size_t>> rest(SweptStream& stream);
   bool done() const { return done_; }
+
+  using Buffers = std::array<boost::asio::const_buffer, 5>;
 
  private:
   std::string head_;
   bool chunked_;
   bool head_sent_ = false;
   bool done_ = false;
+  // One send's pieces, kept for rest(): head, chunk size line, data, CRLF, last chunk.
+  Buffers bufs_;
+  size_t first_ = 0, count_ = 0, sent_ = 0;
+  char size_line_[24];  // the chunk's size in hex, CRLF
 };
 
 // A whole message at once: head and body.

@@ -16,6 +16,7 @@
 #include "eval/header_ops.h"
 #include "http/await.h"
 #include "http/fast_io.h"
+#include "http/field_list.h"
 #include "server/clock.h"
 #include "http/generated.h"
 #include "http/message_writer.h"
@@ -59,8 +60,8 @@ struct Reply {
 };
 
 std::string header_value(const http::request_header<>& req, http::field name) {
-  auto it = req.find(name);
-  return it == req.end() ? std::string() : std::string(it->value());
+  const auto* f = find_field(req, name);
+  return f ? std::string(f->value()) : std::string();
 }
 
 // What every request on a connection shares, kept small: idle connections hold it.
@@ -77,18 +78,35 @@ ConnectionInfo connection_info(const SweptSocket& socket, const Snapshot& snap, 
           snap.config().listeners[static_cast<size_t>(listener)].tls, ++serial};
 }
 
-// An address as text; IPv4 without inet_ntop's sprintf (this runs for every request).
+// An address as text; IPv4 without inet_ntop's sprintf.
 std::string address_text(const asio::ip::address& a) {
   if (!a.is_v4()) return a.to_string();
   auto b = a.to_v4().to_bytes();
-  char out[16];
-  char* p = out;
+  std::string out;
   for (size_t i = 0; i < 4; ++i) {
-    if (i) *p++ = '.';
-    p = std::to_chars(p, out + sizeof out, static_cast<unsigned>(b[i])).ptr;
+    if (i) out += '.';
+    char digits[4];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, static_cast<unsigned>(b[i])).ptr);
   }
-  return std::string(out, p);
+  return out;
 }
+
+// An address's text as the thread last made it: requests on a thread mostly come
+// from the same few clients to the same listener, and this runs for every request.
+struct AddressText {
+  asio::ip::address address;
+  std::string text;
+};
+
+const std::string& text_of(const asio::ip::address& a, AddressText& last) {
+  if (last.text.empty() || last.address != a) {
+    last.address = a;
+    last.text = address_text(a);
+  }
+  return last.text;
+}
+
+thread_local AddressText last_client, last_server;
 
 std::string port_text(unsigned short port) {
   char out[8];
@@ -98,10 +116,10 @@ std::string port_text(unsigned short port) {
 // A request's view as the connection starts it: the addresses, the scheme, its serial.
 ir::RequestView request_view(const ConnectionInfo& c) {
   ir::RequestView v;
-  v.scheme = c.tls ? "https" : "http";
-  v.client_address = address_text(c.remote.address());
+  if (c.tls) v.scheme = "https";
+  v.client_address = text_of(c.remote.address(), last_client);
   v.client_port = port_text(c.remote.port());
-  v.server_address = address_text(c.local.address());
+  v.server_address = text_of(c.local.address(), last_server);
   v.server_port = port_text(c.local.port());
   v.outcome.connection_id = c.serial;
   return v;
@@ -109,7 +127,7 @@ ir::RequestView request_view(const ConnectionInfo& c) {
 
 // The client's request, as matchers and templates read it; false for a target that
 // is no URI.
-bool read_request(ir::RequestView& v, const http::request_header<>& req) {
+bool read_request(ir::RequestView& v, const http::request_header<>& req, const std::string& host) {
   auto target = parse_target(std::string_view(req.target().data(), req.target().size()));
   if (!target) return false;
   v.method = std::string(req.method_string());
@@ -117,7 +135,7 @@ bool read_request(ir::RequestView& v, const http::request_header<>& req) {
   v.query = target->query;
   v.request_uri = std::string(req.target());
   v.protocol = req.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
-  v.host = ir::HostSelector::normalize_host(header_value(req, http::field::host));
+  v.host = ir::HostSelector::normalize_host(host);
   for (const auto& f : req) v.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   return true;
 }
@@ -325,9 +343,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
     co_await send_and_close(400);
     co_return false;
   }
-  if (!ec) {
-    ec = co_await read_header_fast(client, buffer, parser);
-  }
+  if (!ec && !header_buffered(buffer, parser, ec)) ec = co_await read_header_fast(client, buffer, parser);
   if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
       ec == beast::error::timeout || ec == asio::error::operation_aborted)
     co_return false;
@@ -347,7 +363,7 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
   }
   // Request smuggling: a Transfer-Encoding whose last coding is not chunked gives the
   // body no end (Beast 1.81 reads it as no body); nginx and HAProxy refuse it.
-  if (auto te = req.find(http::field::transfer_encoding); te != req.end()) {
+  if (const auto* te = find_field(req, http::field::transfer_encoding)) {
     std::string codings = ir::to_lower(std::string(te->value()));
     while (!codings.empty() && (codings.back() == ' ' || codings.back() == '\t')) codings.pop_back();
     size_t comma = codings.rfind(',');
@@ -366,11 +382,12 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
     co_return false;
   }
 
-  if (!read_request(view, req)) {
+  const std::string host = header_value(req, http::field::host);
+  if (!read_request(view, req, host)) {
     co_await send_and_close(400);
     co_return false;
   }
-  int vh_index = snap.hosts().select(listener, header_value(req, http::field::host), view);
+  int vh_index = snap.hosts().select(listener, host, view);
   if (vh_index < 0) {
     co_await send_and_close(404);
     co_return false;
@@ -434,7 +451,8 @@ asio::awaitable<bool> serve_request(Connection& c, const Snapshot& snap, WorkerC
       if (gec) co_return false;
     }
     client.expires_after(in_request);
-    auto bec = co_await read_fast(client, buffer, parser);
+    boost::system::error_code bec;
+    if (!message_buffered(buffer, parser, bec)) bec = co_await read_fast(client, buffer, parser);
     if (bec && client.expired()) {  // nginx: client_body_timeout, 408
       co_await send_and_close(408);
       co_return false;

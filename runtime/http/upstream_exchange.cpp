@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include "eval/header_ops.h"
 #include "http/await.h"
@@ -72,7 +73,7 @@ const FieldList::Field& field_of(const FieldList::Field& f) { return f; }
 // name), and those `skip` refuses. Views: the received head must outlive `to`.
 template <class Fields, class Skip>
 void forward_fields(const Fields& from, FieldList& to, Skip skip) {
-  std::vector<std::string_view> named;  // by the Connection fields (rarely any)
+  boost::container::small_vector<std::string_view, 4> named;  // by the Connection fields (keep-alive, close)
   for (const auto& item : from)
     if (const FieldList::Field& f = field_of(item); f.id == http::field::connection)
       for_each_token(f.value, [&](std::string_view t) { named.push_back(t); });
@@ -214,7 +215,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
   const unsigned up_version = a.protocol == ir::UpstreamProtocol::http1_0 ? 10 : 11;
   const auto method = req.method();
   const bool has_body =
-      !body.empty() || req.count(http::field::content_length) || req.count(http::field::transfer_encoding);
+      !body.empty() || find_field(req, http::field::content_length) || find_field(req, http::field::transfer_encoding);
   // What Beast's prepare_payload did: a body's length, and "Content-Length: 0" only for
   // the methods that expect a body.
   const bool says_length = has_body && (!body.empty() || method == http::verb::options ||
@@ -338,8 +339,10 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
 
     const int64_t sent_at = WorkerContext::now_ms();
     deadline(upstream, a.timeouts.send_ms);
-    auto [wec, wn] = co_await send_message(upstream, request_head(req.method_string(), target, up_version, up), body);
-    (void)wn;
+    MessageWriter request{request_head(req.method_string(), target, up_version, up), false};
+    boost::system::error_code wec;
+    size_t wn = 0;
+    if (!request.send_now(upstream, body, true, wec, wn)) std::tie(wec, wn) = co_await request.rest(upstream);
     beast::flat_buffer ubuf;
     ResponseParser p;
     p.body_limit(boost::none);
@@ -433,7 +436,9 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     while (ok && body_left) {
       p.lend(buf, buf_size);
       deadline(upstream, a.timeouts.read_ms);
-      auto rec2 = co_await read_fast(upstream, ubuf, p, !a.buffering.response);
+      const bool streamed = !a.buffering.response;
+      boost::system::error_code rec2;
+      if (!message_buffered(ubuf, p, rec2, streamed)) rec2 = co_await read_fast(upstream, ubuf, p, streamed);
       if (rec2 == http::error::need_buffer) rec2 = {};
       if (rec2) {  // the backend closed mid-body or went silent
         std::fprintf(stderr, "proxyglot: upstream %s broke off the body: %s\n", out.upstream.c_str(), rec2.message().c_str());
@@ -449,13 +454,17 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
       const std::string_view piece(buf, buf_size - p.room());
       outcome.body_bytes_sent += piece.size();
       client.expires_after(std::chrono::seconds(60));
-      auto [cw, cwn] = co_await writer.send(client, piece, !body_left);
+      boost::system::error_code cw;
+      size_t cwn = 0;
+      if (!writer.send_now(client, piece, !body_left, cw, cwn)) std::tie(cw, cwn) = co_await writer.rest(client);
       outcome.bytes_sent += cwn;
       if (cw) ok = false;
     }
     if (ok && !writer.done()) {  // no body: the head alone (and a chunked body's end)
       client.expires_after(std::chrono::seconds(60));
-      auto [fw, fwn] = co_await writer.send(client, {}, true);
+      boost::system::error_code fw;
+      size_t fwn = 0;
+      if (!writer.send_now(client, {}, true, fw, fwn)) std::tie(fw, fwn) = co_await writer.rest(client);
       outcome.bytes_sent += fwn;
       if (fw) ok = false;
     }
