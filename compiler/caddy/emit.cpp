@@ -305,7 +305,7 @@ void SiteWriter::access_log(const ir::VirtualHost& vh) {
 }  // namespace
 
 std::string emit(const ir::Config& config, Diagnostics& losses) {
-  EmitContext cx{config, losses, {}, {}};
+  EmitContext cx{config, losses, {}, {}, {}};
   Writer w;
   size_t globals_end = SiteWriter(cx, w).run();
   // The snippets the sites import, between the global options and the first site.

@@ -2,6 +2,7 @@
 // losses go, and the per-site names of named matchers.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <vector>
@@ -28,6 +29,7 @@ struct EmitContext {
   // A matcher name not used yet in this site, from `base` ("api" -> "api", "api2").
   std::string matcher_name(std::string_view base);
   const ir::Pool* pool(const std::string& name) const;
+  mutable std::map<std::string, const ir::Pool*, std::less<>> pools_by_name;  // made by pool() on first use
 };
 
 // `t` with Caddy placeholders; captures name the regex matcher `regex_name`. What Caddy

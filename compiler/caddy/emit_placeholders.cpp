@@ -23,9 +23,11 @@ std::string EmitContext::matcher_name(std::string_view base) {
 }
 
 const ir::Pool* EmitContext::pool(const std::string& name) const {
-  for (const auto& p : config.pools)
-    if (p.name == name) return &p;
-  return nullptr;
+  // By name, made on first use: thousands of handles look up their pool.
+  if (pools_by_name.empty())
+    for (const auto& p : config.pools) pools_by_name.emplace(p.name, &p);  // the first of a name, as before
+  auto it = pools_by_name.find(name);
+  return it == pools_by_name.end() ? nullptr : it->second;
 }
 
 std::string placeholders(EmitContext& cx, const ir::Template& t, const SourceLoc& loc, std::string_view regex_name) {

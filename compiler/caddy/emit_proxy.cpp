@@ -319,11 +319,18 @@ void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_
     for (size_t i = 1; i < transport.size(); ++i) transport[i] = "\t" + transport[i];
     transport.emplace_back("}");
   }
-  w.open(head);
-  if (!lines.empty()) w.line(cx.snippets.use("pool_" + p.pool, std::move(lines), emit::source_comment(pool->loc)));
-  if (!fields.empty()) w.line(cx.snippets.use("upstream_fields", std::move(fields)));
-  if (!transport.empty()) w.line(cx.snippets.use("transport", std::move(transport)));
-  w.close();
+  // The whole directive is a group too: thousands of handles proxy to a few hundred
+  // pools with the same settings, and import it in one line (the groups only it uses
+  // are then written inside it). (Not the fields and the
+  // transport as one group of two imports: Caddy 2.6 leaves an import unexpanded at the
+  // start of a snippet imported inside a block.)
+  std::vector<std::string> block{head + " {"};
+  if (!lines.empty())
+    block.push_back("\t" + cx.snippets.use("pool_" + p.pool, std::move(lines), emit::source_comment(pool->loc)));
+  if (!fields.empty()) block.push_back("\t" + cx.snippets.use("upstream_fields", std::move(fields)));
+  if (!transport.empty()) block.push_back("\t" + cx.snippets.use("transport", std::move(transport)));
+  block.emplace_back("}");
+  w.line(cx.snippets.use("proxy_" + p.pool, std::move(block), emit::source_comment(pool->loc)));
 }
 
 }  // namespace pg::caddy

@@ -3,6 +3,7 @@
 // handle blocks (route_order.cpp's sort_items, reused here to check): when that sort
 // would change the order, the handles go inside one `route` block, which keeps it.
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "caddy/route_order.h"
 #include "caddy/values.h"
 #include "emit/emit_text.h"
+#include "emit/route_paths.h"
 #include "ir/map_dispatch.h"
 #include "ir/path_regex_tests.h"
 
@@ -317,6 +319,34 @@ std::string base_name(const ir::Route& r, const ir::Matcher& m) {
   return "route";
 }
 
+// A redirect route Caddy can answer with a site-level `redir @m TO` (two lines, no
+// handle): one doing nothing else, whose redirect is a plain template, on a matcher
+// that is one alternative. Caddy runs `redir` before every handle (and before the
+// site's `rewrite`, so not on a host that rewrites first): the caller checks that no
+// earlier route takes one of its requests.
+bool site_redirect(const ir::VirtualHost& vh, const ir::Route& r, const std::vector<ir::HeaderOp>& common,
+                   bool site_body_limit) {
+  if (r.action.kind != ir::ActionKind::redirect || !r.action.redirect || !vh.rewrites.empty()) return false;
+  if (!r.rewrites.empty() || !r.access.empty() || !r.request_headers.empty()) return false;
+  if (r.response_headers.size() != common.size() || !starts_with_ops(r.response_headers, common)) return false;
+  if (r.limits.max_body_bytes != 0 && !site_body_limit) return false;
+  for (const auto& part : r.action.redirect->location.parts)
+    if (!part.converters.empty()) return false;
+  return alternatives(r.match).size() == 1;
+}
+
+// The site-level form of such a route: its comment, its named matcher, the redir.
+std::string emit_site_redirect(EmitContext& cx, const ir::Route& r) {
+  Writer w(1);
+  w.line(route_label(r));
+  WrittenMatcher wm = write_matcher(cx, w, r.match, base_name(r, r.match), r.loc);
+  int status = r.action.redirect->status;
+  redirect_status_ok(cx, r.loc, status);
+  std::string to = placeholders(cx, r.action.redirect->location, r.loc, wm.regex_name);
+  w.line(redir_line(wm.token, to, status));
+  return w.text();
+}
+
 // ---- handle_errors --------------------------------------------------------------------
 
 // What the IR answers for an error Caddy's reverse_proxy returns with `caddy_status`:
@@ -387,16 +417,16 @@ std::string error_placeholders(EmitContext& cx, const ir::Template& t, const Sou
   return out;
 }
 
-void emit_error_routes(EmitContext& cx, Writer& w, const ir::VirtualHost& vh, const std::vector<ir::Route>& routes,
+void emit_error_routes(EmitContext& cx, Writer& w, const ir::VirtualHost& vh, const std::vector<const ir::Route*>& routes,
                        std::set<std::string>& used_named) {
   // The statuses of the first proxy route decide (handle_errors is one per site).
   static constexpr int kCaddyStatuses[] = {500, 502, 503, 504};
   const ir::Route* first = nullptr;
   std::vector<std::pair<int, ErrorOutcome>> mapping;
   std::vector<const ir::Route*> proxies;
-  for (const auto& r : routes)
-    if (!r.internal && r.action.kind == ir::ActionKind::proxy && r.action.proxy && !r.action.proxy->pool.empty())
-      proxies.push_back(&r);
+  for (const ir::Route* r : routes)
+    if (!r->internal && r->action.kind == ir::ActionKind::proxy && r->action.proxy && !r->action.proxy->pool.empty())
+      proxies.push_back(r);
   if (vh.fallback.action.kind == ir::ActionKind::proxy && vh.fallback.action.proxy && !vh.fallback.action.proxy->pool.empty())
     proxies.push_back(&vh.fallback);
   for (const ir::Route* r : proxies) {
@@ -564,28 +594,44 @@ void emit_site_body(EmitContext& cx, Writer& w, const ir::VirtualHost& vh) {
 
   std::vector<Handle> handles;
   bool covered = false;
-  std::vector<ir::Route> routes;
+  // The routes as written: the host's own (not copied: thousands), and those a map
+  // dispatch becomes (kept in `expanded`).
+  std::deque<ir::Route> expanded;
+  std::vector<const ir::Route*> routes;
   for (const auto& r : vh.routes) {
-    if (auto expanded = map_dispatch_routes(cx, r)) routes.insert(routes.end(), expanded->begin(), expanded->end());
-    else routes.push_back(r);
+    if (auto alternatives = map_dispatch_routes(cx, r)) {
+      for (auto& x : *alternatives) routes.push_back(&expanded.emplace_back(std::move(x)));
+    } else {
+      routes.push_back(&r);
+    }
   }
   // One body limit for every request of the site (nginx's client_max_body_size at the
   // server level): one request_body for the site, not one in each handle. Caddy runs
   // it before any handle, so the fallback must have it too.
   const int64_t body_limit = vh.fallback.limits.max_body_bytes;
-  const bool site_body_limit = body_limit != 0 && std::all_of(routes.begin(), routes.end(), [&](const ir::Route& r) {
-    return r.internal || r.limits.max_body_bytes == body_limit;
+  const bool site_body_limit = body_limit != 0 && std::all_of(routes.begin(), routes.end(), [&](const ir::Route* r) {
+    return r->internal || r->limits.max_body_bytes == body_limit;
   });
   if (site_body_limit) {
     w.open("request_body");
     w.line("max_size " + size_text(body_limit));
     w.close();
   }
-  for (const auto& r : routes) {
+  // Redirects no earlier route takes a request of are site-level `redir`s, written
+  // before the handles (where Caddy runs them).
+  std::vector<std::string> redirects;
+  emit::PathIndex earlier;
+  for (const ir::Route* rp : routes) {
+    const ir::Route& r = *rp;
     if (r.internal) {
       cx.cannot(r.loc, "a route only reachable by internal redirects", "it is left out");
       continue;
     }
+    if (!matches_all(r.match) && site_redirect(vh, r, common, site_body_limit) && earlier.disjoint_from_all(r.match)) {
+      redirects.push_back(emit_site_redirect(cx, r));
+      continue;
+    }
+    earlier.add(r.match);
     for (const auto& alt : alternatives(r.match)) handles.push_back(emit_handle(cx, 1, r, alt, base_name(r, alt), common, site_body_limit));
     if (matches_all(r.match)) {
       covered = true;
@@ -612,6 +658,10 @@ void emit_site_body(EmitContext& cx, Writer& w, const ir::VirtualHost& vh) {
     items.push_back(std::move(it));
   }
   sort_items(items);
+  for (const auto& t : redirects) {
+    w.blank();
+    w.raw(t);
+  }
   bool kept = true;
   for (size_t i = 0; i < items.size(); ++i)
     if (items[i].label != std::to_string(i)) kept = false;

@@ -30,25 +30,45 @@ std::string Snippets::use(std::string_view base, std::vector<std::string> lines,
   std::string key(base);
   for (const auto& l : lines) key.append("\n").append(l);
   auto [it, added] = index_.try_emplace(std::move(key), groups_.size());
-  if (added) groups_.push_back({std::string(base), std::string(comment), std::move(lines), 0, ""});
+  if (added) {
+    std::vector<size_t> inner;
+    for (const auto& l : lines) {
+      size_t tabs = l.find_first_not_of('\t');
+      if (tabs != std::string::npos && l[tabs] == kMarker) inner.push_back(std::stoul(l.substr(tabs + 1)));
+    }
+    groups_.push_back({std::string(base), std::string(comment), std::move(lines), 0, std::move(inner), 0, ""});
+  }
   ++groups_[it->second].uses;
   named_ = false;
   return fmt::format("{}{}", kMarker, it->second);
 }
 
 bool Snippets::snippet(const Group& g) const {
-  return g.uses >= kMinUses && (g.lines.size() > 1 || (g.lines.size() == 1 && g.lines[0].size() > kLongLine));
+  return g.places >= kMinUses && (g.lines.size() > 1 || (g.lines.size() == 1 && g.lines[0].size() > kLongLine));
 }
 
 bool Snippets::any() const {
+  name_snippets();
   for (const auto& g : groups_)
-    if (snippet(g)) return true;
+    if (!g.name.empty()) return true;
   return false;
 }
 
 // Names in the order the groups were first used: "base", then "base_2", ...
 void Snippets::name_snippets() const {
   if (named_) return;
+  // Where each group is written: its own uses, and for each outer group holding it,
+  // once when that one is a snippet, else wherever that one is written. An outer group
+  // was first used after its inner ones: the last groups are decided first.
+  std::vector<int> through(groups_.size(), 0), written(groups_.size(), 0);
+  for (const auto& g : groups_)
+    for (size_t i : g.inner) through[i] += g.uses;
+  for (size_t k = groups_.size(); k-- > 0;) {
+    Group& g = groups_[k];
+    g.places = g.uses - through[k] + written[k];
+    int each = snippet(g) ? 1 : g.places;
+    for (size_t i : g.inner) written[i] += each;
+  }
   std::set<std::string> taken;
   for (auto& g : groups_) {
     g.name.clear();
@@ -64,14 +84,33 @@ void Snippets::name_snippets() const {
 std::string Snippets::definitions() const {
   name_snippets();
   std::string out;
+  // In the order first used: a group's inner groups were used before it, and Caddy
+  // reads a snippet only after its definition.
   for (const auto& g : groups_) {
     if (g.name.empty()) continue;
     if (!g.comment.empty()) out += "# " + g.comment + "\n";
     out += "(" + g.name + ") {\n";
-    for (const auto& l : g.lines) out += "\t" + l + "\n";
+    for (const auto& l : g.lines) write_line("\t", l, out);
     out += "}\n\n";
   }
   return out;
+}
+
+void Snippets::write_line(std::string_view indent, std::string_view line, std::string& out) const {
+  size_t tabs = 0;
+  while (tabs < line.size() && line[tabs] == '\t') ++tabs;
+  if (tabs == line.size() || line[tabs] != kMarker) {
+    out.append(indent).append(line).append("\n");
+    return;
+  }
+  std::string inner(indent);
+  inner.append(line.substr(0, tabs));
+  const Group& g = groups_[std::stoul(std::string(line.substr(tabs + 1)))];
+  if (!g.name.empty()) {
+    out.append(inner).append("import ").append(g.name).append("\n");
+    return;
+  }
+  for (const auto& l : g.lines) write_line(inner, l, out);
 }
 
 std::string Snippets::resolve(const std::string& text) const {
@@ -83,18 +122,11 @@ std::string Snippets::resolve(const std::string& text) const {
   while (start < text.size()) {
     size_t nl = text.find('\n', start);
     if (nl == std::string::npos) nl = text.size();
-    size_t tabs = start;
-    while (tabs < nl && text[tabs] == '\t') ++tabs;
-    if (tabs < nl && text[tabs] == kMarker) {
-      const Group& g = groups_[std::stoul(text.substr(tabs + 1, nl - tabs - 1))];
-      std::string_view indent(text.data() + start, tabs - start);
-      if (!g.name.empty()) {
-        out.append(indent).append("import ").append(g.name).append("\n");
-      } else {
-        for (const auto& l : g.lines) out.append(indent).append(l).append("\n");
-      }
+    std::string_view line(text.data() + start, nl - start);
+    if (line.find(kMarker) != std::string_view::npos) {
+      write_line("", line, out);
     } else {
-      out.append(text, start, nl - start);
+      out.append(line);
       if (nl < text.size()) out += '\n';
     }
     start = nl + 1;

@@ -22,7 +22,8 @@ class Snippets {
   // One line standing for `lines` (relative to the current depth, nested blocks
   // indented with tabs) until resolve(): a snippet named after `base` when the same
   // lines are used in enough places, else the lines themselves. `comment` goes before
-  // the snippet's definition ("from nginx.conf:5").
+  // the snippet's definition ("from nginx.conf:5"). `lines` may hold lines use() gave
+  // (a group of groups): each is resolved the same way, inside the snippet or in place.
   std::string use(std::string_view base, std::vector<std::string> lines, std::string_view comment = "");
 
   // Whether some group became a snippet.
@@ -38,11 +39,15 @@ class Snippets {
     std::string base;
     std::string comment;
     std::vector<std::string> lines;
-    int uses = 0;
+    int uses = 0;                // use() calls, those made for an outer group's lines too
+    std::vector<size_t> inner;   // the groups its lines use
+    int places = 0;              // where it is written: an inner group of a snippet once
     std::string name;  // set when it is a snippet
   };
   bool snippet(const Group& g) const;
   void name_snippets() const;
+  // `line` with `indent` before it, a line use() gave resolved.
+  void write_line(std::string_view indent, std::string_view line, std::string& out) const;
 
   mutable std::vector<Group> groups_;
   std::unordered_map<std::string, size_t> index_;  // lines joined -> group

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "emit/emit_text.h"
+#include "emit/route_paths.h"
 #include "emitters.h"
 #include "haproxy/builtin_responses.h"
 #include "haproxy/emit_internal.h"
@@ -465,6 +466,10 @@ void Emitter::emit_frontends() {
     const ir::Route* first_route = nullptr;
     std::deque<ir::Route> expanded;  // routes made from map dispatches (stable addresses)
     std::set<int64_t> body_limits;
+    // The paths of the routes chosen by use_backend so far: a later answer no request of
+    // theirs reaches is written as an http-request rule of the frontend (which runs before
+    // every use_backend) instead of a backend of its own.
+    emit::PathIndex switched_paths;
     for (int v : blocks) {
       if (done) break;
       const auto& vh = c_.virtual_hosts[static_cast<size_t>(v)];
@@ -500,6 +505,7 @@ void Emitter::emit_frontends() {
           std::string be = response_backend(answer_name(rule), {}, {rule}, st.loc);
           if (always(*cond)) default_backend = be;
           else switching.push_back(fmt::format("use_backend {} {}", be, condition(*cond)));
+          switched_paths.add(ir::Matcher{});  // a regex on the path: it may match anything
         }
         if (always(*cond)) done = true;
         if (always(*d)) {
@@ -562,6 +568,7 @@ void Emitter::emit_frontends() {
           if (always(*cond)) default_backend = be;
           else switching.push_back(fmt::format("use_backend {} {}", be, condition(*cond)));
           switched = true;
+          switched_paths.add(r.match);
         } else {
           // The route's rewrite phase answers first (a redirect in a location).
           std::vector<std::pair<std::string, Dnf>> step_rules;
@@ -579,7 +586,7 @@ void Emitter::emit_frontends() {
           }
           bool answered = !step_rules.empty() && always(step_rules.back().second);
           std::string rule = answered ? "" : terminal_rule(r, venv);
-          if (!switched) {
+          if (!switched || switched_paths.disjoint_from_all(r.match)) {
             for (const auto& [sr, sd] : step_rules)
               if (auto both = conjunction(*cond, sd)) front_rules.push_back(join_rule(sr, condition(*both)));
             if (answered) {
@@ -607,6 +614,7 @@ void Emitter::emit_frontends() {
             std::string be = response_backend(answer_name(rules.back()), bacls.lines(), rules, r.loc);
             if (always(*cond)) default_backend = be;
             else switching.push_back(fmt::format("use_backend {} {}", be, condition(*cond)));
+            switched_paths.add(r.match);
           }
         }
         if (always(*cond)) {

@@ -115,9 +115,10 @@ bool is_hop_by_hop(std::string name) {
 std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& route_env,
                                    const std::vector<std::string>& extra) {
   const ir::ProxyAction& a = *route.action.proxy;
-  const ir::Pool* pool = nullptr;
-  for (const auto& p : c_.pools)
-    if (p.name == a.pool) pool = &p;
+  if (pool_by_name_.empty())
+    for (const auto& p : c_.pools) pool_by_name_.insert_or_assign(p.name, &p);  // the last of a name, as before
+  auto found = pool_by_name_.find(a.pool);
+  const ir::Pool* pool = found == pool_by_name_.end() ? nullptr : found->second;
   Section s;
   s.comment = emit::source_comment(pool ? pool->loc : route.loc);
   auto& L = s.lines;

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "diag/diagnostics.h"
@@ -78,10 +79,11 @@ class Emitter {
   ProxyDefaults defaults_;
   std::vector<std::pair<std::string, Section>> frontends_;
   std::vector<std::pair<std::string, Section>> backends_;
-  std::map<std::string, std::string> backend_by_body_;
+  std::unordered_map<std::string, std::string> backend_by_body_;  // thousands of long, alike bodies: hashed
   std::set<std::string> proxy_names_;
   std::map<std::string, int> next_number_;  // the last number given to each backend name
   std::set<int> own_pages_;  // statuses a backend has an http-error page of its own for
+  std::map<std::string, const ir::Pool*, std::less<>> pool_by_name_;  // made on first use
 };
 
 inline std::string join_rule(const std::string& rule, const std::string& cond) {

@@ -198,7 +198,7 @@ std::string emit(const ir::Config& config, Diagnostics& reported) {
           to.warning(d.loc, d.message);
     }
   } report{losses, reported};
-  Context ctx{config, losses, Templates(config, losses), {}, {}, {}, false, "", {}, {}, {}};
+  Context ctx{config, losses, Templates(config, losses), {}, {}, {}, false, "", {}, {}, {}, {}};
   fold_header_dispatch(ctx);
   plan_pools(ctx);
   name_dispatch_pools(ctx);

@@ -222,12 +222,12 @@ const ir::Predicate* guarded_regex(const Matcher& m, std::vector<std::string>& p
   return &*own.predicate;
 }
 
-// Whether some path can match both the prefix location and the regex location.
-bool overlap(const PlannedLocation& prefix, const PlannedLocation& regex) {
+// Whether some path can match both the prefix location and the regex location, whose
+// literal start (ir::literal_prefix) is `lit`.
+bool overlap(const PlannedLocation& prefix, const PlannedLocation& regex, const std::optional<std::string>& lit) {
   if (std::find(regex.excluded.begin(), regex.excluded.end(), prefix.path) != regex.excluded.end()) return false;
   for (const auto& d : regex.disjoint)
     if (starts_with(prefix.path, d)) return false;
-  auto lit = ir::literal_prefix(regex.path);
   if (!lit) return true;
   bool ci = regex.form == LocForm::regex_i;
   return starts_with(*lit, prefix.path, ci) || starts_with(prefix.path, *lit, ci);
@@ -403,15 +403,24 @@ std::vector<PlannedLocation> plan_locations(const ir::VirtualHost& vh, std::opti
   // Prefixes against regexes, until nothing changes: a prefix that must win over a
   // later regex becomes ^~; one that must also lose to an earlier regex becomes a
   // regex itself, in its place in the order.
+  // Each regex's literal start, found once (the loop looks at every pair).
+  std::vector<std::optional<std::string>> lits(out.size());
+  std::vector<size_t> regexes;
+  for (size_t k = 0; k < out.size(); ++k)
+    if (is_regex(out[k].form)) {
+      lits[k] = ir::literal_prefix(out[k].path);
+      regexes.push_back(k);
+    }
   for (bool changed = true; changed;) {
     changed = false;
-    for (auto& p : out) {
+    for (size_t k = 0; k < out.size(); ++k) {
+      auto& p = out[k];
       if (p.form != LocForm::prefix && p.form != LocForm::noregex) continue;
       if (p.path == "/") continue;  // every path: the last reachable route
       bool later = false, before = false;
-      for (const auto& x : out) {
-        if (!is_regex(x.form) || !overlap(p, x)) continue;
-        (x.order > p.order ? later : before) = true;
+      for (size_t x : regexes) {
+        if (!overlap(p, out[x], lits[x])) continue;
+        (out[x].order > p.order ? later : before) = true;
       }
       if (p.form == LocForm::prefix && later) {
         p.form = LocForm::noregex;
@@ -420,6 +429,8 @@ std::vector<PlannedLocation> plan_locations(const ir::VirtualHost& vh, std::opti
       if (p.form == LocForm::noregex && before) {
         p.form = LocForm::regex;
         p.path = "^" + regex_escape(p.path);
+        lits[k] = ir::literal_prefix(p.path);
+        regexes.push_back(k);
         changed = true;
       }
     }

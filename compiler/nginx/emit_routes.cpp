@@ -202,6 +202,13 @@ std::string error_page_line(Context& ctx, const ir::ErrorPage& e) {
 
 }  // namespace
 
+const ir::Pool* find_pool(Context& ctx, std::string_view name) {
+  if (ctx.pool_by_name.empty())
+    for (const auto& pool : ctx.config.pools) ctx.pool_by_name.emplace(pool.name, &pool);
+  auto it = ctx.pool_by_name.find(name);
+  return it == ctx.pool_by_name.end() ? nullptr : it->second;
+}
+
 std::vector<Group> common_groups(Context& ctx, const ir::Route& r) {
   std::vector<Group> g;
   Group access{"allow", {}, true};
@@ -283,9 +290,8 @@ std::vector<Group> proxy_groups(Context& ctx, const ir::Route& r) {
   // Active checks approximated by passive ones (emit_pools.cpp): a request failing on
   // a server the checks would have taken out goes on to the next.
   if (retry.on.empty() && !p.pool.empty()) {
-    auto pool = std::find_if(ctx.config.pools.begin(), ctx.config.pools.end(),
-                             [&](const ir::Pool& x) { return x.name == p.pool; });
-    if (pool != ctx.config.pools.end() && pool->health_check && pool->servers.size() > 1)
+    const ir::Pool* pool = find_pool(ctx, p.pool);
+    if (pool && pool->health_check && pool->servers.size() > 1)
       retry.on = {ir::RetryOn::error, ir::RetryOn::timeout};
   }
   std::vector<std::string> on;
@@ -331,7 +337,7 @@ const std::vector<Group>& default_common_groups(Context& ctx) {
 const std::vector<Group>& default_proxy_groups(Context& ctx) {
   static std::vector<Group> groups = [&] {
     Diagnostics quiet;
-    Context c{ctx.config, quiet, Templates(ctx.config, quiet), {}, {}, {}, false, "unused", {}, {}, {}};
+    Context c{ctx.config, quiet, Templates(ctx.config, quiet), {}, {}, {}, false, "unused", {}, {}, {}, {}};
     ir::Route r;
     r.action.kind = ir::ActionKind::proxy;
     r.action.proxy.emplace();

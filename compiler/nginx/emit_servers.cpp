@@ -1,8 +1,11 @@
 // Virtual hosts -> server { } blocks: listeners, names, TLS, real IP, the server's own
 // settings (its fallback route's), then one location per route in nginx's precedence.
 #include <algorithm>
+#include <deque>
 #include <map>
+#include <memory>
 #include <set>
+#include <unordered_map>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -59,12 +62,29 @@ bool always_matches(const ir::Matcher& m, std::optional<bool> tls) {
   return !simplify(m, tls, constant) && constant;
 }
 
+// The groups of each route of one source host, made once: split_by_host repeats a
+// host's routes in a server block per Host name (hundreds of blocks with the same
+// locations), and the groups depend on the route's settings only, never its matcher.
+struct RouteGroups {
+  const ir::VirtualHost* source = nullptr;
+  std::unordered_map<const ir::Route*, std::vector<Group>> common, proxy;
+  std::deque<std::vector<Group>> unshared;  // of routes that are no source route
+};
+
+// A part of a source host (split_by_host): its routes are copies of the source's.
+struct HostPart {
+  ir::VirtualHost host;
+  std::vector<size_t> origin;  // host.routes[i] is source.routes[origin[i]] with another matcher
+};
+
 class ServerWriter {
  public:
-  ServerWriter(Context& ctx, Writer& w, std::map<int, int>& first_server_on)
-      : ctx_(ctx), w_(w), first_server_on_(first_server_on) {}
+  ServerWriter(Context& ctx, Writer& w, std::map<int, int>& first_server_on, RouteGroups& groups)
+      : ctx_(ctx), w_(w), first_server_on_(first_server_on), groups_(groups) {}
 
-  void write(const ir::VirtualHost& vh, int index, const std::vector<int>& listeners, std::optional<bool> tls) {
+  void write(const HostPart& part, int index, const std::vector<int>& listeners, std::optional<bool> tls) {
+    const ir::VirtualHost& vh = part.host;
+    part_ = &part;
     const auto& c = ctx_.config;
     w_.blank();
     if (vh.loc.line) w_.comment(emit::source_comment(vh.loc));
@@ -127,15 +147,15 @@ class ServerWriter {
     // nginx also applies a server's to the answers it makes before choosing a location
     // (400 to a malformed request), where the source does not.
     bool catches_all = covered || vh.fallback.action.kind != ir::ActionKind::static_files;  // the fallback's "location /"
-    std::vector<std::vector<Group>> each;  // every location's, made once
+    std::vector<const std::vector<Group>*> each;  // every location's
     each.reserve(routes.size());
-    for (const auto* r : routes) each.push_back(common_groups(ctx_, *r));
+    for (const auto* r : routes) each.push_back(&groups_of(*r, false));
     if (catches_all && vh.rewrites.empty() && !routes.empty()) {
       for (auto& g : server_common) {
         if (g.array) continue;
-        const Group* first = find(each[0], g.key);
+        const Group* first = find(*each[0], g.key);
         bool shared = std::all_of(each.begin(), each.end(),
-                                  [&](const std::vector<Group>& x) { return find(x, g.key)->lines == first->lines; });
+                                  [&](const std::vector<Group>* x) { return find(*x, g.key)->lines == first->lines; });
         if (shared) g.lines = first->lines;
       }
     }
@@ -146,8 +166,8 @@ class ServerWriter {
       // An array directive a location cannot clear must not be inherited by one
       // that has none.
       if (g.array && !g.lines.empty()) {
-        for (const auto& rg : each)
-          if (find(rg, g.key)->lines.empty()) differs = false;
+        for (const auto* rg : each)
+          if (find(*rg, g.key)->lines.empty()) differs = false;
       }
       if (differs) {
         for (const auto& l : g.lines) w_.line(l);
@@ -159,12 +179,13 @@ class ServerWriter {
 
     // Proxy settings every proxying location shares go to the server level.
     inherited_proxy_.clear();
-    std::vector<std::vector<Group>> proxy_each(routes.size());  // every proxying location's, made once
+    static const std::vector<Group> none;
+    std::vector<const std::vector<Group>*> proxy_each(routes.size(), &none);  // every proxying location's
     std::vector<const std::vector<Group>*> proxies;
     for (size_t i = 0; i < routes.size(); ++i)
       if (routes[i]->action.kind == ir::ActionKind::proxy) {
-        proxy_each[i] = proxy_groups(ctx_, *routes[i]);
-        if (routes[i]->action.proxy->protocol != ir::UpstreamProtocol::grpc) proxies.push_back(&proxy_each[i]);
+        proxy_each[i] = &groups_of(*routes[i], true);
+        if (routes[i]->action.proxy->protocol != ir::UpstreamProtocol::grpc) proxies.push_back(proxy_each[i]);
       }
     for (const auto& def : default_proxy_groups(ctx_)) {
       inherited_proxy_[def.key] = def.lines;
@@ -183,20 +204,38 @@ class ServerWriter {
     auto steps = rewrite_lines(ctx_, vh.rewrites);
     for (const auto& l : steps) w_.line(l);
 
-    for (size_t i = 0; i < plan.size(); ++i) write_location(plan[i], each[i], proxy_each[i]);
+    for (size_t i = 0; i < plan.size(); ++i) write_location(plan[i], *each[i], *proxy_each[i]);
     for (size_t k = 0; k < vh.named_routes.size(); ++k) {
       const ir::Route& r = vh.named_routes[k];
       std::string name = ctx_.named_locations[r.name];
       w_.blank();
       if (r.loc.line) w_.comment(emit::source_comment(r.loc));
       w_.open("location " + quote(name));
-      write_body(r, nullptr, each[plan.size() + k], proxy_each[plan.size() + k]);
+      write_body(r, nullptr, *each[plan.size() + k], *proxy_each[plan.size() + k]);
       w_.close();
     }
     w_.close();
   }
 
  private:
+  // The route's common (or proxy) groups, made once per source route.
+  const std::vector<Group>& groups_of(const ir::Route& r, bool proxy) {
+    const ir::VirtualHost& vh = part_->host;
+    const ir::VirtualHost& source = *groups_.source;
+    const ir::Route* origin = nullptr;
+    if (&r == &vh.fallback) origin = &source.fallback;
+    else if (&r >= vh.routes.data() && &r < vh.routes.data() + vh.routes.size())
+      origin = &source.routes[part_->origin[static_cast<size_t>(&r - vh.routes.data())]];
+    else if (&r >= vh.named_routes.data() && &r < vh.named_routes.data() + vh.named_routes.size())
+      origin = &source.named_routes[static_cast<size_t>(&r - vh.named_routes.data())];
+    auto make = [&] { return proxy ? proxy_groups(ctx_, r) : common_groups(ctx_, r); };
+    if (!origin) return groups_.unshared.emplace_back(make());
+    auto& cache = proxy ? groups_.proxy : groups_.common;
+    auto it = cache.find(origin);
+    if (it == cache.end()) it = cache.emplace(origin, make()).first;
+    return it->second;
+  }
+
   void write_tls(const ir::VirtualHost& vh, bool any_tls) {
     if (!vh.tls && !any_tls) return;
     ir::TlsSettings tls = vh.tls.value_or(ir::TlsSettings{});
@@ -231,39 +270,61 @@ class ServerWriter {
   // nginx answers "/api" with a 301 to "/api/" when a proxying location is named
   // "/api/": an exact location for "/api" keeps the route the IR picks for it.
   void add_bare_path_locations(const ir::VirtualHost& vh, std::vector<PlannedLocation>& plan, std::optional<bool> tls) {
+    // The paths every exact or prefix location names, and each other location's route
+    // as a selector of its own, made once: a server has thousands of locations.
+    std::set<std::string> named;
+    for (const auto& o : plan)
+      if (o.form == LocForm::exact || o.form == LocForm::prefix || o.form == LocForm::noregex) named.insert(o.path);
+    struct Probe {
+      ir::VirtualHost host;
+      std::unique_ptr<ir::RouteSelector> selector;  // null: the matcher is the constant `constant`
+      bool constant = false;
+      bool made = false;
+    };
+    std::vector<Probe> probes(plan.size());
+    auto takes = [&](size_t k, const std::string& path) {
+      Probe& p = probes[k];
+      if (!p.made) {
+        p.made = true;
+        auto m = simplify(plan[k].route->match, tls, p.constant);
+        if (m) {
+          p.host.routes.push_back(*plan[k].route);
+          p.host.routes.back().match = *m;
+          try {
+            p.selector = std::make_unique<ir::RouteSelector>(p.host);
+          } catch (...) {
+            p.constant = false;  // a regex PCRE2 rejects takes nothing
+          }
+        }
+      }
+      if (!p.selector) return p.constant;
+      ir::RequestView rv;
+      rv.path = path;
+      try {
+        return p.selector->select(rv) == 0;
+      } catch (...) {
+        return false;
+      }
+    };
     std::vector<PlannedLocation> extra;
     for (const auto& l : plan) {
       if (l.form != LocForm::prefix && l.form != LocForm::noregex) continue;
       if (l.path.size() < 2 || l.path.back() != '/' || l.route->action.kind != ir::ActionKind::proxy) continue;
       std::string bare = l.path.substr(0, l.path.size() - 1);
-      bool named = std::any_of(plan.begin(), plan.end(), [&](const PlannedLocation& o) {
-        return (o.form == LocForm::exact || o.form == LocForm::prefix || o.form == LocForm::noregex) && o.path == bare;
-      });
-      if (named) continue;
+      if (named.count(bare)) continue;
       // The first planned location (in IR order) that takes the bare path.
       const ir::Route* target = &vh.fallback;
       size_t best = SIZE_MAX;
-      for (const auto& o : plan) {
+      for (size_t k = 0; k < plan.size(); ++k) {
+        const auto& o = plan[k];
+        if (o.order >= best) continue;
         bool hit = false;
         switch (o.form) {
           case LocForm::exact: hit = o.path == bare; break;
           case LocForm::prefix: case LocForm::noregex: hit = bare.rfind(o.path, 0) == 0; break;
-          default: {
-            bool c = false;
-            auto m = simplify(o.route->match, tls, c);
-            ir::RequestView rv;
-            rv.path = bare;
-            ir::VirtualHost probe;
-            probe.routes.push_back(*o.route);
-            if (m) probe.routes.back().match = *m;
-            try {
-              hit = m ? ir::RouteSelector(probe).select(rv) == 0 : c;
-            } catch (...) {
-              hit = false;
-            }
-          }
+          default: hit = takes(k, bare);
         }
-        if (hit && o.order < best) {
+        if (hit) {
           best = o.order;
           target = o.route;
         }
@@ -317,6 +378,8 @@ class ServerWriter {
   Context& ctx_;
   Writer& w_;
   std::map<int, int>& first_server_on_;
+  RouteGroups& groups_;
+  const HostPart* part_ = nullptr;
   std::map<std::string, std::vector<std::string>> inherited_common_;
   std::map<std::string, std::vector<std::string>> inherited_proxy_;
   std::vector<std::string> lines_;
@@ -374,36 +437,47 @@ bool same_names(const std::vector<ir::ServerName>& a, const std::vector<ir::Serv
 // A host whose routes test the Host field: nginx selects by server_name instead, so
 // each set of names gets its own server block (after the host's own, which stays the
 // listeners' default) with the routes that apply to it.
-std::vector<ir::VirtualHost> split_by_host(const ir::VirtualHost& vh) {
+std::vector<HostPart> split_by_host(const ir::VirtualHost& vh) {
+  // Each route's names and the rest of its matcher, found once.
+  std::vector<std::vector<ir::ServerName>> names_of(vh.routes.size());
+  std::vector<std::optional<ir::Matcher>> rest_of(vh.routes.size());
   std::vector<std::vector<ir::ServerName>> sets;
-  for (const auto& r : vh.routes) {
-    std::optional<ir::Matcher> rest;
-    auto names = host_condition(r.match, rest);
+  for (size_t i = 0; i < vh.routes.size(); ++i) {
+    names_of[i] = host_condition(vh.routes[i].match, rest_of[i]);
+    const auto& names = names_of[i];
     if (names.empty()) continue;
     if (std::none_of(sets.begin(), sets.end(), [&](const auto& s) { return same_names(s, names); }))
       sets.push_back(names);
   }
-  std::vector<ir::VirtualHost> out;
-  ir::VirtualHost base = vh;
-  base.routes.clear();
-  for (const auto& r : vh.routes) {
-    std::optional<ir::Matcher> rest;
-    if (host_condition(r.match, rest).empty()) base.routes.push_back(r);
+  std::vector<HostPart> out;
+  // The host without its routes, copied for each part (not the routes: thousands).
+  ir::VirtualHost bare = vh;
+  bare.routes.clear();
+  HostPart base{bare, {}};
+  for (size_t i = 0; i < vh.routes.size(); ++i) {
+    if (names_of[i].empty()) {
+      base.host.routes.push_back(vh.routes[i]);
+      base.origin.push_back(i);
+    }
   }
   out.push_back(std::move(base));
   for (const auto& names : sets) {
-    ir::VirtualHost h = vh;
-    h.names = names;
-    for (auto& n : h.names) n.loc = vh.loc;
-    h.routes.clear();
-    for (const auto& r : vh.routes) {
-      std::optional<ir::Matcher> rest;
-      auto rn = host_condition(r.match, rest);
-      if (rn.empty()) {
-        h.routes.push_back(r);
-      } else if (same_names(rn, names)) {
-        h.routes.push_back(r);
-        h.routes.back().match = *rest;
+    HostPart h{bare, {}};
+    h.host.names = names;
+    for (auto& n : h.host.names) n.loc = vh.loc;
+    for (size_t i = 0; i < vh.routes.size(); ++i) {
+      const ir::Route& r = vh.routes[i];
+      if (names_of[i].empty()) {
+        h.host.routes.push_back(r);
+        h.origin.push_back(i);
+      } else if (same_names(names_of[i], names)) {
+        h.host.routes.push_back(r);
+        h.host.routes.back().match = *rest_of[i];
+        h.origin.push_back(i);
+        // A route taking every request of these names: what follows is never chosen
+        // (plan_locations stops there), and need not be copied.
+        bool constant = false;
+        if (!simplify(*rest_of[i], std::nullopt, constant) && constant) break;
       }
     }
     out.push_back(std::move(h));
@@ -626,22 +700,25 @@ void emit_servers(Context& ctx, Writer& w) {
     for (auto& r : source.named_routes) ir::fold_own_response_fields(r);
     ir::fold_own_response_fields(source.fallback);
     auto parts = split_by_host(source);
+    RouteGroups groups;
+    groups.source = &source;
     for (size_t k = 0; k < parts.size(); ++k) {
-    const auto& vh = parts[k];
-    int index = k == 0 ? static_cast<int>(i) : -1;
-    std::vector<int> plain, tls;
-    for (int li : vh.listeners) (ctx.config.listeners[static_cast<size_t>(li)].tls ? tls : plain).push_back(li);
-    ServerWriter sw(ctx, w, first_server_on);
-    // Routes that depend on the scheme: one server block per scheme, where it is known.
-    if (routes_use_scheme(vh) && !plain.empty() && !tls.empty()) {
-      sw.write(vh, index, plain, false);
-      sw.write(vh, index, tls, true);
-    } else if (routes_use_scheme(vh)) {
-      sw.write(vh, index, vh.listeners, !tls.empty());
-    } else {
-      sw.write(vh, index, vh.listeners, tls.empty() ? std::optional<bool>(false)
-                                                    : plain.empty() ? std::optional<bool>(true) : std::nullopt);
-    }
+      const auto& part = parts[k];
+      const auto& vh = part.host;
+      int index = k == 0 ? static_cast<int>(i) : -1;
+      std::vector<int> plain, tls;
+      for (int li : vh.listeners) (ctx.config.listeners[static_cast<size_t>(li)].tls ? tls : plain).push_back(li);
+      ServerWriter sw(ctx, w, first_server_on, groups);
+      // Routes that depend on the scheme: one server block per scheme, where it is known.
+      if (routes_use_scheme(vh) && !plain.empty() && !tls.empty()) {
+        sw.write(part, index, plain, false);
+        sw.write(part, index, tls, true);
+      } else if (routes_use_scheme(vh)) {
+        sw.write(part, index, vh.listeners, !tls.empty());
+      } else {
+        sw.write(part, index, vh.listeners, tls.empty() ? std::optional<bool>(false)
+                                                        : plain.empty() ? std::optional<bool>(true) : std::nullopt);
+      }
     }
   }
 }

@@ -78,7 +78,12 @@ struct Context {
   std::vector<ir::VirtualHost> hosts;
   std::vector<ir::Map> generated_maps;
   std::set<std::string> map_pools;  // pools a generated map names: upstream blocks
+  // The pools by name, made on first use: thousands of routes look up their pool.
+  std::map<std::string, const ir::Pool*, std::less<>> pool_by_name;
 };
+
+// The pool named `name`, or nullptr.
+const ir::Pool* find_pool(Context& ctx, std::string_view name);
 
 void emit_globals(Context& ctx, Writer& w);
 void emit_log_formats(Context& ctx, Writer& w);

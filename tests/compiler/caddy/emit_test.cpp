@@ -5,6 +5,7 @@
 #include "emitters.h"
 #include "ir/equivalence.h"
 #include "support/caddy_fixture.h"
+#include "support/nginx_fixture.h"
 
 namespace pg::test {
 namespace {
@@ -38,6 +39,43 @@ TEST(CaddyEmit, SiteWithProxyRoundTrips) {
             "}\n");
   EXPECT_TRUE(e.differences.empty()) << ir::format_differences(e.differences);
   EXPECT_TRUE(e.losses.all().empty());
+}
+
+TEST(CaddyEmit, PlainRedirectsNoEarlierRouteTakesAreSiteLevel) {
+  // Caddy runs `redir` before every handle: a redirect whose requests no earlier route
+  // can take needs no handle of its own.
+  auto e = from_caddy(":8080 {\n\t@old path /old\n\tredir @old /new permanent\n"
+                      "\thandle /api/* {\n\t\treverse_proxy 127.0.0.1:1\n\t}\n}\n");
+  EXPECT_NE(e.text.find("\n\tredir /old /new permanent\n"), std::string::npos) << e.text;
+  EXPECT_EQ(e.text.find("\t\tredir"), std::string::npos) << e.text;
+  EXPECT_TRUE(e.differences.empty()) << ir::format_differences(e.differences);
+  // One an earlier route may take requests from stays in its handle, in its place.
+  auto f = from_caddy(":8080 {\n\thandle /a/b* {\n\t\treverse_proxy 127.0.0.1:1\n\t}\n"
+                      "\thandle /a/* {\n\t\tredir * /new permanent\n\t}\n}\n");
+  EXPECT_NE(f.text.find("\t\tredir * /new permanent\n"), std::string::npos) << f.text;
+  EXPECT_TRUE(f.differences.empty()) << ir::format_differences(f.differences);
+}
+
+TEST(CaddyEmit, ProxyDirectivesManyHandlesRepeatAreSnippets) {
+  // Three locations proxying to one upstream with the same settings: one snippet holds the
+  // reverse_proxy, and each handle imports it.
+  auto c = compile_nginx("events {}\nhttp {\n upstream app { least_conn; server 10.0.0.1:80; server 10.0.0.2:80; }\n"
+                         " server { listen 8080;\n"
+                         "  location /a/ { proxy_pass http://app; }\n"
+                         "  location /b/ { proxy_pass http://app; }\n"
+                         "  location /c/ { proxy_pass http://app; } }\n}\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  auto e = emit_and_reread(*c.config);
+  // The pool's settings, used only there, are written inside it.
+  EXPECT_NE(e.text.find("# from test.conf:3\n(proxy_app) {\n\treverse_proxy 10.0.0.1:80 10.0.0.2:80 {\n"
+                        "\t\tlb_policy least_conn\n"),
+            std::string::npos) << e.text;
+  EXPECT_EQ(e.text.find("(pool_app)"), std::string::npos) << e.text;
+  size_t imports = 0;
+  for (size_t at = 0; (at = e.text.find("\t\timport proxy_app\n\t}\n", at)) != std::string::npos; ++at) ++imports;
+  EXPECT_EQ(imports, 3u) << e.text;
+  // What nginx's proxying and Caddy's differ in, and nothing about the routes themselves.
+  for (const auto& d : e.differences) EXPECT_EQ(d.what.find(" only in"), std::string::npos) << d.what;
 }
 
 TEST(CaddyEmit, HttpOnlySiteKeepsItsScheme) {

@@ -304,18 +304,37 @@ TEST(HaproxyEmit, ServerTimeoutIsTheReadTimeout) {
 }
 
 TEST(HaproxyEmit, RedirectsInBackendsKeepTheQuery) {
-  // nginx's "/static" -> "/static/?query": %HQ in a backend reads <BADREQ> unless the
-  // frontend uses %HQ itself (HAProxy 2.6 keeps the request line for its logs only then).
+  // A redirect that an earlier use_backend may take requests from stays in a backend of
+  // its own: %HQ there reads <BADREQ> unless the frontend uses %HQ itself (HAProxy 2.6
+  // keeps the request line for its logs only then).
+  auto c = round_trip(std::string(kDefaults) + "frontend web\n bind :8080\n"
+                      " use_backend app if { path_beg /a/b }\n"
+                      " use_backend moved if { path_beg /a/ }\n"
+                      " default_backend app\n"
+                      "backend app\n server s1 127.0.0.1:1\n"
+                      "backend moved\n http-request redirect location /new%HQ code 301\n");
+  EXPECT_TRUE(contains(c.text, "backend redirect_301\n    http-request redirect location /new%HQ code 301\n")) << c.text;
+  EXPECT_TRUE(contains(c.text, "    http-request redirect location %HQ if FALSE\n"
+                               "    use_backend app if path_a_b\n")) << c.text;
+  EXPECT_FALSE(contains(c.differences, "action.redirect")) << c.differences;
+  EXPECT_FALSE(contains(c.differences, "FALSE")) << c.differences;
+}
+
+TEST(HaproxyEmit, RedirectsNoEarlierRouteTakesAreFrontendRules) {
+  // nginx's "/static" -> "/static/?query" after "location = /exact": no request of the
+  // earlier route is one of the redirect's, so the frontend answers it before choosing a
+  // backend, and needs no rule to keep %HQ.
   auto c = compile_nginx("events {}\nhttp {\n server { listen 80;\n"
                          "  location = /exact { proxy_pass http://127.0.0.1:1; }\n"
                          "  location /static/ { proxy_pass http://127.0.0.1:2; } }\n}\n");
   ASSERT_TRUE(c.config) << c.errors();
   auto e = emit_from(*c.config);
-  EXPECT_TRUE(contains(e.text, "backend redirect_301\n    http-request redirect location /static/%HQ code 301\n")) << e.text;
-  EXPECT_TRUE(contains(e.text, "    http-request redirect location %HQ if FALSE\n"
+  EXPECT_TRUE(contains(e.text, "    http-request redirect location /static/%HQ code 301 if path_static_exact\n"
                                "    use_backend be_127_0_0_1_1 if path_exact_exact\n")) << e.text;
+  EXPECT_FALSE(contains(e.text, "backend redirect_301")) << e.text;
+  EXPECT_FALSE(contains(e.text, "if FALSE")) << e.text;
   EXPECT_FALSE(contains(e.differences, "action.redirect")) << e.differences;
-  EXPECT_FALSE(contains(e.differences, "FALSE")) << e.differences;
+  EXPECT_FALSE(contains(e.differences, "route path_exact(/static) only in")) << e.differences;
   // A redirect the frontend answers needs nothing more.
   auto f = compile_nginx("events {}\nhttp {\n server { listen 80; rewrite ^/old/(.*)$ /new/$1 permanent;\n"
                          "  location / { proxy_pass http://127.0.0.1:1; } }\n}\n");
