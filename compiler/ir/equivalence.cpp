@@ -5,13 +5,17 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include <boost/describe/enum_to_string.hpp>
+#include <boost/describe/members.hpp>
 #include <boost/json.hpp>
+#include <boost/mp11/algorithm.hpp>
 #include <fmt/format.h>
 
 #include "ir/each_on_threads.h"
@@ -175,7 +179,7 @@ std::string render(const Matcher& m) {
       if (!m.predicate) return "?";
       const auto& p = *m.predicate;
       // Every path starts with "/": such a prefix matches every request.
-      if (p.kind == PredKind::path_prefix && p.value == "/") return "always";
+      if (p.kind == PredKind::path_prefix && p.value.size() == 1 && p.value[0] == '/') return "always";
       std::string kind = boost::describe::enum_to_string(p.kind, "?");
       // Header names compare ignoring case.
       std::string name = p.kind == PredKind::header_present || p.kind == PredKind::header_exact ||
@@ -358,7 +362,7 @@ class Normalized {
     std::string uses;
     if (!expanded_maps_.empty()) {
       uses = json::serialize(root_["virtual_hosts"]);
-      for (const auto& p : pending_) uses += json::serialize(route(p.route, p.role));
+      for (const auto& p : pending_) uses += json::serialize(route(p));
       for (const auto& p : pools_json_) uses += json::serialize(p);
       for (const auto& m : c.maps) {
         uses += render(m.default_value);
@@ -396,13 +400,43 @@ class Normalized {
   const json::object& root() const { return root_; }
   const Config& config() const { return c_; }
 
+  // What loc() finds for a path in a pool ("pools/N/..."), from the pool's own places:
+  // a pool's differences are most of those looked up, and the table of every place
+  // is large. Null for any other path.
+  const SourceLoc* pool_place(std::string_view path) const {
+    constexpr std::string_view prefix = "pools/";
+    if (path.substr(0, prefix.size()) != prefix) return nullptr;
+    size_t end = prefix.size(), index = 0;
+    for (; end < path.size() && end < prefix.size() + 9 && std::isdigit(static_cast<unsigned char>(path[end])); ++end)
+      index = index * 10 + static_cast<size_t>(path[end] - '0');
+    const size_t digits = end - prefix.size();
+    if (digits == 0 || (digits > 1 && path[prefix.size()] == '0') || (end < path.size() && path[end] != '/') ||
+        index >= pool_places_.size())
+      return nullptr;  // not as pool() writes them: the table says
+    const PoolPlaces& places = pool_places_[index];
+    // The deepest place on the path: its server's, else the pool's.
+    std::string_view rest = path.substr(end);  // "" or "/..."
+    const SourceLoc* found = &places.pool;
+    size_t deepest = 0;
+    for (const auto& [key, at] : places.servers)
+      if (rest.size() > key.size() && rest[0] == '/' && rest.compare(1, key.size(), key) == 0 &&
+          (rest.size() == key.size() + 1 || rest[key.size() + 1] == '/') && key.size() > deepest) {
+        found = &at;
+        deepest = key.size();
+      }
+    return found;
+  }
+
   // The location of the deepest keyed element on `path`.
-  SourceLoc loc(const std::string& path) const {
-    if (auto it = locs_.find(path); it != locs_.end()) return it->second;
-    size_t slash = path.rfind('/');
-    if (slash == std::string::npos) return c_.loc;
-    // Pure: asked from the comparison's two threads (routes' places are the Differ's).
-    return loc(path.substr(0, slash));
+  // Pure: asked from the comparison's two threads (routes' places are the Differ's).
+  SourceLoc loc(std::string_view path) const {
+    if (const SourceLoc* place = pool_place(path)) return *place;
+    for (;;) {
+      if (auto it = locs_.find(path); it != locs_.end()) return it->second;
+      size_t slash = path.rfind('/');
+      if (slash == std::string_view::npos) return c_.loc;
+      path = path.substr(0, slash);  // the enclosing element's
+    }
   }
 
  private:
@@ -419,7 +453,7 @@ class Normalized {
     h.vh = source;
     fold_status_pages(h.vh);
     name_named_routes(h.vh);
-    h.expanded = split_access(expand_map_dispatch(h.vh.routes, h.maps));
+    h.expanded = split_access(expand_map_dispatch(std::move(h.vh.routes), h.maps));
     h.vh.routes.clear();
     for (auto& r : h.expanded) {
       r.match = simplify(r.match);
@@ -462,9 +496,11 @@ class Normalized {
     for (size_t i = 0; i < expanded.size() && !covered; ++i) {
       const Route& r = expanded[i];
       if (r.match.op == MatchOp::any && r.match.children.empty()) continue;  // never matches: changes nothing
-      covered = !r.internal && render(r.match) == "always";
+      std::string match = render(r.match);
+      covered = !r.internal && match == "always";
       // Its place in the JSON array, where the comparison looks for it.
-      routes.push_back(stub(std::move(expanded[i]), fmt::format("{}/routes/{}", path, routes.size())));
+      routes.push_back(stub(std::move(expanded[i]), fmt::format("{}/routes/{}", path, routes.size()), Role::regular,
+                            std::move(match)));
     }
     o["routes"] = std::move(routes);
     json::object named;
@@ -485,16 +521,19 @@ class Normalized {
     Route route;
     std::string path;
     Role role;
+    std::string match;  // the route's matcher rendered (the stub's): its JSON has the same
   };
 
-  json::value stub(Route r, std::string path, Role role = Role::regular) {
+  // `rendered`: the matcher's text, when made already.
+  json::value stub(Route r, std::string path, Role role = Role::regular, std::optional<std::string> rendered = {}) {
     locs_[path] = r.loc;
     note_passed_maps(r);
     json::object o;
-    o["match"] = json::string(render(r.match));  // as clean() renders a matcher
+    std::string match = rendered ? std::move(*rendered) : render(r.match);  // as clean() renders a matcher
+    o["match"] = json::string(match);
     o["action"] = json::object{{"kind", json::value_from(r.action.kind)}};
     o[route_ref] = pending_.size();
-    pending_.push_back({std::move(r), std::move(path), role});
+    pending_.push_back({std::move(r), std::move(path), role, std::move(match)});
     return o;
   }
 
@@ -509,17 +548,26 @@ class Normalized {
 
  public:
   // A route's JSON: the value itself, or the route a stub stands for, made into `built`.
-  const json::value& full_route(const json::value& v, json::value& built) {
-    if (v.is_object())
-      if (const json::value* i = v.as_object().if_contains(route_ref)) {
-        const Pending& p = pending_[static_cast<size_t>(i->to_number<int64_t>())];
-        built = route(p.route, p.role);
-        return built;
-      }
+  // `storage`: where the route's JSON is made (Differ::routes: an arena per pair).
+  const json::value& full_route(const json::value& v, json::value& built, const json::storage_ptr& storage = {}) {
+    if (const json::value* i = stub_ref(v)) {
+      const Pending& p = pending_[static_cast<size_t>(i->to_number<int64_t>())];
+      built = route(p, storage);
+      return built;
+    }
     return v;
   }
 
  private:
+  // The route index a stub holds, or null. Every object the comparison walks is asked:
+  // its keys are scanned by their first character before any is compared whole.
+  static const json::value* stub_ref(const json::value& v) {
+    if (!v.is_object()) return nullptr;
+    for (const auto& kv : v.as_object())
+      if (!kv.key().empty() && kv.key().front() == route_ref.front() && kv.key() == route_ref) return &kv.value();
+    return nullptr;
+  }
+
   static constexpr std::string_view route_ref = "\x01route";  // no IR key starts with a control character
 
   static const Route* named_route(const VirtualHost& vh, const Template& target) {
@@ -837,13 +885,14 @@ class Normalized {
   // order), then the route to the default pool. Only when that is exactly what the map
   // does: each value names a pool, and no entry matches an absent header (the map sees
   // an empty value; the header predicates do not match).
-  std::vector<Route> expand_map_dispatch(const std::vector<Route>& routes, std::set<std::string>& maps) const {
+  // The routes are taken (moved, not copied: a host's copy was made just before).
+  std::vector<Route> expand_map_dispatch(std::vector<Route> routes, std::set<std::string>& maps) const {
     std::vector<Route> out;
     out.reserve(routes.size());
-    for (const auto& r : routes) {
+    for (auto& r : routes) {
       auto expansion = map_dispatch(r, maps);
       if (!expansion) {
-        out.push_back(r);
+        out.push_back(std::move(r));
         continue;
       }
       for (auto& x : *expansion) out.push_back(std::move(x));
@@ -860,38 +909,55 @@ class Normalized {
     return routes;
   }
 
+  // A route without its matcher and header operations (left empty): what route()
+  // changes and converts. route() reads the matcher's text only and keys the
+  // operations itself, and copying them cost more than the rest.
+  static Route without_match_and_headers(const Route& source) {
+    Route r;
+    boost::mp11::mp_for_each<boost::describe::describe_members<Route, boost::describe::mod_any_access>>([&](auto member) {
+      std::string_view name = member.name;
+      if (name != "match" && name != "request_headers" && name != "response_headers")
+        r.*member.pointer = source.*member.pointer;
+    });
+    return r;
+  }
+
   // Made on the comparison's threads (Differ::run): reads this side's state only
   // (its places were recorded by stub(), its pools by finish()).
-  json::value route(const Route& source, Role role = Role::regular) {
-    Route r = source;
-    fold_own_response_fields(r);
+  json::value route(const Pending& p, const json::storage_ptr& storage = {}) {
+    const Role role = p.role;
+    Route r = without_match_and_headers(p.route);
+    // The response operations, with a literal answer's own fields folded
+    // (fold_own_response_fields) into a copy of them, else the route's as they are.
+    const std::vector<HeaderOp>* response_headers = &p.route.response_headers;
+    std::vector<HeaderOp> folded;
+    if (r.action.kind == ActionKind::respond && r.action.respond->body) {
+      r.response_headers = p.route.response_headers;
+      fold_own_response_fields(r);
+      folded = std::move(r.response_headers);
+      r.response_headers.clear();
+      response_headers = &folded;
+    }
+    // The route's pool, looked up once.
+    const Pool* target = nullptr;
+    if (r.action.proxy)
+      if (auto it = pools_.find(r.action.proxy->pool); it != pools_.end()) target = it->second;
     // A pool that never runs out never sends its "no server" status: what a client
     // sees on a failure is the failed connection's (Caddy's 503 and nginx's 502 only
     // differ where health checks or failure accounting can take every server out).
-    if (r.action.proxy)
-      if (auto it = pools_.find(r.action.proxy->pool); it != pools_.end() && !pool_can_run_out(*it->second))
-        r.action.proxy->no_server_status = r.action.proxy->connect_error_status;
+    if (target && !pool_can_run_out(*target)) r.action.proxy->no_server_status = r.action.proxy->connect_error_status;
     // With the passive approximation of active checks (see passive_approximation), a
     // request failing on a server goes on to the next, as the checks would have kept
     // it off that server.
     if (r.action.proxy && r.action.proxy->retry.on.empty())
-      if (auto it = pools_.find(r.action.proxy->pool);
-          it != pools_.end() && it->second->servers.size() > 1 && passive_approximation(*it->second))
+      if (target && target->servers.size() > 1 && passive_approximation(*target))
         r.action.proxy->retry = Retry{{RetryOn::error, RetryOn::timeout}, 0, 0, 0};
 
-    // The header operations are keyed below: converted without them (their keys keep
-    // their places).
-    std::vector<HeaderOp> request_headers = std::move(r.request_headers), response_headers = std::move(r.response_headers);
-    r.request_headers.clear();
-    r.response_headers.clear();
-    // The matcher as clean() would render it, without converting it to JSON and back.
-    Matcher match = std::move(r.match);
-    r.match = Matcher{};
-    json::object o = std::move(json::value_from(r).as_object());
-    o["match"] = json::string(render(match));
-    r.match = std::move(match);
-    r.request_headers = std::move(request_headers);
-    r.response_headers = std::move(response_headers);
+    // `r` has no header operations (keyed below; their keys keep their places) and no
+    // matcher: the stub's text is the matcher as clean() would render it, without
+    // converting it to JSON and back.
+    json::object o = std::move(json::value_from(r, storage).as_object());
+    o["match"] = json::string(p.match, storage);
     if (r.action.proxy) normalize_proxy(o["action"].as_object()["proxy"].as_object());
     normalize_limits(o["limits"].as_object());
     // A named route is reached after the request was read, by the one internal
@@ -907,11 +973,11 @@ class Normalized {
         std::string mode = e.contains("status_mode") && e["status_mode"].is_string() ? std::string(e["status_mode"].as_string()) : "?";
         if (mode == "set" && e.contains("status")) mode += " " + json::serialize(e["status"]);
         e.erase("status_mode");
-        e["status"] = json::string(mode);
+        e["status"] = json::string(mode, storage);
       }
     // Operations on different fields are independent: key them by field name.
     auto keyed = [&](const std::vector<HeaderOp>& ops, bool request) {
-      json::object out;
+      json::object out(storage);
       std::set<std::string> passed;  // fields only passed as they came so far
       for (const auto& op : ops) {
         const std::string key = lower(op.name);  // fields compare ignoring case
@@ -949,18 +1015,17 @@ class Normalized {
           text += op.omit_empty ? " (no field when empty)" : " (sent when empty)";
         // A set or a remove makes whatever came before it on that field moot.
         if (!out.contains(key) || op.op == HeaderOpKind::set || op.op == HeaderOpKind::remove) out[key] = json::array{};
-        out[key].as_array().push_back(json::string(text));
+        out[key].as_array().push_back(json::string(text, storage));
       }
       for (const auto& k : passed)
         if (out.contains(k) && out[k].as_array().empty()) out.erase(k);
       return out;
     };
-    o["request_headers"] = keyed(r.request_headers, true);
-    o["response_headers"] = keyed(r.response_headers, false);
+    o["request_headers"] = keyed(p.route.request_headers, true);
+    o["response_headers"] = keyed(*response_headers, false);
     if (r.action.proxy && !r.action.proxy->pool.empty()) {
       auto& proxy = o["action"].as_object()["proxy"].as_object();
-      auto it = pools_.find(r.action.proxy->pool);
-      proxy["pool"] = it == pools_.end() ? json::value(nullptr) : pool(*it->second);
+      proxy["pool"] = target ? pool(*target) : json::value(nullptr);
     }
     return clean(std::move(o));
   }
@@ -1052,7 +1117,14 @@ class Normalized {
       it = pool_index_.emplace(&p, pools_json_.size()).first;
       std::string path = fmt::format("pools/{}", it->second);
       locs_[path] = p.loc;
-      for (const auto& s : p.servers) locs_[path + "/servers/" + server_key(s)] = s.loc;
+      PoolPlaces& places = pool_places_.emplace_back(PoolPlaces{p.loc, {}});
+      for (const auto& s : p.servers) {
+        std::string key = "servers/" + server_key(s);
+        locs_[path + "/" + key] = s.loc;
+        auto same = std::find_if(places.servers.begin(), places.servers.end(), [&](const auto& e) { return e.first == key; });
+        if (same != places.servers.end()) same->second = s.loc;  // as locs_: the last
+        else places.servers.emplace_back(std::move(key), s.loc);
+      }
       pools_json_.push_back(pool_json(p));
     }
     return json::string(fmt::format("{}{}", pool_ref, it->second));
@@ -1107,15 +1179,30 @@ class Normalized {
     return clean(std::move(o));
   }
 
+  // Looked up by views (of a path and its parents), without copying them.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  template <typename T>
+  using ByText = std::unordered_map<std::string, T, TextHash, std::equal_to<>>;  // only looked up: no order needed
+
   const Config& c_;
   const Config* other_;
   json::object root_;
-  std::map<std::string, const Pool*> pools_;
-  std::unordered_map<std::string, SourceLoc> locs_;  // only looked up: no order needed
+  ByText<const Pool*> pools_;
+  ByText<SourceLoc> locs_;
   std::set<std::string> expanded_maps_;  // maps read as routes (expand_map_dispatch)
   std::vector<Pending> pending_;  // the routes stub() stands for
   std::map<const Pool*, size_t> pool_index_;  // pool(): each pool's place in pools_json_
   std::vector<json::value> pools_json_;
+  // Each pool's places by its index (pool()): its own, and its servers' by their key
+  // under it ("servers/10.0.0.1:80"); loc() reads them through pool_place().
+  struct PoolPlaces {
+    SourceLoc pool;
+    std::vector<std::pair<std::string, SourceLoc>> servers;
+  };
+  std::vector<PoolPlaces> pool_places_;
   std::map<const Pool*, bool> approximated_;       // passive_approximation()
 };
 
@@ -1124,7 +1211,11 @@ class Normalized {
 std::string show(const json::value& v) {
   if (v.is_string()) {  // one line: newlines escaped, long text cut
     std::string text;
-    for (char ch : std::string(v.as_string())) text += ch == '\n' ? std::string("\\n") : std::string(1, ch);
+    text.reserve(v.as_string().size());
+    for (char ch : v.as_string()) {
+      if (ch == '\n') text += "\\n";
+      else text += ch;
+    }
     return fmt::format("\"{}\"", text.size() > 160 ? text.substr(0, 157) + "..." : text);
   }
   if (v.is_object()) {
@@ -1133,9 +1224,60 @@ std::string show(const json::value& v) {
       return fmt::format("route matching {}", std::string(it->value().as_string()));
     return "{...}";
   }
+  // Numbers and words as serialize() writes them, without a serializer each: most
+  // differences are such values.
+  if (v.is_int64()) return std::to_string(v.get_int64());
+  if (v.is_uint64()) return std::to_string(v.get_uint64());
+  if (v.is_bool()) return v.get_bool() ? "true" : "false";
+  if (v.is_null()) return "null";
   std::string s = json::serialize(v);
   return s.size() > 160 ? s.substr(0, 157) + "..." : s;
 }
+
+// The differences between two pools, by their paths: every route to the same two
+// pools finds the same ones, at the pools' places, named after the route. A
+// configuration has few pools and many routes to each, and walking each pair again
+// (with the place of each difference looked up by its path) was a good part of a large
+// comparison. Shared by the comparison's two threads.
+class PoolDifferences {
+ public:
+  // A pair's names only differ by the subject they start with, as long as it ends
+  // alike: field() reads whether it is empty or ends with ':'.
+  static int shape(const std::string& subject) { return subject.empty() ? 0 : subject.back() == ':' ? 1 : 2; }
+
+  using Skip = bool (*)(std::string_view key);
+  using Key = std::tuple<std::string, std::string, int, Skip>;
+
+  // A difference with its name after the subject.
+  struct Found {
+    SourceLoc a, b;
+    std::string what, a_value, b_value;
+  };
+  using List = std::vector<Found>;
+
+  std::shared_ptr<const List> find(const Key& key) const {
+    std::lock_guard lock(mutex_);
+    auto it = pairs_.find(key);
+    return it == pairs_.end() ? nullptr : it->second;
+  }
+
+  // The differences [first, last) the walk of a pair found under `subject`; a walk
+  // made twice at once keeps the first.
+  template <typename It>
+  void keep(Key key, const std::string& subject, It first, It last) {
+    auto list = std::make_shared<List>();
+    for (It d = first; d != last; ++d) {
+      if (d->what.compare(0, subject.size(), subject) != 0) return;  // not named after the subject: walked each time
+      list->push_back({d->a, d->b, d->what.substr(subject.size()), d->a_value, d->b_value});
+    }
+    std::lock_guard lock(mutex_);
+    pairs_.emplace(std::move(key), std::move(list));
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<Key, std::shared_ptr<const List>> pairs_;
+};
 
 // Walks both normalised sides together. `pa`/`pb` are each side's path (they differ
 // once routes are aligned), `subject` the readable name of where we are.
@@ -1143,7 +1285,8 @@ struct Differ {
   Normalized& a;
   Normalized& b;
   std::vector<Difference> out;
-  std::set<std::pair<std::string, std::string>> equal_pools{};  // pool paths walked without a difference
+  // Each pair of pools walked once (PoolDifferences), shared by the tasks of run().
+  std::shared_ptr<PoolDifferences> pools = std::make_shared<PoolDifferences>();
 
   // The routes being compared (pair()): nothing under a route has a place of its own
   // but its pool (walked under the pool's path), so the places of its differences are
@@ -1162,9 +1305,19 @@ struct Differ {
     return n.loc(path);
   }
 
-  void add(const std::string& pa, const std::string& pb, const std::string& subject, std::string av,
-           std::string bv) {
-    out.push_back({locate(a, route_a, pa), locate(b, route_b, pb), subject, std::move(av), std::move(bv)});
+  void add(const std::string& pa, const std::string& pb, std::string subject, std::string av, std::string bv) {
+    out.push_back({locate(a, route_a, pa), locate(b, route_b, pb), std::move(subject), std::move(av), std::move(bv)});
+  }
+
+  // The path one key (or index) down from `path`, made in `storage` when needed. Under a
+  // route (pair()) every place is the route's but its pool's, and a pool is walked
+  // under its own path (walk()): the route's path stands for every path below it, as
+  // locate() reads them alike, so that none of those is made.
+  const std::string& below(const std::string& path, const Scope& scope, std::string_view key,
+                           std::string& storage) const {
+    if (!scope.path.empty() && path == scope.path) return path;
+    storage = join(path, key);
+    return storage;
   }
 
   static std::string join(const std::string& path, std::string_view key) {
@@ -1187,15 +1340,20 @@ struct Differ {
     const json::value& y0 = b.full_route(y1, built_y);
     // A route's pool is a reference to the pool's one JSON (Normalized::pool): walked
     // there, under the pool's own path, so that its places are the pool's.
-    std::string pa = pa0, pb = pb0;
-    const json::value& x = a.resolve(x0, pa);
-    const json::value& y = b.resolve(y0, pb);
-    if (&x != &x0 && &y != &y0) {  // two pools: each pair walked again only if it differs
-      auto pools = std::make_pair(pa, pb);
-      if (equal_pools.count(pools)) return;
+    std::string pool_a, pool_b;
+    const json::value& x = a.resolve(x0, pool_a);
+    const json::value& y = b.resolve(y0, pool_b);
+    const std::string& pa = &x != &x0 ? pool_a : pa0;
+    const std::string& pb = &y != &y0 ? pool_b : pb0;
+    if (&x != &x0 && &y != &y0) {  // two pools: each pair walked once
+      PoolDifferences::Key key{pa, pb, PoolDifferences::shape(subject), skip};
+      if (auto found = pools->find(key)) {
+        for (const auto& d : *found) out.push_back({d.a, d.b, subject + d.what, d.a_value, d.b_value});
+        return;
+      }
       size_t before = out.size();
       walk_resolved(x, y, pa, pb, subject, skip);
-      if (out.size() == before) equal_pools.insert(std::move(pools));
+      pools->keep(std::move(key), subject, out.begin() + static_cast<std::ptrdiff_t>(before), out.end());
       return;
     }
     walk_resolved(x, y, pa, pb, subject, skip);
@@ -1215,36 +1373,58 @@ struct Differ {
         vhosts(ox, oy);
         return;
       }
+      std::string below_a, below_b;  // the paths one key down, when made
+      // Each key's partner: looked for where the key is in x first, as both sides'
+      // objects are made by the same code (a lookup compares key after key).
+      size_t place = 0;
+      size_t paired = 0;  // y's keys with a partner
       for (const auto& kv : ox) {
+        auto it = place < oy.size() && oy.begin()[place].key() == kv.key() ? oy.begin() + place : oy.find(kv.key());
+        ++place;
+        if (it != oy.end()) ++paired;
         if (skip(kv.key())) continue;
-        auto it = oy.find(kv.key());
         // Most values are equal plain values: passed over before any name or path is made.
         if (it != oy.end() && !kv.value().is_structured() && kv.value() == it->value() &&
             !Normalized::reference(kv.value()))
           continue;
         std::string sub = top_subject(pa, subject, kv.key());
-        if (it != oy.end()) {
-          if (kv.key() == "routes" && kv.value().is_array() && it->value().is_array())
-            routes(kv.value().as_array(), it->value().as_array(), join(pa, "routes"), join(pb, "routes"), subject);
-          else
-            walk(kv.value(), it->value(), join(pa, kv.key()), join(pb, kv.key()), sub);
-        } else {
-          add(join(pa, kv.key()), pb, sub, show(a.resolve(kv.value())), "");
+        const std::string& ka = below(pa, route_a, kv.key(), below_a);
+        if (it == oy.end()) {
+          add(ka, pb, std::move(sub), show(a.resolve(kv.value())), "");
+          continue;
         }
+        const std::string& kb = below(pb, route_b, kv.key(), below_b);
+        const json::value& vx = kv.value();
+        const json::value& vy = it->value();
+        if (kv.key() == "routes" && vx.is_array() && vy.is_array())
+          routes(vx.as_array(), vy.as_array(), ka, kb, subject);
+        else if (!vx.is_structured() && !vy.is_structured() && !Normalized::reference(vx) &&
+                 !Normalized::reference(vy))
+          add(ka, kb, std::move(sub), show(vx), show(vy));  // two plain values, different: what walk() would find
+        else
+          walk(vx, vy, ka, kb, sub);
       }
+      if (paired == oy.size()) return;  // no key only in y
       for (const auto& kv : oy)
         if (!skip(kv.key()) && !ox.contains(kv.key()))
-          add(pa, join(pb, kv.key()), top_subject(pb, subject, kv.key()), "", show(b.resolve(kv.value())));
+          add(pa, below(pb, route_b, kv.key(), below_b), top_subject(pb, subject, kv.key()), "",
+              show(b.resolve(kv.value())));
       return;
     }
     if (x.is_array() && y.is_array()) {
       const auto& ax = x.as_array();
       const auto& ay = y.as_array();
       size_t n = std::min(ax.size(), ay.size());
+      std::string at_a, at_b;  // the paths of element i, when made
+      auto element = [&](const std::string& path, const Scope& scope, size_t i, std::string& storage) -> const std::string& {
+        if (!scope.path.empty() && path == scope.path) return path;  // as below()
+        storage = fmt::format("{}/{}", path, i);
+        return storage;
+      };
       for (size_t i = 0; i < n; ++i)
-        walk(ax[i], ay[i], fmt::format("{}/{}", pa, i), fmt::format("{}/{}", pb, i), fmt::format("{}[{}]", subject, i));
-      for (size_t i = n; i < ax.size(); ++i) add(fmt::format("{}/{}", pa, i), pb, fmt::format("{}[{}]", subject, i), show(ax[i]), "");
-      for (size_t i = n; i < ay.size(); ++i) add(pa, fmt::format("{}/{}", pb, i), fmt::format("{}[{}]", subject, i), "", show(ay[i]));
+        walk(ax[i], ay[i], element(pa, route_a, i, at_a), element(pb, route_b, i, at_b), fmt::format("{}[{}]", subject, i));
+      for (size_t i = n; i < ax.size(); ++i) add(element(pa, route_a, i, at_a), pb, fmt::format("{}[{}]", subject, i), show(ax[i]), "");
+      for (size_t i = n; i < ay.size(); ++i) add(pa, element(pb, route_b, i, at_b), fmt::format("{}[{}]", subject, i), "", show(ay[i]));
       return;
     }
     if (x != y) add(pa, pb, subject, show(x), show(y));
@@ -1301,9 +1481,13 @@ struct Differ {
     std::vector<std::vector<Difference>> outs(tasks.size());
     each_on_threads(tasks.size(), 2, [&](size_t i) {
       Differ d{a, b, {}};
+      d.pools = pools;
       tasks[i](d);
       outs[i] = std::move(d.out);
     });
+    size_t total = out.size();
+    for (const auto& o : outs) total += o.size();
+    out.reserve(total);
     for (auto& o : outs)
       for (auto& d : o) out.push_back(std::move(d));
   }
@@ -1376,9 +1560,14 @@ struct Differ {
       Skip skip = kind_of(x[ia]) != kind_of(y[jb])
                       ? +[](std::string_view k) { return k == "match" || k == "request_headers"; }
                       : +[](std::string_view k) { return k == "match"; };
+      // The two routes' JSON made in one arena and freed at once: each is 100s of small
+      // values, made and freed one by one otherwise.
+      alignas(std::max_align_t) unsigned char first_block[16384];
+      json::monotonic_resource arena(first_block, sizeof first_block);
+      json::storage_ptr storage(&arena);
       json::value built_x, built_y;
-      walk(a.full_route(x[ia], built_x), b.full_route(y[jb], built_y), ra, rb, fmt::format("{} route {}:", subject, mx[ia]),
-           skip);
+      walk(a.full_route(x[ia], built_x, storage), b.full_route(y[jb], built_y, storage), ra, rb,
+           fmt::format("{} route {}:", subject, mx[ia]), skip);
       route_a = route_b = {};
     };
     auto one_sided = [&](int ia, int jb) {
