@@ -22,6 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kMaxImportDepth = 16;
+constexpr int kTopLevel = 0;
+constexpr int kSiteBody = 1;
 // Snippets importing snippets can grow a file exponentially; no real Caddyfile
 // expands to this many lines, or to more than kMaxExpansion times its own (a large
 // file whose handles import shared settings, as proxyglot's translations write them,
@@ -70,7 +72,20 @@ void substitute_args(std::vector<Node>& nodes, const std::vector<Word>& args) {
 struct Loader {
   explicit Loader(Diagnostics& d) : diags(d) {}
 
+  // Where the token read last ends, as Caddy's parser sees its token list after every
+  // splice: inside a directive's block Caddy expands an `import` only when it starts a
+  // line after that token's (or comes from another file). Snippet tokens keep their own
+  // lines, so an import that is the first line of a snippet imported inside a block is
+  // normally *not* on a later line than the '{' before it and stays a literal line.
+  struct LastToken {
+    FileName file;
+    int end_line = 0;
+    bool any = false;
+  };
+
   Diagnostics& diags;
+  LastToken last;
+  std::vector<SourceLoc> importers;  // the imports being expanded, innermost last
   size_t max_lines = kMaxExpandedLines;
   std::map<std::string, std::vector<Node>> snippets;
   int depth = 0;
@@ -81,34 +96,79 @@ struct Loader {
     std::string substituted = substitute_env(text, env_lookup);
     std::vector<Node> nodes = parse_nodes(substituted, name, diags);
     std::string dir = fs::path(name).parent_path().string();
-    return expand(std::move(nodes), dir.empty() ? "." : dir, true);
+    return expand(std::move(nodes), dir.empty() ? "." : dir, kTopLevel);
   }
 
-  std::vector<Node> expand(std::vector<Node> in, const std::string& dir, bool top) {
+  // A quoted token may span lines; Caddy counts its line breaks when it asks whether
+  // the next token starts a new line.
+  void saw(const SourceLoc& at, const std::string& text) {
+    last = {at.file, at.line + static_cast<int>(std::count(text.begin(), text.end(), '\n')), true};
+  }
+
+  void saw_words(const Node& n) {
+    if (!n.words.empty()) saw(n.words.back().loc, n.words.back().value);
+    // The '{' ends the line its last word ends on (a lone '{' is the node's position).
+    if (n.has_block && n.words.empty()) saw(n.loc, "{");
+  }
+
+  bool starts_new_line(const SourceLoc& at) const {
+    return !last.any || !(last.file == at.file) || last.end_line < at.line;
+  }
+
+  // `level` is Caddy's parsing context: kTopLevel (addresses and snippets: an import
+  // must start a new line), kSiteBody (a server block's directives: every import is
+  // expanded), or deeper (a directive's block: an import must start a new line).
+  std::vector<Node> expand(std::vector<Node> in, const std::string& dir, int level) {
     std::vector<Node> out;
     for (auto& n : in) {
       const std::string& first = n.name();
-      bool is_snippet = top && n.words.size() == 1 && !n.words[0].quoted && first.size() > 2 &&
+      bool is_snippet = level == kTopLevel && n.words.size() == 1 && !n.words[0].quoted && first.size() > 2 &&
                         first.front() == '(' && first.back() == ')';
       if (is_snippet) {
         if (!n.has_block) {
           diags.error(n.loc, fmt::format("snippet {} has no block", first));
           continue;
         }
+        saw(n.close_loc, "}");
         snippets[first.substr(1, first.size() - 2)] = std::move(n.block);
         continue;
       }
       if (first == "import" && !n.words[0].quoted && !n.has_block) {
-        import(n, dir, top, out);
-        continue;
+        if (level == kSiteBody || starts_new_line(n.loc)) {
+          import(n, dir, level, out);
+          continue;
+        }
+        not_expanded(n, level);
       }
-      n.block = expand(std::move(n.block), dir, false);
+      saw_words(n);
+      if (n.has_block) {
+        n.block = expand(std::move(n.block), dir, level + 1);
+        saw(n.close_loc, "}");
+      }
       out.push_back(std::move(n));
     }
     return out;
   }
 
-  void import(const Node& n, const std::string& dir, bool top, std::vector<Node>& out) {
+  // Caddy 2.6 keeps such an import as an ordinary line: `import` is then an unknown
+  // directive (an error the lowerer reports), or, where a block takes arbitrary names
+  // (header fields), silently a field named "import". Say why it was not expanded.
+  void not_expanded(const Node& n, int level) {
+    std::string before = last.file == n.loc.file ? fmt::format("line {}", last.end_line)
+                                                 : fmt::format("{}:{}", last.file.view(), last.end_line);
+    std::string from = importers.empty() ? std::string()
+                                         : fmt::format(" (through the import at {}:{})", importers.back().file.view(),
+                                                       importers.back().line);
+    diags.warning(n.loc, fmt::format("import not expanded: Caddy 2.6 expands an import {} only when it starts a "
+                                     "line after the previous token's, counting a snippet's tokens at the lines "
+                                     "they were written on; the token before this one{} ends on {}, so this line "
+                                     "is read as {} named 'import' (as happens to an import that starts a "
+                                     "snippet imported inside a block)",
+                                     level == kTopLevel ? "outside a site block" : "inside a directive's block",
+                                     from, before, level == kTopLevel ? "a site address" : "a directive"));
+  }
+
+  void import(const Node& n, const std::string& dir, int level, std::vector<Node>& out) {
     if (n.words.size() < 2) {
       diags.error(n.loc, "Wrong argument count or unexpected line ending after 'import'");
       return;
@@ -132,7 +192,9 @@ struct Loader {
       std::vector<Node> copy = it->second;
       substitute_args(copy, args);
       ++depth;
-      for (auto& x : expand(std::move(copy), dir, top)) out.push_back(std::move(x));
+      importers.push_back(n.loc);
+      for (auto& x : expand(std::move(copy), dir, level)) out.push_back(std::move(x));
+      importers.pop_back();
       --depth;
       return;
     }
@@ -160,7 +222,7 @@ struct Loader {
       std::string substituted = substitute_env(content, env_lookup);
       std::vector<Node> nodes = parse_nodes(substituted, f, diags);
       std::string fdir = fs::path(f).parent_path().string();
-      std::vector<Node> expanded = expand(std::move(nodes), fdir.empty() ? "." : fdir, top);
+      std::vector<Node> expanded = expand(std::move(nodes), fdir.empty() ? "." : fdir, level);
       if (!args.empty()) substitute_args(expanded, args);
       for (auto& x : expanded) out.push_back(std::move(x));
       --depth;

@@ -52,8 +52,14 @@ namespace {
 
 std::string unrecognized(uint32_t ctx, const std::string& name) {
   if (ctx & kGlobal) return fmt::format("unrecognized global option: {}", name);
-  if (ctx & kHandlers) return fmt::format("unrecognized directive: {}", name);
-  return fmt::format("unrecognized subdirective {}", name);
+  // An `import` that reaches the lowerer is one Caddy left unexpanded (imports.cpp
+  // warns where and why); Caddy then rejects it like any unknown (sub)directive.
+  std::string why = name == "import" ? " - Caddy 2.6 leaves this import unexpanded: it is not on a later line "
+                                       "than the token before it, as with an import that starts a snippet "
+                                       "imported inside a block"
+                                     : "";
+  if (ctx & kHandlers) return fmt::format("unrecognized directive: {}{}", name, why);
+  return fmt::format("unrecognized subdirective {}{}", name, why);
 }
 
 }  // namespace

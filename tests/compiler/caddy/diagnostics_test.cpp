@@ -1,5 +1,7 @@
 // Every caddy diagnostic with its exact FILE:LINE:COL, at the line `caddy adapt` names
 // (Caddy gives no column: ours is the offending word's).
+#include <cstdio>
+#include <cstdlib>
 #include <gtest/gtest.h>
 
 #include "support/caddy_fixture.h"
@@ -102,6 +104,86 @@ TEST(CaddyDiagnostics, ImportOfMissingSnippetOrFile) {
 TEST(CaddyDiagnostics, ImportCycleIsBounded) {
   EXPECT_EQ(errors_of("(a) {\n  import a\n}\n:8080 {\n  import a\n}\n"),
             "Caddyfile:2:3: error: import of \"a\" nested more than 16 deep (an import cycle?)\n");
+}
+
+// Caddy 2.6 expands an import inside a directive's block only when it starts a line after
+// the token before it; snippet tokens keep their own (earlier) lines, so an import that
+// is the first line of a snippet imported inside a block stays a line named `import`.
+// Each case below was checked against `caddy adapt` 2.6.2.
+TEST(CaddyDiagnostics, ImportStartingASnippetImportedInABlockIsNotExpanded) {
+  const std::string kNotExpanded =
+      "error: unrecognized directive: import - Caddy 2.6 leaves this import unexpanded: it is not on a later line "
+      "than the token before it, as with an import that starts a snippet imported inside a block\n";
+  const std::string kInner = "(inner) {\n\theader X-A 1\n}\n";
+  // Rejected by Caddy: first line of the snippet, imported in handle.
+  EXPECT_EQ(errors_of(kInner + "(outer) {\n\timport inner\n\trespond \"hi\"\n}\n:8080 {\n\thandle /x {\n\t\timport outer\n\t}\n}\n"),
+            "Caddyfile:5:2: warning: import not expanded: Caddy 2.6 expands an import inside a directive's block only "
+            "when it starts a line after the previous token's, counting a snippet's tokens at the lines they were "
+            "written on; the token before this one (through the import at Caddyfile:10) ends on line 9, so this "
+            "line is read as a directive named 'import' (as happens to an import that starts a snippet imported "
+            "inside a block)\n"
+            "Caddyfile:5:2: " + kNotExpanded);
+  // Rejected: after another directive in the block, nested two blocks deep, through {args.0}.
+  for (std::string site : {std::string(":8080 {\n\thandle /x {\n\t\trespond a\n\t\timport outer\n\t}\n}\n"),
+                           std::string(":8080 {\n\troute {\n\t\thandle /x {\n\t\t\timport outer\n\t\t}\n\t}\n}\n")}) {
+    std::string errors = errors_of(kInner + "(outer) {\n\timport inner\n\trespond \"hi\"\n}\n" + site);
+    EXPECT_NE(errors.find("Caddyfile:5:2: " + kNotExpanded), std::string::npos) << errors;
+  }
+  std::string args = errors_of(kInner + "(outer) {\n\timport {args.0}\n\trespond \"hi\"\n}\n"
+                               ":8080 {\n\thandle /x {\n\t\timport outer inner\n\t}\n}\n");
+  EXPECT_NE(args.find("Caddyfile:5:2: " + kNotExpanded), std::string::npos) << args;
+  std::string proxy = errors_of("(inner) {\n\tlb_policy first\n}\n(outer) {\n\timport inner\n\tlb_try_duration 1s\n}\n"
+                                ":8080 {\n\treverse_proxy 127.0.0.1:9000 {\n\t\timport outer\n\t}\n}\n");
+  EXPECT_NE(proxy.find("Caddyfile:5:2: error: unrecognized subdirective import - Caddy 2.6 leaves this import"),
+            std::string::npos) << proxy;
+  // Three snippets each starting with an import: the first one is left, the rest never read.
+  std::string chain = errors_of(kInner + "(mid) {\n\timport inner\n\theader X-B 1\n}\n(outer) {\n\timport mid\n\t"
+                                "respond \"hi\"\n}\n:8080 {\n\thandle /x {\n\t\timport outer\n\t}\n}\n");
+  EXPECT_NE(chain.find("Caddyfile:9:2: " + kNotExpanded), std::string::npos) << chain;
+  EXPECT_EQ(chain.find("Caddyfile:5:"), std::string::npos) << chain;
+  // Not first in its snippet, but after a snippet written further down: the token before
+  // it ends on a later line, so it is left too.
+  std::string later = errors_of("(q) {\n\trespond a\n\timport late\n\timport e\n}\n(late) {\n\theader X 1\n}\n"
+                                "(e) {\n\theader Y 1\n}\n:8080 {\n\thandle /x {\n\t\timport q\n\t}\n}\n");
+  EXPECT_NE(later.find("Caddyfile:4:2: " + kNotExpanded), std::string::npos) << later;
+  EXPECT_NE(later.find("ends on line 7"), std::string::npos) << later;
+
+  // Accepted by Caddy: the import not first in the snippet; the snippet imported at site
+  // level (there every import is expanded), also through a chain; an earlier-line token
+  // before it (a snippet imported just above); and a header block, where the line is
+  // silently a header field named "import" (proxyglot warns).
+  EXPECT_EQ(errors_of(kInner + "(outer) {\n\trespond \"hi\"\n\timport inner\n}\n:8080 {\n\thandle /x {\n\t\timport outer\n\t}\n}\n"), "");
+  EXPECT_EQ(errors_of(kInner + "(outer) {\n\timport inner\n\trespond \"hi\"\n}\n:8080 {\n\timport outer\n}\n"), "");
+  EXPECT_EQ(errors_of(kInner + "(mid) {\n\timport inner\n}\n(outer) {\n\timport mid\n\trespond \"hi\"\n}\n"
+                      ":8080 {\n\timport outer\n}\n"), "");
+  EXPECT_EQ(errors_of("(a) {\n\trespond x\n}\n" + kInner + "(outer) {\n\timport inner\n\trespond \"hi\"\n}\n"
+                      ":8080 {\n\thandle /x {\n\t\timport a\n\t\timport outer\n\t}\n}\n"), "");
+  Compiled header = compile_caddy("(inner) {\n\tX-A 1\n}\n(outer) {\n\timport inner\n\tX-B 2\n}\n"
+                                  ":8080 {\n\theader {\n\t\timport outer\n\t}\n\trespond x\n}\n", "Caddyfile");
+  EXPECT_TRUE(header.config);
+  EXPECT_NE(header.errors().find("Caddyfile:5:2: warning: import not expanded"), std::string::npos) << header.errors();
+}
+
+TEST(CaddyDiagnostics, ImportStartingAnImportedFileOrASnippetFromAFileIsExpanded) {
+  // Tokens from another file always start a new line for Caddy: expanded, also inside a block.
+  std::string dir = ::testing::TempDir() + "/caddy_nested_import_test";
+  ASSERT_EQ(std::system(("mkdir -p " + dir).c_str()), 0);
+  auto write = [&](const std::string& name, const char* text) {
+    FILE* f = std::fopen((dir + "/" + name).c_str(), "w");
+    std::fputs(text, f);
+    std::fclose(f);
+  };
+  write("first.caddy", "import inner\nrespond \"hi\"\n");
+  write("defs.caddy", "(outer) {\n\timport inner\n\trespond \"hi\"\n}\n");
+  write("plain.caddy", "header X-F 1\n");
+  const std::string kInner = "(inner) {\n\theader X-A 1\n}\n";
+  EXPECT_EQ(compile_caddy(kInner + ":8080 {\n\thandle /x {\n\t\timport first.caddy\n\t}\n}\n", dir + "/Caddyfile").errors(), "");
+  EXPECT_EQ(compile_caddy(kInner + "import defs.caddy\n:8080 {\n\thandle /x {\n\t\timport outer\n\t}\n}\n",
+                          dir + "/Caddyfile").errors(), "");
+  // But a snippet starting with the import of a file is rejected like one of a snippet.
+  std::string errors = compile_caddy("(outer) {\n\timport plain.caddy\n\trespond \"hi\"\n}\n"
+                                     ":8080 {\n\thandle /x {\n\t\timport outer\n\t}\n}\n", dir + "/Caddyfile").errors();
+  EXPECT_NE(errors.find(dir + "/Caddyfile:2:2: error: unrecognized directive: import"), std::string::npos) << errors;
 }
 
 TEST(CaddyDiagnostics, MatcherErrors) {

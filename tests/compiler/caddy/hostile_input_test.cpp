@@ -25,7 +25,9 @@ TEST(CaddyHostileInput, ExponentialSnippetExpansionIsBounded) {
     for (int k = 0; k < 4; ++k) text += "\timport s" + std::to_string(i - 1) + "\n";
     text += "}\n";
   }
-  text += ":8080 {\n\troute {\n\t\timport s12\n\t}\n}\n";
+  // At site level, where Caddy expands every import (inside a block, an import that
+  // starts a snippet would not be expanded at all).
+  text += ":8080 {\n\timport s12\n}\n";
   Compiled c = compile_caddy(text);
   EXPECT_FALSE(c.config);
   EXPECT_NE(c.errors().find("imports expand to more than 200000 lines"), std::string::npos) << c.errors();
