@@ -6,6 +6,7 @@
 
 #include "compile.h"
 #include "diag/alike_warnings.h"
+#include "diag/phase_timer.h"
 #include "emitters.h"
 #include "front_ends.h"
 #include "ir/equivalence.h"
@@ -40,8 +41,10 @@ void loss_key(const ir::Difference& d, std::string& key) {
 
 TranslateResult translate_config(const std::string& path, const TranslateOptions& options) {
   TranslateResult r;
+  PhaseTimer timer;
   CompileResult source = compile_config(path, options.from);
   r.diags = std::move(source.diags);
+  timer.mark("compile");
   if (!source.config) return r;
 
   // The source's side of the comparison is prepared meanwhile, on another thread: it
@@ -58,6 +61,8 @@ TranslateResult translate_config(const std::string& path, const TranslateOptions
     r.diags.error(source.config->loc, fmt::format("internal error: emitting {}: {}", dialect_name(options.to), e.what()));
     return r;
   }
+
+  timer.mark("emit");
 
   // The proof: the target's own front end reads the text back, and whatever it means
   // differently from the source is a loss at the source's line.
@@ -77,6 +82,7 @@ TranslateResult translate_config(const std::string& path, const TranslateOptions
     else losses.warning(source.config->loc, what);
   }
   if (!translated) return r;
+  timer.mark("read back");
 
   // Each distinct loss once, with the number of places it stands for: the emitter's
   // own warnings by their text, the differences by their field and values.
@@ -85,14 +91,17 @@ TranslateResult translate_config(const std::string& path, const TranslateOptions
     SourceLoc at = d.loc.file.empty() ? source.config->loc : d.loc;  // a global setting: the file itself
     alike.add(at, "emitter\n" + d.message, [&] { return d.message; });
   }
+  // The differences grouped as the comparison finds them: none is kept.
   std::string key;
-  for (const auto& d : ir::compare(prepared.get(), *translated)) {
+  ir::compare(prepared.get(), *translated, [&](ir::Difference&& d) {
     SourceLoc at = d.a.line ? d.a : source.config->loc;
     loss_key(d, key);
     alike.add(at, key, [&] { return loss_message(options.to, d); });
-  }
+  });
+  timer.mark("compare");
   r.losses = alike.places();
   alike.report(r.diags, options.strict);
+  timer.mark("group");
   if (!r.diags.has_errors()) r.text = std::move(text);
   return r;
 }

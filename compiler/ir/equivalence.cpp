@@ -1285,6 +1285,9 @@ struct Differ {
   Normalized& a;
   Normalized& b;
   std::vector<Difference> out;
+  // Where the top-level walk's differences go, in order (the tasks of run() keep
+  // theirs in `out` for it to pass on).
+  const DifferenceSink* sink = nullptr;
   // Each pair of pools walked once (PoolDifferences), shared by the tasks of run().
   std::shared_ptr<PoolDifferences> pools = std::make_shared<PoolDifferences>();
 
@@ -1476,20 +1479,49 @@ struct Differ {
     run(tasks);
   }
 
-  // The tasks on two threads, their differences in the tasks' order.
+  // Hands what `out` holds to the sink, in order.
+  void flush() {
+    if (!sink) return;
+    for (auto& d : out) (*sink)(std::move(d));
+    out.clear();
+  }
+
+  // The tasks on two threads, their differences in the tasks' order: each task's as
+  // soon as every earlier task's are passed on (by this thread, between its own
+  // tasks), so that only the tasks in progress hold theirs.
   void run(const std::vector<std::function<void(Differ&)>>& tasks) {
+    flush();
     std::vector<std::vector<Difference>> outs(tasks.size());
+    std::vector<char> done(tasks.size(), 0);
+    std::mutex finishing;
+    size_t passed = 0;  // tasks whose differences are passed on
+    const std::thread::id self = std::this_thread::get_id();
+    auto pass_ready = [&] {
+      for (;;) {
+        std::vector<Difference> ready;
+        {
+          std::lock_guard lock(finishing);
+          if (passed == tasks.size() || !done[passed]) return;
+          ready = std::move(outs[passed++]);
+        }
+        for (auto& d : ready) {
+          if (sink) (*sink)(std::move(d));
+          else out.push_back(std::move(d));
+        }
+      }
+    };
     each_on_threads(tasks.size(), 2, [&](size_t i) {
       Differ d{a, b, {}};
       d.pools = pools;
       tasks[i](d);
-      outs[i] = std::move(d.out);
+      {
+        std::lock_guard lock(finishing);
+        outs[i] = std::move(d.out);
+        done[i] = 1;
+      }
+      if (std::this_thread::get_id() == self) pass_ready();
     });
-    size_t total = out.size();
-    for (const auto& o : outs) total += o.size();
-    out.reserve(total);
-    for (auto& o : outs)
-      for (auto& d : o) out.push_back(std::move(d));
+    pass_ready();
   }
 
   // Names for the top levels: "virtual host K:", "listener K:", "map $m:".
@@ -1623,24 +1655,35 @@ Prepared::~Prepared() = default;
 
 namespace {
 
-// The comparison of two sides normalised by themselves.
-std::vector<Difference> differences(std::unique_ptr<Normalized> na, const Config& a, std::unique_ptr<Normalized> nb,
-                                    const Config& b) {
+// The comparison of two sides normalised by themselves, each difference to `sink`.
+void differences(std::unique_ptr<Normalized> na, const Config& a, std::unique_ptr<Normalized> nb, const Config& b,
+                 const DifferenceSink& sink) {
   na->finish(&b);
   nb->finish(&a);
   Differ d{*na, *nb, {}};
+  d.sink = &sink;
   d.walk(na->root(), nb->root(), "", "", "");
+  d.flush();
   // Freed side by side: on a large configuration each side's JSON takes a while.
   std::thread freeing([&] { nb.reset(); });
   na.reset();
   freeing.join();
-  return std::move(d.out);
+}
+
+DifferenceSink collect_into(std::vector<Difference>& all) {
+  return [&all](Difference&& d) { all.push_back(std::move(d)); };
 }
 
 }  // namespace
 
+void compare(Prepared a, const Config& b, const DifferenceSink& sink) {
+  differences(std::move(a.side_->normalized), a.side_->config, std::make_unique<Normalized>(b, 2), b, sink);
+}
+
 std::vector<Difference> compare(Prepared a, const Config& b) {
-  return differences(std::move(a.side_->normalized), a.side_->config, std::make_unique<Normalized>(b, 2), b);
+  std::vector<Difference> all;
+  compare(std::move(a), b, collect_into(all));
+  return all;
 }
 
 std::vector<Difference> compare(const Config& a, const Config& b) {
@@ -1650,7 +1693,9 @@ std::vector<Difference> compare(const Config& a, const Config& b) {
   std::thread first([&] { pa.emplace(a); });
   std::unique_ptr<Normalized> nb = std::make_unique<Normalized>(b);
   first.join();
-  return differences(std::move(pa->side_->normalized), a, std::move(nb), b);
+  std::vector<Difference> all;
+  differences(std::move(pa->side_->normalized), a, std::move(nb), b, collect_into(all));
+  return all;
 }
 
 std::string format_differences(const std::vector<Difference>& diffs) {

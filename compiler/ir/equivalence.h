@@ -10,6 +10,7 @@
 // first match wins - must be equal.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,8 @@ struct Difference {
 
 std::vector<Difference> compare(const Config& a, const Config& b);
 
+using DifferenceSink = std::function<void(Difference&&)>;
+
 // Side A of a comparison, normalised before side B exists: translate prepares the
 // source on another thread while it emits the target and reads it back. `a` must
 // outlive it.
@@ -43,10 +46,17 @@ class Prepared {
   std::unique_ptr<Side> side_;
   friend std::vector<Difference> compare(Prepared a, const Config& b);
   friend std::vector<Difference> compare(const Config& a, const Config& b);
+  friend void compare(Prepared a, const Config& b, const DifferenceSink& sink);
 };
 
 // The same as compare(a, b), with `a` prepared.
 std::vector<Difference> compare(Prepared a, const Config& b);
+
+// The same comparison with each difference handed to `sink` as soon as its turn in
+// compare()'s order comes, none kept: a large translation finds hundreds of thousands
+// of differences, and holding them all was a third of its memory. `sink` is called on
+// the calling thread only.
+void compare(Prepared a, const Config& b, const DifferenceSink& sink);
 
 // Whether a template can evaluate to the empty string (HeaderOp.omit_empty matters):
 // false when a part is a non-empty literal or a value every request has (the Host
