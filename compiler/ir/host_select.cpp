@@ -1,7 +1,7 @@
 #include "ir/host_select.h"
 
 #include <algorithm>
-#include <cctype>
+#include <string_view>
 #include <unordered_map>
 
 namespace pg::ir {
@@ -35,8 +35,8 @@ HostSelector::HostSelector(const Config& config) : config_(config), tables_(std:
 
 HostSelector::~HostSelector() = default;
 
-std::string HostSelector::normalize_host(const std::string& host) {
-  std::string h = host;
+std::string HostSelector::normalize_host(std::string_view host) {
+  std::string h(host);
   if (!h.empty() && h.front() == '[') {  // [v6]:port
     size_t close = h.find(']');
     h = close == std::string::npos ? h : h.substr(0, close + 1);
@@ -44,7 +44,10 @@ std::string HostSelector::normalize_host(const std::string& host) {
     h.resize(colon);
   }
   while (!h.empty() && h.back() == '.') h.pop_back();
-  std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::tolower(c); });
+  // ASCII, as std::tolower in the C locale the program runs in, without a library
+  // call per character (this runs for every request).
+  for (char& c : h)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
   return h;
 }
 
@@ -54,8 +57,11 @@ int HostSelector::select(int listener, const std::string& raw_host) const {
 }
 
 int HostSelector::select(int listener, const std::string& raw_host, RequestView& request) const {
+  return select_normalized(listener, normalize_host(raw_host), request);
+}
+
+int HostSelector::select_normalized(int listener, const std::string& host, RequestView& request) const {
   if (listener < 0 || static_cast<size_t>(listener) >= config_.listeners.size()) return -1;
-  std::string host = normalize_host(raw_host);
   const auto& table = tables_->listeners[static_cast<size_t>(listener)];
   const std::vector<int>& bound = table.bound;
   auto fallback = [&] {
@@ -70,7 +76,7 @@ int HostSelector::select(int listener, const std::string& raw_host, RequestView&
   for (int i : bound)  // "*.example.com": any subdomain, the longest wins
     for (const auto& n : config_.virtual_hosts[static_cast<size_t>(i)].names) {
       if (n.kind != NameKind::wildcard_prefix) continue;
-      std::string suffix = n.value.substr(1);  // ".example.com"
+      std::string_view suffix = std::string_view(n.value).substr(1);  // ".example.com"
       if (host.size() > suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0 &&
           suffix.size() > best_len)
         best = i, best_len = suffix.size();
@@ -79,7 +85,7 @@ int HostSelector::select(int listener, const std::string& raw_host, RequestView&
   for (int i : bound)  // "www.example.*", the longest wins
     for (const auto& n : config_.virtual_hosts[static_cast<size_t>(i)].names) {
       if (n.kind != NameKind::wildcard_suffix) continue;
-      std::string prefix = n.value.substr(0, n.value.size() - 1);  // "www.example."
+      std::string_view prefix = std::string_view(n.value).substr(0, n.value.size() - 1);  // "www.example."
       if (host.size() > prefix.size() && host.compare(0, prefix.size(), prefix) == 0 && prefix.size() > best_len)
         best = i, best_len = prefix.size();
     }

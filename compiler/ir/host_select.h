@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ir/ir.h"
@@ -24,9 +25,12 @@ class HostSelector {
   // The same, filling `request`'s captures when a regex name matched (nginx's named
   // server_name captures become variables).
   int select(int listener, const std::string& host, RequestView& request) const;
+  // The same for a host normalize_host already gave (the runtime has it in the request
+  // view): normalising is not idempotent ("a:b:c" -> "a:b" -> "a"), and costs a copy.
+  int select_normalized(int listener, const std::string& host, RequestView& request) const;
 
   // "Example.COM:8080." -> "example.com"
-  static std::string normalize_host(const std::string& host);
+  static std::string normalize_host(std::string_view host);
 
  private:
   // Made once per configuration (selection runs for every request): compiled regex

@@ -19,6 +19,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include "http/await.h"
+#include "http/would_block.h"
 
 namespace pg::runtime {
 
@@ -36,7 +37,7 @@ boost::asio::awaitable<boost::system::error_code> read_until(Stream& stream, Buf
     for (;;) {
       if (parse) {
         buffer.consume(parser.put(buffer.data(), ec));
-        if (ec != http::error::need_more) break;
+        if (!ec || ec != http::error::need_more) break;  // (no error_code made for success)
         ec = {};
       }
       parse = true;
@@ -47,13 +48,13 @@ boost::asio::awaitable<boost::system::error_code> read_until(Stream& stream, Buf
       auto space = boost::beast::detail::dynamic_buffer_prepare(buffer, size, ec, http::error::buffer_overflow);
       if (ec) co_return ec;
       size_t n = stream.read_some(*space, ec);
-      if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
+      if (would_block(ec)) {
         auto [aec, an] = co_await stream.async_read_some(*space, kAwait);
         ec = aec;
         n = an;
       }
       buffer.commit(n);
-      if (ec == boost::asio::error::eof) {
+      if (ec && ec == boost::asio::error::eof) {
         if (!parser.got_some()) co_return http::error::end_of_stream;
         ec = {};
         parser.put_eof(ec);  // the end of the stream ends the message, or is an error
@@ -78,7 +79,7 @@ bool parse_buffered(Buffer& buffer, Parser& parser, Done done, bool some, boost:
   if (done(parser)) return true;
   if (buffer.size() == 0) return false;
   buffer.consume(parser.put(buffer.data(), ec));
-  if (ec == boost::beast::http::error::need_more) {
+  if (ec && ec == boost::beast::http::error::need_more) {
     ec = {};
     return false;
   }

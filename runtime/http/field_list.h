@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <memory_resource>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +25,9 @@ namespace pg::runtime {
 
 class FieldList {
  public:
+  FieldList() = default;
+  FieldList(const FieldList&) = delete;  // the fields view the list's own storage
+  FieldList& operator=(const FieldList&) = delete;
   struct Field {
     boost::beast::http::field id;  // unknown for names Beast does not know
     std::string_view name;
@@ -55,15 +58,23 @@ class FieldList {
 
  private:
   std::string_view keep(std::string_view value) {
-    char* at = static_cast<char*>(owned_.allocate(std::max<size_t>(value.size(), 1), 1));
+    char* at;
+    if (value.size() <= sizeof first_values_ - used_) {
+      at = first_values_ + used_;
+      used_ += value.size();
+    } else {
+      at = more_values_.emplace_back(std::make_unique_for_overwrite<char[]>(value.size())).get();
+    }
     std::memcpy(at, value.data(), value.size());
     return {at, value.size()};
   }
   boost::container::small_vector<Field, 16> fields_;  // no allocation for most heads
   // The values the list keeps, at stable addresses: in the list itself while they fit
-  // (a computed Host or X-Forwarded-For), allocated only beyond.
+  // (a computed Host or X-Forwarded-For), allocated one by one beyond. (A bump
+  // pointer: std::pmr::monotonic_buffer_resource cost an out-of-line release per list.)
   char first_values_[256];
-  std::pmr::monotonic_buffer_resource owned_{first_values_, sizeof first_values_};
+  size_t used_ = 0;
+  std::vector<std::unique_ptr<char[]>> more_values_;
 };
 
 // Beast's id of a field name (http::string_to_field), remembered per thread: the same

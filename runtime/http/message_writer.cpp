@@ -11,6 +11,7 @@
 #include <boost/beast/http/status.hpp>
 
 #include "http/await.h"
+#include "http/would_block.h"
 
 namespace pg::runtime {
 
@@ -27,6 +28,13 @@ class HeadText {
   HeadText& operator<<(std::string_view piece) {
     std::memcpy(at_, piece.data(), piece.size());
     at_ += piece.size();
+    return *this;
+  }
+  // A literal's size is known here: copied inline, without a call (several per field).
+  template <size_t N>
+  HeadText& operator<<(const char (&literal)[N]) {
+    std::memcpy(at_, literal, N - 1);
+    at_ += N - 1;
     return *this;
   }
   HeadText& operator<<(char c) {
@@ -141,7 +149,7 @@ bool MessageWriter::send_now(SweptStream& stream, std::string_view piece, bool l
   head_sent_ = true;
   done_ = last;
   sent = sent_ = write_now(stream, bufs_, first_, count_, ec);
-  return ec != asio::error::would_block && ec != asio::error::try_again;
+  return !would_block(ec);
 }
 
 asio::awaitable<std::tuple<boost::system::error_code, size_t>> MessageWriter::rest(SweptStream& stream) {

@@ -16,6 +16,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "http/read_readiness.h"
+#include "http/would_block.h"
 
 namespace pg::runtime {
 
@@ -47,7 +48,7 @@ class SweptStream {
       return 0;
     }
     size_t n = socket_.read_some(b, ec);
-    if ((!ec && n < boost::asio::buffer_size(b)) || ec == boost::asio::error::would_block) mark_drained(socket_);
+    if (ec ? would_block(ec) : n < boost::asio::buffer_size(b)) mark_drained(socket_);
     return n;
   }
   template <class Buffers>
@@ -94,7 +95,7 @@ class SweptStream {
       auto& s = stream->socket_;
       if (!started && !waiting) {
         n = stream->read_some(buffers, ec);  // notes a short read or EAGAIN itself
-        if (ec != boost::asio::error::would_block) {
+        if (!would_block(ec)) {
           boost::asio::post(s.get_executor(), [self = std::move(self), ec, n]() mutable { self(ec, n, true); });
           return;
         }

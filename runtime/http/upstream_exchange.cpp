@@ -439,7 +439,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
       const bool streamed = !a.buffering.response;
       boost::system::error_code rec2;
       if (!message_buffered(ubuf, p, rec2, streamed)) rec2 = co_await read_fast(upstream, ubuf, p, streamed);
-      if (rec2 == http::error::need_buffer) rec2 = {};
+      if (rec2 && rec2 == http::error::need_buffer) rec2 = {};
       if (rec2) {  // the backend closed mid-body or went silent
         std::fprintf(stderr, "proxyglot: upstream %s broke off the body: %s\n", out.upstream.c_str(), rec2.message().c_str());
         balancer.finish(*pick, true);

@@ -14,9 +14,38 @@ int hex(char c) {
   return -1;
 }
 
+// Whether a path reads as itself: nothing escaped, no NUL, no empty, "." or ".."
+// segment (a trailing slash ends the last segment, it is no empty one).
+bool plain_path(std::string_view path) {
+  for (size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '%' || c == '\0') return false;
+    if (c != '/' || i + 1 == path.size()) continue;
+    std::string_view rest = path.substr(i + 1);
+    if (rest.front() == '/') return false;
+    if (rest.front() == '.') {
+      std::string_view seg = rest.substr(0, rest.find('/'));
+      if (seg == "." || seg == "..") return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<Target> parse_target(std::string_view raw) {
+  if (raw.empty() || raw.front() != '/') return std::nullopt;
+  // Most targets are plain: taken as they are, without decoding into segments.
+  const size_t q = raw.find('?');
+  const std::string_view path = raw.substr(0, q);
+  if (!plain_path(path)) return parse_target_general(raw);
+  Target t;
+  t.path = std::string(path);
+  if (q != std::string_view::npos) t.query = std::string(raw.substr(q + 1));
+  return t;
+}
+
+std::optional<Target> parse_target_general(std::string_view raw) {
   if (raw.empty() || raw.front() != '/') return std::nullopt;
   Target t;
   std::string_view path = raw;

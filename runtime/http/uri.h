@@ -16,6 +16,8 @@ struct Target {
 // nullopt for a target nginx answers with 400 (no leading '/', a '..' above the root,
 // a bad escape, a NUL byte).
 std::optional<Target> parse_target(std::string_view raw);
+// The same without parse_target's shortcut for plain paths (which it checks against).
+std::optional<Target> parse_target_general(std::string_view raw);
 
 // Escapes what a path may not carry raw when it is sent upstream.
 std::string escape_path(std::string_view path);
