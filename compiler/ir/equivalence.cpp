@@ -1,6 +1,7 @@
 #include "ir/equivalence.h"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <cctype>
 #include <map>
@@ -21,6 +22,7 @@
 #include "ir/each_on_threads.h"
 #include "ir/ir_json_conversions.h"
 #include "ir/map_dispatch.h"
+#include "ir/map_mentions.h"
 #include "ir/matchers.h"
 #include "ir/path_regex_tests.h"
 #include "ir/pool_run_out.h"
@@ -357,21 +359,13 @@ class Normalized {
     for (const auto& p : pending_)
       if (p.route.action.proxy && !p.route.action.proxy->pool.empty())
         if (auto it = pools_.find(p.route.action.proxy->pool); it != pools_.end()) pool(*it->second);
-    // A map read as routes and used nowhere else says nothing more. The uses are the
-    // hosts' whole text: written only when some map was read as routes.
-    std::string uses;
-    if (!expanded_maps_.empty()) {
-      uses = json::serialize(root_["virtual_hosts"]);
-      for (const auto& p : pending_) uses += json::serialize(route(p));
-      for (const auto& p : pools_json_) uses += json::serialize(p);
-      for (const auto& m : c.maps) {
-        uses += render(m.default_value);
-        for (const auto& e : m.entries) uses += render(e.value);
-      }
-    }
+    // A map read as routes and used nowhere else says nothing more. Its uses are looked
+    // for in the hosts' whole text, only when some map was read as routes.
+    std::set<std::string> used;
+    if (!expanded_maps_.empty()) used = expanded_maps_used();
     json::object maps;
     for (const auto& m : c.maps) {
-      if (expanded_maps_.count(m.name) && uses.find("${map:" + m.name + "}") == std::string::npos) continue;
+      if (expanded_maps_.count(m.name) && !used.count(m.name)) continue;
       locs_["maps/" + m.name] = m.loc;
       maps[m.name] = clean(json::value_from(m));
     }
@@ -395,6 +389,36 @@ class Normalized {
     }
     responses["pages"] = std::move(pages);
     root_["responses"] = std::move(responses);
+  }
+
+  // The maps read as routes (expanded_maps_) that the rendered hosts, routes, pools or
+  // map values still name ("${map:NAME}"). Each route is rendered as the comparison
+  // will render it, on two threads (route() may be, see finish()), and only where it
+  // may name a map at all: a large configuration has tens of thousands of routes.
+  std::set<std::string> expanded_maps_used() {
+    std::vector<std::string> names(expanded_maps_.begin(), expanded_maps_.end());
+    std::vector<std::string> needles;
+    for (const auto& n : names) needles.push_back("${map:" + n + "}");
+    std::unique_ptr<std::atomic<bool>[]> found(new std::atomic<bool>[names.size()]);
+    for (size_t i = 0; i < names.size(); ++i) found[i] = false;
+    auto look = [&](const std::string& text) {
+      for (size_t i = 0; i < needles.size(); ++i)
+        if (!found[i].load(std::memory_order_relaxed) && text.find(needles[i]) != std::string::npos)
+          found[i].store(true, std::memory_order_relaxed);
+    };
+    look(json::serialize(root_["virtual_hosts"]));
+    each_on_threads(pending_.size(), 2, [&](size_t i) {
+      if (may_mention_map(pending_[i].route)) look(json::serialize(route(pending_[i])));
+    });
+    for (const auto& p : pools_json_) look(json::serialize(p));
+    for (const auto& m : c_.maps) {
+      look(render(m.default_value));
+      for (const auto& e : m.entries) look(render(e.value));
+    }
+    std::set<std::string> used;
+    for (size_t i = 0; i < names.size(); ++i)
+      if (found[i]) used.insert(names[i]);
+    return used;
   }
 
   const json::object& root() const { return root_; }
