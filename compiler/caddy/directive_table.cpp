@@ -1,12 +1,12 @@
 #include "caddy/directive_table.h"
 
 #include <array>
-#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "caddy/handlers.h"
+#include "directive_lookup.h"
 
 namespace pg::caddy {
 
@@ -150,18 +150,7 @@ const std::vector<DirectiveSpec>& directive_table() {
 }
 
 const DirectiveSpec* find_directive(std::string_view name, uint32_t ctx) {
-  // Every line of a Caddyfile is looked up: by name, then the first entry for the
-  // context (or the first of the name, for the "not allowed here" message).
-  static const auto index = [] {
-    std::unordered_map<std::string_view, std::vector<const DirectiveSpec*>> m;
-    for (const auto& s : directive_table()) m[s.name].push_back(&s);
-    return m;
-  }();
-  auto it = index.find(name);
-  if (it == index.end()) return nullptr;
-  for (const auto* s : it->second)
-    if (s->contexts & ctx) return s;
-  return it->second.front();
+  return find_in_table(directive_table(), name, ctx);
 }
 
 int directive_position(std::string_view name) {

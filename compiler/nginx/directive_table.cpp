@@ -1,10 +1,10 @@
 #include "nginx/directive_table.h"
 
-#include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "nginx/handlers.h"
+#include "directive_lookup.h"
 #include "support_matrix.h"
 
 namespace pg::nginx {
@@ -150,16 +150,7 @@ const std::vector<DirectiveSpec>& directive_table() {
 }
 
 const DirectiveSpec* find_directive(std::string_view name, uint32_t ctx) {
-  static const auto index = [] {
-    std::unordered_map<std::string_view, std::vector<const DirectiveSpec*>> m;
-    for (const auto& s : directive_table()) m[s.name].push_back(&s);
-    return m;
-  }();
-  auto it = index.find(name);
-  if (it == index.end()) return nullptr;
-  for (const auto* s : it->second)
-    if (s->contexts & ctx) return s;
-  return it->second.front();
+  return find_in_table(directive_table(), name, ctx);
 }
 
 std::string context_names(uint32_t contexts) {
