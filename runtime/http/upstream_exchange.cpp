@@ -1,6 +1,7 @@
 #include "http/upstream_exchange.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include <boost/asio/as_tuple.hpp>
@@ -373,7 +374,11 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
 
     const ResponseParser& upres = p;
     outcome.upstream_header_us = WorkerContext::now_us() - attempt_start;
-    outcome.upstream_status = std::to_string(upres.status());
+    {  // in place: std::to_string built a string to move in, for every request
+      char digits[8];
+      const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, upres.status());
+      outcome.upstream_status.assign(digits, ec == std::errc() ? end : digits);
+    }
     // proxy_next_upstream http_5xx/403/404/429: another server answers instead, when
     // one is left; the last one's answer is what the client gets.
     if (auto next = retry_status(static_cast<int>(upres.status()));
