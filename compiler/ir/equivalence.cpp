@@ -4,6 +4,8 @@
 #include <atomic>
 #include <functional>
 #include <cctype>
+#include <charconv>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,6 +21,7 @@
 #include <boost/mp11/algorithm.hpp>
 #include <fmt/format.h>
 
+#include "ir/difference_subject.h"
 #include "ir/each_on_threads.h"
 #include "ir/ir_json_conversions.h"
 #include "ir/map_dispatch.h"
@@ -358,7 +361,12 @@ class Normalized {
     for (const auto& p : c.pools) passive_approximation(p);
     for (const auto& p : pending_)
       if (p.route.action.proxy && !p.route.action.proxy->pool.empty())
-        if (auto it = pools_.find(p.route.action.proxy->pool); it != pools_.end()) pool(*it->second);
+        if (auto it = pools_.find(p.route.action.proxy->pool); it != pools_.end()) {
+          pool(*it->second);
+          size_t index = pool_index_[it->second];
+          if (pool_routes_.size() <= index) pool_routes_.resize(index + 1, 0);
+          ++pool_routes_[index];
+        }
     // A map read as routes and used nowhere else says nothing more. Its uses are looked
     // for in the hosts' whole text, only when some map was read as routes.
     std::set<std::string> used;
@@ -935,12 +943,14 @@ class Normalized {
 
   // A route without its matcher and header operations (left empty): what route()
   // changes and converts. route() reads the matcher's text only and keys the
-  // operations itself, and copying them cost more than the rest.
+  // operations itself, and copying them cost more than the rest. Its name and access
+  // logs are left empty too: clean() drops them (ignored_key) whatever they hold.
   static Route without_match_and_headers(const Route& source) {
     Route r;
     boost::mp11::mp_for_each<boost::describe::describe_members<Route, boost::describe::mod_any_access>>([&](auto member) {
       std::string_view name = member.name;
-      if (name != "match" && name != "request_headers" && name != "response_headers")
+      if (name != "match" && name != "request_headers" && name != "response_headers" && name != "name" &&
+          name != "access_logs")
         r.*member.pointer = source.*member.pointer;
     });
     return r;
@@ -1172,6 +1182,13 @@ class Normalized {
     size_t index = 0;
     return pool_reference(v, index) ? pools_json_[index] : v;
   }
+  // Whether more than one route refers to the pool a reference names: a pool of one
+  // route (Caddy gives each route its own) is compared once, with no need to keep what
+  // was found for another route.
+  bool shared_pool(const json::value& v) const {
+    size_t index = 0;
+    return pool_reference(v, index) && pool_routes_.size() > index && pool_routes_[index] > 1;
+  }
 
  private:
   static constexpr std::string_view pool_ref = "\x01pool ";  // no IR text starts with a control character
@@ -1217,9 +1234,12 @@ class Normalized {
   ByText<const Pool*> pools_;
   ByText<SourceLoc> locs_;
   std::set<std::string> expanded_maps_;  // maps read as routes (expand_map_dispatch)
-  std::vector<Pending> pending_;  // the routes stub() stands for
+  // The routes stub() stands for; in a deque, as a vector growing copied them (a
+  // Route's move may throw) and a large configuration has tens of thousands.
+  std::deque<Pending> pending_;
   std::map<const Pool*, size_t> pool_index_;  // pool(): each pool's place in pools_json_
   std::vector<json::value> pools_json_;
+  std::vector<size_t> pool_routes_;  // by pool index: how many routes refer to it (finish())
   // Each pool's places by its index (pool()): its own, and its servers' by their key
   // under it ("servers/10.0.0.1:80"); loc() reads them through pool_place().
   struct PoolPlaces {
@@ -1267,7 +1287,7 @@ class PoolDifferences {
  public:
   // A pair's names only differ by the subject they start with, as long as it ends
   // alike: field() reads whether it is empty or ends with ':'.
-  static int shape(const std::string& subject) { return subject.empty() ? 0 : subject.back() == ':' ? 1 : 2; }
+  static int shape(const DifferenceSubject& subject) { return subject.empty() ? 0 : subject.back() == ':' ? 1 : 2; }
 
   using Skip = bool (*)(std::string_view key);
   using Key = std::tuple<std::string, std::string, int, Skip>;
@@ -1288,8 +1308,9 @@ class PoolDifferences {
   // The differences [first, last) the walk of a pair found under `subject`; a walk
   // made twice at once keeps the first.
   template <typename It>
-  void keep(Key key, const std::string& subject, It first, It last) {
+  void keep(Key key, const DifferenceSubject& named, It first, It last) {
     auto list = std::make_shared<List>();
+    const std::string subject = first != last ? named.str() : std::string();  // made only when something differs
     for (It d = first; d != last; ++d) {
       if (d->what.compare(0, subject.size(), subject) != 0) return;  // not named after the subject: walked each time
       list->push_back({d->a, d->b, d->what.substr(subject.size()), d->a_value, d->b_value});
@@ -1350,9 +1371,8 @@ struct Differ {
   static std::string join(const std::string& path, std::string_view key) {
     return path.empty() ? std::string(key) : path + "/" + std::string(key);
   }
-  static std::string field(const std::string& subject, std::string_view key) {
-    if (subject.empty()) return std::string(key);
-    return subject.back() == ':' ? subject + " " + std::string(key) : subject + "." + std::string(key);
+  static std::string field(const DifferenceSubject& subject, std::string_view key) {
+    return DifferenceSubject(&subject, subject.field_separator(), key).str();
   }
 
   // Keys a walk passes over (a route's match, compared on its own).
@@ -1360,7 +1380,7 @@ struct Differ {
   static bool skip_nothing(std::string_view) { return false; }
 
   void walk(const json::value& x1, const json::value& y1, const std::string& pa0, const std::string& pb0,
-            const std::string& subject, Skip skip = skip_nothing) {
+            const DifferenceSubject& subject, Skip skip = skip_nothing) {
     // A route is a stub until compared (Normalized::stub).
     json::value built_x, built_y;
     const json::value& x0 = a.full_route(x1, built_x);
@@ -1372,10 +1392,14 @@ struct Differ {
     const json::value& y = b.resolve(y0, pool_b);
     const std::string& pa = &x != &x0 ? pool_a : pa0;
     const std::string& pb = &y != &y0 ? pool_b : pb0;
-    if (&x != &x0 && &y != &y0) {  // two pools: each pair walked once
+    // Two pools: each pair walked once. A pool only one route refers to makes a pair
+    // that never comes again: walked without keeping what it finds.
+    if (&x != &x0 && &y != &y0 && a.shared_pool(x0) && b.shared_pool(y0)) {
       PoolDifferences::Key key{pa, pb, PoolDifferences::shape(subject), skip};
       if (auto found = pools->find(key)) {
-        for (const auto& d : *found) out.push_back({d.a, d.b, subject + d.what, d.a_value, d.b_value});
+        if (found->empty()) return;
+        const std::string named = subject.str();
+        for (const auto& d : *found) out.push_back({d.a, d.b, named + d.what, d.a_value, d.b_value});
         return;
       }
       size_t before = out.size();
@@ -1387,7 +1411,7 @@ struct Differ {
   }
 
   void walk_resolved(const json::value& x, const json::value& y, const std::string& pa, const std::string& pb,
-                     const std::string& subject, Skip skip) {
+                     const DifferenceSubject& subject, Skip skip) {
     if (x.is_object() && y.is_object()) {
       const auto& ox = x.as_object();
       const auto& oy = y.as_object();
@@ -1414,10 +1438,12 @@ struct Differ {
         if (it != oy.end() && !kv.value().is_structured() && kv.value() == it->value() &&
             !Normalized::reference(kv.value()))
           continue;
-        std::string sub = top_subject(pa, subject, kv.key());
+        std::string top;  // a top level's name (few keys), else the field's made when needed
+        const DifferenceSubject sub = top_subject(pa, kv.key(), top) ? DifferenceSubject(nullptr, top)
+                                                                     : DifferenceSubject(&subject, subject.field_separator(), kv.key());
         const std::string& ka = below(pa, route_a, kv.key(), below_a);
         if (it == oy.end()) {
-          add(ka, pb, std::move(sub), show(a.resolve(kv.value())), "");
+          add(ka, pb, sub.str(), show(a.resolve(kv.value())), "");
           continue;
         }
         const std::string& kb = below(pb, route_b, kv.key(), below_b);
@@ -1427,14 +1453,14 @@ struct Differ {
           routes(vx.as_array(), vy.as_array(), ka, kb, subject);
         else if (!vx.is_structured() && !vy.is_structured() && !Normalized::reference(vx) &&
                  !Normalized::reference(vy))
-          add(ka, kb, std::move(sub), show(vx), show(vy));  // two plain values, different: what walk() would find
+          add(ka, kb, sub.str(), show(vx), show(vy));  // two plain values, different: what walk() would find
         else
           walk(vx, vy, ka, kb, sub);
       }
       if (paired == oy.size()) return;  // no key only in y
       for (const auto& kv : oy)
         if (!skip(kv.key()) && !ox.contains(kv.key()))
-          add(pa, below(pb, route_b, kv.key(), below_b), top_subject(pb, subject, kv.key()), "",
+          add(pa, below(pb, route_b, kv.key(), below_b), top_or_field(pb, subject, kv.key()), "",
               show(b.resolve(kv.value())));
       return;
     }
@@ -1448,13 +1474,17 @@ struct Differ {
         storage = fmt::format("{}/{}", path, i);
         return storage;
       };
-      for (size_t i = 0; i < n; ++i)
-        walk(ax[i], ay[i], element(pa, route_a, i, at_a), element(pb, route_b, i, at_b), fmt::format("{}[{}]", subject, i));
-      for (size_t i = n; i < ax.size(); ++i) add(element(pa, route_a, i, at_a), pb, fmt::format("{}[{}]", subject, i), show(ax[i]), "");
-      for (size_t i = n; i < ay.size(); ++i) add(pa, element(pb, route_b, i, at_b), fmt::format("{}[{}]", subject, i), "", show(ay[i]));
+      for (size_t i = 0; i < n; ++i) {
+        char digits[24];
+        const char* end = std::to_chars(digits, digits + sizeof digits, i).ptr;
+        walk(ax[i], ay[i], element(pa, route_a, i, at_a), element(pb, route_b, i, at_b),
+             DifferenceSubject(&subject, "[", std::string_view(digits, static_cast<size_t>(end - digits)), "]"));
+      }
+      for (size_t i = n; i < ax.size(); ++i) add(element(pa, route_a, i, at_a), pb, fmt::format("{}[{}]", subject.str(), i), show(ax[i]), "");
+      for (size_t i = n; i < ay.size(); ++i) add(pa, element(pb, route_b, i, at_b), fmt::format("{}[{}]", subject.str(), i), "", show(ay[i]));
       return;
     }
-    if (x != y) add(pa, pb, subject, show(x), show(y));
+    if (x != y) add(pa, pb, subject.str(), show(x), show(y));
   }
 
   // Virtual hosts by key ("names on listeners"); a host present on one side only is
@@ -1476,7 +1506,7 @@ struct Differ {
       const json::value* x = &kv.value();
       if (auto it = oy.find(kv.key()); it != oy.end()) {
         const json::value* y = &it->value();
-        tasks.push_back([=](Differ& d) { d.walk(*x, *y, p, p, fmt::format("virtual host {}:", key)); });
+        tasks.push_back([=](Differ& d) { d.walk(*x, *y, p, p, DifferenceSubject(fmt::format("virtual host {}:", key))); });
         continue;
       }
       auto partner = std::find_if(only_b.begin(), only_b.end(),
@@ -1490,7 +1520,7 @@ struct Differ {
       const json::value* y = &oy.at(*partner);
       tasks.push_back([=](Differ& d) {
         d.add(p, pb, "virtual host", fmt::format("\"{}\"", key), fmt::format("\"{}\"", other));
-        d.walk(*x, *y, p, pb, fmt::format("virtual host {}:", key));
+        d.walk(*x, *y, p, pb, DifferenceSubject(fmt::format("virtual host {}:", key)));
       });
       only_b.erase(partner);
     }
@@ -1548,14 +1578,20 @@ struct Differ {
     pass_ready();
   }
 
-  // Names for the top levels: "virtual host K:", "listener K:", "map $m:".
-  static std::string top_subject(const std::string& path, const std::string& subject, std::string_view key) {
-    if (path == "virtual_hosts") return fmt::format("virtual host {}:", std::string(key));
-    if (path == "listeners") return fmt::format("listener {}:", std::string(key));
-    if (path == "maps") return fmt::format("map ${}:", std::string(key));
-    if (path == "responses") return fmt::format("generated responses: {}", std::string(key));
-    if (path.empty()) return "";
-    return field(subject, key);
+  // Names for the top levels ("virtual host K:", "listener K:", "map $m:"): whether
+  // `path` is a top level, its key's name in `name` then.
+  static bool top_subject(const std::string& path, std::string_view key, std::string& name) {
+    if (path == "virtual_hosts") name = fmt::format("virtual host {}:", std::string(key));
+    else if (path == "listeners") name = fmt::format("listener {}:", std::string(key));
+    else if (path == "maps") name = fmt::format("map ${}:", std::string(key));
+    else if (path == "responses") name = fmt::format("generated responses: {}", std::string(key));
+    else if (path.empty()) name.clear();
+    else return false;
+    return true;
+  }
+  static std::string top_or_field(const std::string& path, const DifferenceSubject& subject, std::string_view key) {
+    std::string name;
+    return top_subject(path, key, name) ? name : field(subject, key);
   }
 
   static std::string match_of(const json::value& route) {
@@ -1603,7 +1639,7 @@ struct Differ {
   // aligned routes by their kind of action, so that one inserted route reads as one
   // difference and a route whose matcher changed is compared with its counterpart.
   void routes(const json::array& x, const json::array& y, const std::string& pa, const std::string& pb,
-              const std::string& subject) {
+              const DifferenceSubject& subject) {
     std::vector<std::string> mx, my;
     for (const auto& r : x) mx.push_back(match_of(r));
     for (const auto& r : y) my.push_back(match_of(r));
@@ -1611,7 +1647,7 @@ struct Differ {
       std::string ra = fmt::format("{}/{}", pa, ia), rb = fmt::format("{}/{}", pb, jb);
       route_a = {ra, a.loc(ra)};
       route_b = {rb, b.loc(rb)};
-      if (mx[ia] != my[jb]) add(join(ra, "match"), join(rb, "match"), subject + " route", mx[ia], my[jb]);
+      if (mx[ia] != my[jb]) add(join(ra, "match"), join(rb, "match"), subject.str() + " route", mx[ia], my[jb]);
       // Upstream request headers only matter when proxying.
       Skip skip = kind_of(x[ia]) != kind_of(y[jb])
                       ? +[](std::string_view k) { return k == "match" || k == "request_headers"; }
@@ -1623,7 +1659,7 @@ struct Differ {
       json::storage_ptr storage(&arena);
       json::value built_x, built_y;
       walk(a.full_route(x[ia], built_x, storage), b.full_route(y[jb], built_y, storage), ra, rb,
-           fmt::format("{} route {}:", subject, mx[ia]), skip);
+           DifferenceSubject(&subject, " route ", mx[ia], ":"), skip);
       route_a = route_b = {};
     };
     auto one_sided = [&](int ia, int jb) {
@@ -1633,10 +1669,10 @@ struct Differ {
         return k.size() > 1 && k.front() == '"' ? k.substr(1, k.size() - 2) : k;
       };
       if (ia >= 0)
-        add(fmt::format("{}/{}", pa, ia), pb, fmt::format("{} route {}", subject, mx[static_cast<size_t>(ia)]),
+        add(fmt::format("{}/{}", pa, ia), pb, fmt::format("{} route {}", subject.str(), mx[static_cast<size_t>(ia)]),
             action(x[static_cast<size_t>(ia)]), "");
       else
-        add(pa, fmt::format("{}/{}", pb, jb), fmt::format("{} route {}", subject, my[static_cast<size_t>(jb)]), "",
+        add(pa, fmt::format("{}/{}", pb, jb), fmt::format("{} route {}", subject.str(), my[static_cast<size_t>(jb)]), "",
             action(y[static_cast<size_t>(jb)]));
     };
     std::vector<int> gap_a, gap_b;
@@ -1686,7 +1722,7 @@ void differences(std::unique_ptr<Normalized> na, const Config& a, std::unique_pt
   nb->finish(&a);
   Differ d{*na, *nb, {}};
   d.sink = &sink;
-  d.walk(na->root(), nb->root(), "", "", "");
+  d.walk(na->root(), nb->root(), "", "", DifferenceSubject(""));
   d.flush();
   // Freed side by side: on a large configuration each side's JSON takes a while.
   std::thread freeing([&] { nb.reset(); });
