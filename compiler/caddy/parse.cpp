@@ -212,21 +212,7 @@ class PlainWalk {
       : tokens_(tokens), builder_(builder) {}
 
   // config : ( NEWLINE | statement )* EOF
-  bool config() {
-    for (;;) {
-      size_t type = peek();
-      if (type == CaddyLexer::NEWLINE) {
-        visit();
-      } else if (starts_statement(type)) {
-        if (!statement()) return false;
-      } else if (type == antlr4::Token::EOF) {
-        visit();
-        return true;
-      } else {
-        return false;
-      }
-    }
-  }
+  bool config() { return statements(antlr4::Token::EOF); }
 
  private:
   static bool is_word(size_t type) {
@@ -272,13 +258,18 @@ class PlainWalk {
   // block : LBRACE ( NEWLINE | statement )* RBRACE
   bool block() {
     visit();
+    return statements(CaddyLexer::RBRACE);
+  }
+
+  // ( NEWLINE | statement )* then `end` (EOF for the file, RBRACE for a block), visited.
+  bool statements(size_t end) {
     for (;;) {
       size_t type = peek();
       if (type == CaddyLexer::NEWLINE) {
         visit();
       } else if (starts_statement(type)) {
         if (!statement()) return false;
-      } else if (type == CaddyLexer::RBRACE) {
+      } else if (type == end) {
         visit();
         return true;
       } else {
