@@ -88,6 +88,7 @@ struct Loader {
   std::vector<SourceLoc> importers;  // the imports being expanded, innermost last
   size_t max_lines = kMaxExpandedLines;
   std::map<std::string, std::vector<Node>> snippets;
+  std::map<std::string, SourceLoc> snippet_at;  // where each was declared
   int depth = 0;
   size_t expanded_lines = 0;
   bool too_large = false;
@@ -130,7 +131,17 @@ struct Loader {
           continue;
         }
         saw(n.close_loc, "}");
-        snippets[first.substr(1, first.size() - 2)] = std::move(n.block);
+        std::string name = first.substr(1, first.size() - 2);
+        // Caddy 2.6 refuses the file ("redeclaration of previously declared snippet"),
+        // imported files included: their snippets join the same list.
+        if (auto earlier = snippet_at.find(name); earlier != snippet_at.end()) {
+          diags.error(n.loc, fmt::format("snippet {} is declared again (first at {}:{}): Caddy refuses a "
+                                         "redeclared snippet",
+                                         first, earlier->second.file.view(), earlier->second.line));
+          continue;
+        }
+        snippet_at.emplace(name, n.loc);
+        snippets[name] = std::move(n.block);
         continue;
       }
       if (first == "import" && !n.words[0].quoted && !n.has_block) {

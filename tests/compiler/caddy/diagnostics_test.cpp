@@ -101,6 +101,18 @@ TEST(CaddyDiagnostics, ImportOfMissingSnippetOrFile) {
   EXPECT_EQ(glob.errors(), "Caddyfile:1:8: warning: No files matching import glob pattern: /nonexistent-dir/*.caddy\n");
 }
 
+// caddy adapt: "Caddyfile:4 - Error during parsing: redeclaration of previously declared
+// snippet a"; the first declaration is the one kept.
+TEST(CaddyDiagnostics, SnippetDeclaredTwice) {
+  const std::string text = "(a) {\n  header X-A 1\n}\n(a) {\n  header X-B 2\n}\n:8080 {\n  import a\n}\n";
+  EXPECT_EQ(errors_of(text),
+            "Caddyfile:4:1: error: snippet (a) is declared again (first at Caddyfile:1): Caddy refuses a "
+            "redeclared snippet\n");
+  // Two different names are fine.
+  EXPECT_EQ(errors_of("(a) {\n  header X-A 1\n}\n(b) {\n  header X-B 2\n}\n:8080 {\n  import a\n  import b\n}\n"),
+            "");
+}
+
 TEST(CaddyDiagnostics, ImportCycleIsBounded) {
   EXPECT_EQ(errors_of("(a) {\n  import a\n}\n:8080 {\n  import a\n}\n"),
             "Caddyfile:2:3: error: import of \"a\" nested more than 16 deep (an import cycle?)\n");
