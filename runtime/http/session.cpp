@@ -528,33 +528,40 @@ asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, Wor
       const int64_t keepalive_ms = route ? route->limits.keepalive_timeout_ms : 75000;
       const bool keep_alive = parser.keep_alive() && !worker.stopping() && keepalive_ms > 0;
       wait = std::chrono::milliseconds(keepalive_ms);
-      if (!reply && route) {
-        switch (route->action.kind) {
+      // What a route answering by itself sends (respond, redirect, static files), for
+      // the route chosen and for an error page's; `forced`: the status an error page
+      // sets. Nothing for a proxying route.
+      auto own_answer = [&](const ir::Route& r, std::optional<int> forced) -> std::optional<Reply> {
+        switch (r.action.kind) {
           case ir::ActionKind::respond: {
-            reply = status_reply(gen, route->action.respond->status);
-            if (route->action.respond->body) {
-              reply->body = snap.evaluator().eval(*route->action.respond->body, view);
-              reply->content_type = route->default_type;
+            Reply answer = status_reply(gen, forced.value_or(r.action.respond->status));
+            if (r.action.respond->body) {
+              answer.body = snap.evaluator().eval(*r.action.respond->body, view);
+              answer.content_type = r.default_type;
             }
-            break;
+            return answer;
           }
           case ir::ActionKind::redirect:
-            reply = redirect_reply(gen, route->action.redirect->status,
-                                   snap.evaluator().eval(route->action.redirect->location, view), view);
-            break;
+            return redirect_reply(gen, r.action.redirect->status, snap.evaluator().eval(r.action.redirect->location, view),
+                                  view);
           case ir::ActionKind::static_files:
-            reply = status_reply(gen, 404);
-            break;
-          case ir::ActionKind::proxy: {
-            ExchangeResult ex = co_await exchange(client, req, std::move(body), keep_alive, *route, view, snap, worker);
-            if (ex.responded) {
-              log_request(ex.status);
-              if (!ex.keep_alive) co_return;
-              goto answered;
-            }
-            reply = status_reply(gen, ex.status);
-            break;
+            return status_reply(gen, forced.value_or(404));
+          case ir::ActionKind::proxy:
+            return std::nullopt;
+        }
+        return std::nullopt;
+      };
+      if (!reply && route) {
+        if (route->action.kind == ir::ActionKind::proxy) {
+          ExchangeResult ex = co_await exchange(client, req, std::move(body), keep_alive, *route, view, snap, worker);
+          if (ex.responded) {
+            log_request(ex.status);
+            if (!ex.keep_alive) co_return;
+            goto answered;
           }
+          reply = status_reply(gen, ex.status);
+        } else {
+          reply = own_answer(*route, std::nullopt);
         }
       }
       if (!reply) reply = status_reply(gen, 500);
@@ -591,31 +598,16 @@ asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, Wor
         if (handler) {
           route = handler;
           log_route = handler;
-          switch (handler->action.kind) {
-            case ir::ActionKind::respond:
-              reply = status_reply(gen, forced.value_or(handler->action.respond->status));
-              if (handler->action.respond->body) {
-                reply->body = snap.evaluator().eval(*handler->action.respond->body, view);
-                reply->content_type = handler->default_type;
-              }
-              break;
-            case ir::ActionKind::redirect:
-              reply = redirect_reply(gen, handler->action.redirect->status,
-                                     snap.evaluator().eval(handler->action.redirect->location, view), view);
-              break;
-            case ir::ActionKind::static_files:
-              reply = status_reply(gen, forced.value_or(404));
-              break;
-            case ir::ActionKind::proxy: {
-              ExchangeResult ex = co_await exchange(client, req, {}, keep_alive, *handler, view, snap, worker, forced);
-              if (ex.responded) {
-                log_request(ex.status);
-                if (!ex.keep_alive) co_return;
-                goto answered;
-              }
-              reply = status_reply(gen, original);
-              break;
+          if (handler->action.kind == ir::ActionKind::proxy) {
+            ExchangeResult ex = co_await exchange(client, req, {}, keep_alive, *handler, view, snap, worker, forced);
+            if (ex.responded) {
+              log_request(ex.status);
+              if (!ex.keep_alive) co_return;
+              goto answered;
             }
+            reply = status_reply(gen, original);
+          } else {
+            reply = own_answer(*handler, forced);
           }
         }
       }
