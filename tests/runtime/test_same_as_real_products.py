@@ -17,6 +17,12 @@ VARYING = {"date", "server"}
 SIGNATURE = re.compile(rb"<hr><center>(nginx/[0-9.]+|proxyglot)</center>")
 
 
+def haproxy_web(rest, server_timeout="5s"):
+    """A haproxy.cfg with these tests' defaults and a frontend `web` on @PORT@, then `rest`."""
+    return ("defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
+            f"  timeout server {server_timeout}\nfrontend web\n  bind 127.0.0.1:@PORT@\n" + rest)
+
+
 def run_both(product, config, backends, names, tmp_name):
     """Starts the real product and proxyglot on `config` (@PORT@ and @B1@... filled in)."""
     started = []
@@ -223,20 +229,13 @@ http {
   server { listen 127.0.0.1:@PORT@; location / { proxy_pass http://app; } }
 }
 """, "nginx.conf"),
-    ("haproxy", """defaults
-  mode http
-  timeout connect 1s
-  timeout client 5s
-  timeout server 5s
-frontend web
-  bind 127.0.0.1:@PORT@
-  default_backend app
+    ("haproxy", haproxy_web("""  default_backend app
 backend app
   balance roundrobin
   server a 127.0.0.1:@B1@ weight 3
   server b 127.0.0.1:@B2@ weight 1
   server c 127.0.0.1:@B3@ backup
-""", "haproxy.cfg"),
+"""), "haproxy.cfg"),
 ])
 def test_weighted_round_robin_sequence_and_backup(backends, product, config, name):
     a, b, c = backends("a"), backends("b"), backends("c")
@@ -309,14 +308,7 @@ http {
   }
 }
 """, "nginx.conf"),
-    ("haproxy", """defaults
-  mode http
-  timeout connect 1s
-  timeout client 5s
-  timeout server 5s
-frontend web
-  bind 127.0.0.1:@PORT@
-  use_backend strict if { path_beg /strict/ }
+    ("haproxy", haproxy_web("""  use_backend strict if { path_beg /strict/ }
   default_backend app
 backend app
   option redispatch
@@ -327,7 +319,7 @@ backend strict
   retries 1
   server dead 127.0.0.1:@B1@
   server live 127.0.0.1:@B2@
-""", "haproxy.cfg"),
+"""), "haproxy.cfg"),
     ("caddy", """http://:@PORT@ {
 	handle /strict/* {
 		reverse_proxy 127.0.0.1:@B1@ 127.0.0.1:@B2@ {
@@ -375,17 +367,10 @@ http {
   server { listen 127.0.0.1:@PORT@; location / { proxy_pass http://app; proxy_read_timeout 300ms; } }
 }
 """, "nginx.conf"),
-    ("haproxy", """defaults
-  mode http
-  timeout connect 1s
-  timeout client 5s
-  timeout server 300ms
-frontend web
-  bind 127.0.0.1:@PORT@
-  default_backend app
+    ("haproxy", haproxy_web("""  default_backend app
 backend app
   server slow 127.0.0.1:@B1@
-""", "haproxy.cfg"),
+""", server_timeout="300ms"), "haproxy.cfg"),
 ])
 def test_a_backend_too_slow_to_answer(backends, product, config, name):
     def hang(handler):
@@ -405,18 +390,11 @@ def test_a_backend_too_slow_to_answer(backends, product, config, name):
 
 
 @pytest.mark.parametrize("product,config,name", [
-    ("haproxy", """defaults
-  mode http
-  timeout connect 1s
-  timeout client 5s
-  timeout server 5s
-frontend web
-  bind 127.0.0.1:@PORT@
-  default_backend app
+    ("haproxy", haproxy_web("""  default_backend app
 backend app
   option httpchk GET /health
   server dead 127.0.0.1:@B1@ check inter 200ms fall 1 rise 1
-""", "haproxy.cfg"),
+"""), "haproxy.cfg"),
     ("caddy", """{
 	admin off
 	auto_https off
