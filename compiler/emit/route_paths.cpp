@@ -1,15 +1,8 @@
 #include "emit/route_paths.h"
 
-#include <cctype>
-
 namespace pg::emit {
 
 namespace {
-
-std::string lowered(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
 
@@ -21,30 +14,17 @@ bool some_starts_with(const std::set<std::string>& set, const std::string& p) {
 
 }  // namespace
 
-std::vector<PathTest> path_tests(const ir::Matcher& m) {
-  std::vector<PathTest> out;
-  auto add = [&](const ir::Matcher& x) {
-    if (x.op == ir::MatchOp::predicate && x.predicate &&
-        (x.predicate->kind == ir::PredKind::path_prefix || x.predicate->kind == ir::PredKind::path_exact))
-      out.push_back({x.predicate->kind == ir::PredKind::path_exact, lowered(x.predicate->value)});
-  };
-  add(m);
-  if (m.op == ir::MatchOp::all)
-    for (const auto& c : m.children) add(c);
-  return out;
-}
-
 void PathIndex::add(const ir::Matcher& m) {
-  auto tests = path_tests(m);
+  auto tests = ir::path_tests(m);
   if (tests.empty()) {
     unknown_ = true;
     return;
   }
-  const PathTest& t = tests.front();
+  const ir::PathTest& t = tests.front();
   (t.exact ? exact_ : prefixes_).insert(t.value);
 }
 
-bool PathIndex::overlaps(const PathTest& t) const {
+bool PathIndex::overlaps(const ir::PathTest& t) const {
   // A path matching t and a prefix p: p is a prefix of t's value (or, t a prefix too,
   // the other way round).
   for (size_t n = 0; n <= t.value.size(); ++n)
@@ -56,7 +36,7 @@ bool PathIndex::overlaps(const PathTest& t) const {
 bool PathIndex::disjoint_from_all(const ir::Matcher& m) const {
   if (unknown_) return false;
   if (exact_.empty() && prefixes_.empty()) return true;
-  for (const PathTest& t : path_tests(m))
+  for (const ir::PathTest& t : ir::path_tests(m))
     if (!overlaps(t)) return true;
   return false;
 }

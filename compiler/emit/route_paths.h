@@ -1,8 +1,7 @@
 // Which routes no request can match both of, told by their path tests: an emitter may
 // then move a route ahead of others (HAProxy's http-request rules run before every
-// use_backend) without changing which route answers. The same reading of paths as the
-// comparer's (ir/equivalence.cpp): a route's own path test or its conjunction's, values
-// lowered, so that a case-insensitive test is never taken for a disjoint one.
+// use_backend) without changing which route answers. Paths read as the comparer reads
+// them (ir::path_tests).
 #pragma once
 
 #include <optional>
@@ -11,16 +10,9 @@
 #include <vector>
 
 #include "ir/ir.h"
+#include "ir/path_tests.h"
 
 namespace pg::emit {
-
-struct PathTest {
-  bool exact = false;
-  std::string value;  // lowered
-};
-
-// The path tests every request `m` matches passes: its own, or its all(...)'s.
-std::vector<PathTest> path_tests(const ir::Matcher& m);
 
 // The routes seen so far, each by one of its path tests (a route's tests are a
 // conjunction: one of them disjoint from another route's is enough, so indexing one
@@ -32,7 +24,7 @@ class PathIndex {
   bool disjoint_from_all(const ir::Matcher& m) const;
 
  private:
-  bool overlaps(const PathTest& t) const;
+  bool overlaps(const ir::PathTest& t) const;
 
   bool unknown_ = false;  // a route without a path test: it may match anything
   std::set<std::string> exact_, prefixes_;

@@ -28,6 +28,7 @@
 #include "ir/map_mentions.h"
 #include "ir/matchers.h"
 #include "ir/path_regex_tests.h"
+#include "ir/path_tests.h"
 #include "ir/pool_run_out.h"
 #include "ir/status_page.h"
 #include "ir/text.h"
@@ -876,26 +877,8 @@ class Normalized {
     routes = std::move(sorted);
   }
 
-  // A matcher's tests on the path (its own, or its conjunction's), values lowered:
-  // what disjoint() compares, made once per route.
-  struct PathTest {
-    bool exact;
-    std::string value;
-  };
+  // A route's path tests (ir::path_tests): what disjoint() compares, made once per route.
   using PathTests = std::vector<PathTest>;
-
-  static PathTests path_tests(const Matcher& m) {
-    auto add = [](const Matcher& x, PathTests& out) {
-      if (x.op == MatchOp::predicate && x.predicate &&
-          (x.predicate->kind == PredKind::path_prefix || x.predicate->kind == PredKind::path_exact))
-        out.push_back({x.predicate->kind == PredKind::path_exact, lower(x.predicate->value)});
-    };
-    PathTests out;
-    add(m, out);
-    if (m.op == MatchOp::all)
-      for (const auto& c : m.children) add(c, out);
-    return out;
-  }
 
   // Whether no request matches both (as far as their paths tell).
   static bool disjoint(const PathTests& a, const PathTests& b) {
