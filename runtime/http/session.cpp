@@ -303,17 +303,21 @@ asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, Wor
       const int listener = c.listener;
       ir::RequestView view = request_view(c.info);
       const ir::Route* log_route = listener_route;
-      int64_t started = 0;  // steady clock, µs; 0 until the request's first byte
+      const bool timed = snap.access_logs().any();
+      bool started = false;  // the request's first byte arrived
+      int64_t started_us = 0;  // then, steady clock, when timed
       auto mark_started = [&] {
         if (started) return;
-        started = WorkerContext::now_us();
+        started = true;
+        if (!timed) return;
+        started_us = WorkerContext::now_us();
         view.outcome.started_unix_us = clock::unix_us();
       };
       // The access log line, once the response went out (or the connection was dropped).
       auto log_request = [&](int status) {
         if (!log_route) return;
         view.outcome.status = status;
-        view.outcome.duration_us = started ? WorkerContext::now_us() - started : 0;
+        view.outcome.duration_us = started && timed ? WorkerContext::now_us() - started_us : 0;
         view.outcome.connections_active = worker.active();
         snap.access_logs().write(*log_route, view, snap.evaluator());
       };
@@ -382,7 +386,7 @@ asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, Wor
       if (ec && buffer.size() == 0) co_return;  // closed or timed out between requests
       size_t request_line_length = 0;
       if (block_end != std::string_view::npos) {
-        view.outcome.header_us = WorkerContext::now_us() - started;
+        if (timed) view.outcome.header_us = WorkerContext::now_us() - started_us;
         view.outcome.request_length = block_end + 4;
         std::string_view block(static_cast<const char*>(buffer.data().data()), block_end);
         size_t begin = block.find_first_not_of("\r\n");

@@ -236,7 +236,8 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
                           method == http::verb::put || method == http::verb::delete_;
   auto executor = co_await asio::this_coro::executor;
   int tries = 0;
-  const int64_t started = WorkerContext::now_ms();
+  const int64_t started = a.retry.timeout_ms ? WorkerContext::now_ms() : 0;
+  const bool timed = snap.access_logs().any();  // the upstream timings are for access logs
   // Another attempt is allowed: within max_tries and the retry timeout.
   auto may_retry = [&] {
     return (a.retry.max_tries == 0 || tries < a.retry.max_tries) &&
@@ -261,7 +262,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     outcome.upstream_name = server.name.empty() ? out.upstream : server.name;
     outcome.upstream_retries = tries - 1;
     outcome.upstream_connect_us = outcome.upstream_header_us = outcome.upstream_response_us = -1;
-    const int64_t attempt_start = WorkerContext::now_us();
+    const int64_t attempt_start = timed ? WorkerContext::now_us() : 0;
     // The header rules may name the picked server (Caddy's {upstream_hostport}).
     view.upstream_addr = out.upstream;
     // The client's fields, but hop-by-hop ones and Expect: the runtime answers
@@ -331,14 +332,14 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
         if (allowed && may_retry()) continue;
         co_return out;
       }
-      outcome.upstream_connect_us = WorkerContext::now_us() - attempt_start;
+      if (timed) outcome.upstream_connect_us = WorkerContext::now_us() - attempt_start;
       boost::system::error_code ignored;
       conn->socket().set_option(tcp::no_delay(true), ignored);
       conn->socket().non_blocking(true, ignored);  // for http/fast_io.h
     }
     SweptStream& upstream = *conn;
 
-    const int64_t sent_at = WorkerContext::now_ms();
+    const int64_t sent_at = pool->failure_latency_ms > 0 ? WorkerContext::now_ms() : 0;
     deadline(upstream, a.timeouts.send_ms);
     MessageWriter request{request_head(req.method_string(), target, up_version, up), false};
     boost::system::error_code wec;
@@ -373,7 +374,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     }
 
     const ResponseParser& upres = p;
-    outcome.upstream_header_us = WorkerContext::now_us() - attempt_start;
+    if (timed) outcome.upstream_header_us = WorkerContext::now_us() - attempt_start;
     {  // in place: std::to_string built a string to move in, for every request
       char digits[8];
       const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, upres.status());
@@ -473,7 +474,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
       outcome.bytes_sent += fwn;
       if (fw) ok = false;
     }
-    outcome.upstream_response_us = WorkerContext::now_us() - attempt_start;
+    if (timed) outcome.upstream_response_us = WorkerContext::now_us() - attempt_start;
     balancer.finish(*pick, unhealthy);
     // Kept for the next request when both sides allow it and the body was read whole.
     if (pool->keepalive.max_idle > 0 && p.is_done() && upstream_keep && up_keep &&

@@ -24,6 +24,10 @@ class AccessLogs {
   // "FILE:LINE:COL: error: cannot open ..." naming the directive.
   AccessLogs(const ir::Config& config, const std::optional<std::string>& override_path);
 
+  // Whether any route logs. Requests are timed only then: nothing else reads the
+  // timings, and the precise clock costs more than the coarse one deadlines use.
+  bool any() const { return !by_route_.empty(); }
+
   // Writes the request's line to each log of `route`; nothing when it has none.
   void write(const ir::Route& route, ir::RequestView& request, const Evaluator& evaluator) const;
 
