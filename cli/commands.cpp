@@ -343,7 +343,7 @@ int run(const std::vector<std::string>& args) {
   std::fputs(support.to_string().c_str(), stderr);
   if (support.has_errors()) return kConfigError;
 
-  // Signals go to this thread only: block them before any worker starts.
+  // Signals are read from a descriptor (Server::run): block them before any worker starts.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
@@ -355,12 +355,9 @@ int run(const std::vector<std::string>& args) {
     runtime::Server server(snapshot, options);
     for (const auto& b : server.bind()) fmt::print("listening on {} (configured {})\n", b.bound, b.configured);
     std::fflush(stdout);
-    server.start();
-    int sig = 0;
-    sigwait(&signals, &sig);
-    fmt::print(stderr, "proxyglot: {} received, finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    server.stop();
-    server.wait();
+    server.run(signals, [](int sig) {
+      fmt::print(stderr, "proxyglot: {} received, finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    });
   } catch (const runtime::StartupError& e) {
     fmt::print(stderr, "{}\n", e.what());
     return kConfigError;

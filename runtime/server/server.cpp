@@ -1,6 +1,11 @@
 #include "server/server.h"
 
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 #include <thread>
 
@@ -10,6 +15,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
@@ -24,8 +30,8 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 struct Server::Worker {
-  // One thread runs it: no locking for socket operations (posts from the signal
-  // thread still lock the scheduler).
+  // One thread runs it: no locking for socket operations (a stop posted from another
+  // worker's thread still locks the scheduler).
   asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<int> listener_of;  // per acceptor
@@ -146,17 +152,28 @@ std::vector<BoundListener> Server::bind() {
   return out;
 }
 
-void Server::start() {
+void Server::run(const sigset_t& signals, const std::function<void(int)>& on_signal) {
   health_->start();
   for (auto& w : workers_) {
     for (size_t i = 0; i < w->acceptors.size(); ++i)
       asio::co_spawn(w->io, accept_loop(w->io, *w->acceptors[i], w->listener_of[i], snapshot_, *w->context), asio::detached);
     asio::co_spawn(w->io, sweep(w->io, *w->context), asio::detached);
-    w->thread = std::thread([&io = w->io] { run_until_stopped(io, "worker"); });
+    if (w != workers_.front()) w->thread = std::thread([&io = w->io] { run_until_stopped(io, "worker"); });
   }
-}
-
-void Server::wait() {
+  // The signals as a descriptor the first worker's loop reads: no handler interrupts
+  // a system call, and no thread waits for them alone.
+  Worker& first = *workers_.front();
+  const int fd = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(fmt::format("signalfd: {}", std::strerror(errno)));
+  asio::posix::stream_descriptor signal_fd(first.io, fd);
+  signal_fd.async_wait(asio::posix::stream_descriptor::wait_read, [&](boost::system::error_code ec) {
+    if (ec) return;
+    signalfd_siginfo info{};
+    if (::read(fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) return;
+    on_signal(static_cast<int>(info.ssi_signo));
+    stop();
+  });
+  run_until_stopped(first.io, "worker");
   for (auto& w : workers_)
     if (w->thread.joinable()) w->thread.join();
 }

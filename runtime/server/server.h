@@ -4,8 +4,11 @@
 // lets requests in flight finish, and gives up after the shutdown timeout.
 #pragma once
 
+#include <signal.h>
+
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,11 +38,14 @@ class Server {
 
   // Binds every listener; throws std::runtime_error naming the address on failure.
   std::vector<BoundListener> bind();
-  // Starts the worker threads.
-  void start();
-  // Returns when every worker is done (after stop()).
-  void wait();
-  // Thread-safe; for the signal handler.
+  // Serves until one of `signals` (which the caller blocked in every thread) arrives:
+  // calls `on_signal` with it, stops (stop()) and returns when every worker is done.
+  // The first worker runs on the calling thread, the others on threads of their own:
+  // one worker and no health checks make a single-threaded process, whose every
+  // socket call the kernel serves without counting references to the descriptor.
+  void run(const sigset_t& signals, const std::function<void(int)>& on_signal);
+  // Stops accepting, lets requests in flight finish (up to the shutdown timeout), then
+  // stops the workers. Thread-safe.
   void stop();
 
  private:
