@@ -66,7 +66,8 @@ void balancing(EmitContext& cx, const ir::Pool& pool, std::vector<std::string>& 
       break;  // random is Caddy's default
     case ir::Balance::cookie: {
       std::string name = s.empty() ? "lb" : s.front().value;
-      out.push_back(name == "lb" ? "lb_policy cookie" : "lb_policy cookie " + token(name));
+      if (!b.secret.empty()) out.push_back("lb_policy cookie " + token(name) + " " + token(b.secret));
+      else out.push_back(name == "lb" ? "lb_policy cookie" : "lb_policy cookie " + token(name));
       break;
     }
     case ir::Balance::hash: {

@@ -230,12 +230,10 @@ void lb_policy(Lowerer& l, const Call& c) {
     if (extra != 1) return l.arity_error(c.node);
     hash(var(ir::Var::request_header, c.args[1].value));
   } else if (name == "cookie") {
-    if (extra > 1) {
-      l.error(c.args[2].loc, "lb_policy cookie with a secret is not supported by proxyglot yet");
-      return;
-    }
+    if (extra > 2) return l.arity_error(c.node);
     b.policy = ir::Balance::cookie;
-    b.key = ir::Template{{{ir::Var::literal, extra == 1 ? c.args[1].value : std::string("lb")}}};
+    b.key = ir::Template{{{ir::Var::literal, extra >= 1 ? c.args[1].value : std::string("lb")}}};
+    b.secret = extra == 2 ? c.args[2].value : std::string();
   } else {
     l.error(c.args[0].loc, fmt::format("getting module named 'http.reverse_proxy.selection_policies.{0}': "
                                        "module not registered: http.reverse_proxy.selection_policies.{0}", name));

@@ -170,7 +170,8 @@ BOOST_DEFINE_ENUM_CLASS(Balance,
     hash,            // `key` template; `consistent` selects ketama
     random,          // weighted random; `choices` 2 = power of two choices
     first,
-    cookie)          // sticky: the server named by cookie `key` (a literal), else random, then set
+    cookie)          // sticky (Caddy): the server whose signed address cookie `key` holds, else
+                     // a random one and the cookie set to its signed address
 
 // How weighted round robin interleaves servers: nginx's smooth algorithm (weights 3:1
 // give a a b a) or HAProxy's, which places each server at positions spaced total/weight
@@ -181,12 +182,14 @@ struct Balancing {
   Balance policy = Balance::round_robin;
   WeightedOrder weighted_order = WeightedOrder::smooth;  // round_robin only
   int rotation_offset = 0;  // round_robin: starts as if it had picked this many times (Caddy: 1)
-  Template key;            // hash only
+  Template key;            // hash: what is hashed; cookie: the cookie's name (a literal)
   bool consistent = false; // hash only
   int choices = 1;         // random only: servers drawn before `choice_policy` picks
   Balance choice_policy = Balance::least_conn;  // random with choices > 1
+  std::string secret;      // cookie only: the HMAC-SHA256 key of the cookie's value (Caddy)
 };
-BOOST_DESCRIBE_STRUCT(Balancing, (), (policy, weighted_order, rotation_offset, key, consistent, choices, choice_policy))
+BOOST_DESCRIBE_STRUCT(Balancing, (), (policy, weighted_order, rotation_offset, key, consistent, choices, choice_policy,
+                                      secret))
 
 struct Keepalive {
   int max_idle = 0;               // idle connections cached per worker; 0: no reuse

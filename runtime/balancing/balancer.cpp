@@ -1,6 +1,8 @@
 #include "balancing/balancer.h"
 
 #include <arpa/inet.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -36,6 +38,24 @@ std::string ketama_base(const ir::UpstreamServer& s) {
   return host + std::string(1, '\0') + (s.port ? std::to_string(s.port) : "");
 }
 
+// Caddy's cookie value for an upstream: HMAC-SHA256 of its dial address ("host:port",
+// "[v6]:port") keyed with the policy's secret (empty by default), in lower-case hex.
+std::string signed_address(const std::string& secret, const ir::UpstreamServer& s) {
+  const std::string dial = (s.address.find(':') != std::string::npos ? "[" + s.address + "]" : s.address) + ":" +
+                           std::to_string(s.port);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(dial.data()),
+       dial.size(), mac, &length);
+  static const char digits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += digits[mac[i] >> 4];
+    hex += digits[mac[i] & 15];
+  }
+  return hex;
+}
+
 }  // namespace
 
 Balancer::Balancer(const ir::Pool& pool, Clock clock, Random random, const std::atomic<bool>* health)
@@ -48,6 +68,8 @@ Balancer::Balancer(const ir::Pool& pool, Clock clock, Random random, const std::
     Tried none(peers_.primary().size(), false);
     for (int i = 0; i < balancing_.rotation_offset; ++i) round_robin(peers_.primary(), none, clock_());
   }
+  if (balancing_.policy == ir::Balance::cookie)
+    for (const auto& server : pool.servers) cookie_values_.push_back(signed_address(balancing_.secret, server));
   if (balancing_.policy == ir::Balance::hash && balancing_.consistent) {
     auto& primary = peers_.primary();
     for (size_t i = 0; i < primary.size(); ++i) {
@@ -256,6 +278,16 @@ std::optional<size_t> Balancer::first(std::vector<Peer>& peers, Tried& tried, in
   return std::nullopt;
 }
 
+// Caddy's cookie policy: the available server the cookie names, else a random one
+// (Caddy 2.6 picks uniformly; its upstreams have no weights), whose value pick()
+// has the client sent.
+std::optional<size_t> Balancer::cookie(const PickInput& in, std::vector<Peer>& peers, Tried& tried, int64_t now) {
+  if (!in.key.empty())
+    for (size_t i = 0; i < peers.size(); ++i)
+      if (!tried[i] && Peers::available(peers[i], now) && cookie_values_[peers[i].server] == in.key) return i;
+  return random(peers, tried, now);
+}
+
 std::optional<size_t> Balancer::by_policy(ir::Balance policy, const PickInput& in, Attempt& a, bool backup,
                                           int64_t now) {
   auto& peers = backup ? peers_.backup() : peers_.primary();
@@ -269,7 +301,7 @@ std::optional<size_t> Balancer::by_policy(ir::Balance policy, const PickInput& i
       return balancing_.consistent ? consistent_hash(in, a, now) : hash(in, a, now);
     case ir::Balance::random: return random(peers, tried, now);
     case ir::Balance::first: return first(peers, tried, now);
-    case ir::Balance::cookie: break;  // refused before serving (server/support_check.cpp)
+    case ir::Balance::cookie: return cookie(in, peers, tried, now);
     case ir::Balance::round_robin:
       if (balancing_.weighted_order == ir::WeightedOrder::positional)
         return positional_round_robin(peers, tried, now, position_[backup ? 1 : 0]);
@@ -286,7 +318,10 @@ std::optional<Pick> Balancer::pick(const PickInput& in, Attempt& attempt) {
     auto& peers = backup ? peers_.backup() : peers_.primary();
     (backup ? attempt.tried_backup : attempt.tried_primary)[*p] = true;
     Peers::chosen(peers[*p], now);
-    return Pick{peers[*p].server, backup, *p};
+    Pick pick{peers[*p].server, backup, *p};
+    if (balancing_.policy == ir::Balance::cookie && cookie_values_[pick.server] != in.key)
+      pick.set_cookie = &cookie_values_[pick.server];
+    return pick;
   }
   return std::nullopt;
 }

@@ -1,8 +1,8 @@
 // Choosing a server of a pool for one attempt, as the IR's balancing policy says,
 // with nginx's algorithms (they are what the other two products' configurations are
 // compared against): smooth weighted round robin, weighted least connections,
-// ip_hash, hash and consistent (ketama) hash on a key, random and random two.
-// Backups are used only when no primary is available.
+// ip_hash, hash and consistent (ketama) hash on a key, random and random two; and
+// Caddy's cookie stickiness. Backups are used only when no primary is available.
 #pragma once
 
 #include <cstdint>
@@ -18,13 +18,16 @@ namespace pg::runtime {
 
 struct PickInput {
   std::string client_address;  // textual IPv4/IPv6, for ip_hash
-  std::string key;             // the evaluated balancing key, for hash
+  std::string key;             // the evaluated balancing key, for hash; the cookie's value, for cookie
 };
 
 struct Pick {
   size_t server = 0;   // index into ir::Pool::servers
   bool backup = false;
   size_t peer = 0;     // index into Peers::primary() or backup()
+  // Cookie balancing: the cookie value that names this server, when the request's
+  // cookie did not (the client is sent it); else null.
+  const std::string* set_cookie = nullptr;
 };
 
 class Balancer {
@@ -57,6 +60,7 @@ class Balancer {
   std::optional<size_t> consistent_hash(const PickInput& in, Attempt& a, int64_t now);
   std::optional<size_t> random(std::vector<Peer>& peers, Tried& tried, int64_t now);
   std::optional<size_t> first(std::vector<Peer>& peers, Tried& tried, int64_t now);
+  std::optional<size_t> cookie(const PickInput& in, std::vector<Peer>& peers, Tried& tried, int64_t now);
   std::optional<size_t> by_policy(ir::Balance policy, const PickInput& in, Attempt& a, bool backup, int64_t now);
 
   struct Point {
@@ -70,6 +74,7 @@ class Balancer {
   Clock clock_;
   Random random_;
   std::vector<Point> ring_;  // consistent hash points, sorted
+  std::vector<std::string> cookie_values_;  // cookie balancing: each server's signed address, by server index
   int64_t position_[2] = {0, 0};  // positional round robin: the current position, primary and backup
 };
 

@@ -564,6 +564,7 @@ asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, Wor
             goto answered;
           }
           reply = status_reply(gen, ex.status);
+          for (auto& c : ex.set_cookies) reply->headers.emplace_back("Set-Cookie", std::move(c));
         } else {
           reply = own_answer(*route, std::nullopt);
         }
@@ -610,6 +611,7 @@ asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, Wor
               goto answered;
             }
             reply = status_reply(gen, original);
+            for (auto& c : ex.set_cookies) reply->headers.emplace_back("Set-Cookie", std::move(c));
           } else {
             reply = own_answer(*handler, forced);
           }

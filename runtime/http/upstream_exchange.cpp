@@ -46,6 +46,26 @@ void deadline(Stream& s, int64_t ms) {
 }
 
 
+// A cookie's value as Go's Request.Cookie reads it, for Caddy's cookie balancing: the
+// first cookie of exactly that name in the Cookie fields, without surrounding quotes.
+std::string go_cookie(const ir::RequestView& view, std::string_view name) {
+  const std::string all = Evaluator::header(view, "cookie");
+  std::string_view rest = all;
+  while (!rest.empty()) {
+    const size_t semi = rest.find(';');
+    std::string_view pair = rest.substr(0, semi);
+    rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    while (!pair.empty() && pair.back() == ' ') pair.remove_suffix(1);
+    const size_t eq = pair.find('=');
+    if (eq == std::string_view::npos || pair.substr(0, eq) != name) continue;
+    std::string_view value = pair.substr(eq + 1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    return std::string(value);
+  }
+  return {};
+}
+
 // Whether a field is hop-by-hop (RFC 9110 7.6.1) by its own name.
 bool hop_by_hop(http::field name) {
   switch (name) {
@@ -165,6 +185,7 @@ asio::awaitable<ExchangeResult> tunnel(SweptStream& client, SweptStream& upstrea
                                        Balancer& balancer, const Pick& pick) {
   using namespace asio::experimental::awaitable_operators;
   http::response<http::empty_body> res{http::status::switching_protocols, version};
+  for (const auto& c : out.set_cookies) res.insert(http::field::set_cookie, c);
   for (const auto& f : upres.fields()) res.insert(f.name, f.value);
   res.set(http::field::server, "proxyglot");
   client.expires_after(std::chrono::seconds(60));
@@ -226,6 +247,9 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
   Balancer& balancer = worker.balancer(*pool);
   Attempt attempt = balancer.start();
   PickInput in{view.client_address, snap.evaluator().eval(pool->balancing.key, view)};
+  const bool by_cookie = pool->balancing.policy == ir::Balance::cookie;
+  const std::string cookie_name = by_cookie ? std::move(in.key) : std::string();
+  if (by_cookie) in.key = go_cookie(view, cookie_name);
   auto retries_on = [&](ir::RetryOn r) { return std::find(a.retry.on.begin(), a.retry.on.end(), r) != a.retry.on.end(); };
   const bool retry_errors = retries_on(ir::RetryOn::error);
   const bool retry_timeouts = retries_on(ir::RetryOn::timeout);
@@ -255,6 +279,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
       co_return out;
     }
     ++tries;
+    if (pick->set_cookie) out.set_cookies.push_back(cookie_name + "=" + *pick->set_cookie + "; Path=/");
     const ir::UpstreamServer& server = pool->servers[pick->server];
     out.upstream = snap.server_text(*pool, pick->server);
     auto& outcome = view.outcome;  // what the access log reports of this attempt
@@ -410,6 +435,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     const bool upstream_length = p.content_length().has_value();
     const int status = status_override.value_or(upstream_status);
     FieldList res;
+    for (const auto& c : out.set_cookies) res.add(http::field::set_cookie, "Set-Cookie", c);  // Caddy's go first
     forward_fields(upres.fields(), res, [](http::field f) { return f == http::field::server || f == http::field::date; });
     apply_response_header_ops(route.response_headers, res, upstream_status, snap.evaluator(), view);
     res.add(http::field::server, "Server", "proxyglot");

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
@@ -23,6 +24,10 @@ struct ExchangeResult {
   int status = 502;        // the status sent, or the one the caller should send
   bool keep_alive = false;
   std::string upstream;    // "host:port" that answered
+  // Set-Cookie values for the client from cookie balancing (one per pick that chose a
+  // server the request's cookie did not name): sent with any answer, an error's too,
+  // as Caddy sends them.
+  std::vector<std::string> set_cookies;
 };
 
 boost::asio::awaitable<ExchangeResult> exchange(SweptStream& client,

@@ -14,8 +14,6 @@ void check_support(const ir::Config& c, Diagnostics& diags) {
       diags.error(l.loc, fmt::format("listener {}: HTTP/2 is not supported by the runtime yet", name));
   }
   for (const auto& p : c.pools) {
-    if (p.balancing.policy == ir::Balance::cookie)
-      diags.error(p.loc, fmt::format("pool {}: cookie balancing is not supported by the runtime yet", p.name));
     for (const auto& s : p.servers)
       if (s.address.rfind("unix:", 0) == 0)
         diags.error(s.loc, fmt::format("server {}: unix sockets are not supported by the runtime yet", s.address));

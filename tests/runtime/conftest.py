@@ -67,6 +67,33 @@ def free_port():
         return s.getsockname()[1]
 
 
+@pytest.fixture
+def refusing_port():
+    """Ports that refuse connections, for dead servers: each held bound and never
+    listening, so that no process started meanwhile (a proxy under test) is handed it.
+    (A port merely released, free_port(), may come back as the proxy's own listener.)"""
+    held = []
+
+    def make():
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        held.append(s)
+        return s.getsockname()[1]
+
+    yield make
+    for s in held:
+        s.close()
+
+
+@pytest.fixture
+def dead(refusing_port):
+    """A backend-like object (.port) whose port refuses connections."""
+    class Dead:
+        port = refusing_port()
+
+    return Dead
+
+
 class Proxy:
     """proxyglot run on a temp copy of the config. Access logs go to self.access_log
     (run --access-log) unless keep_access_logs: the config's own destinations (say,

@@ -4,7 +4,6 @@ import json
 import time
 
 from client import request
-from conftest import free_port
 
 
 def failing_health(state):
@@ -86,9 +85,9 @@ backend app
     assert "a" in answered_by(port, 4)
 
 
-def test_haproxy_layer4_check_and_no_server_left(proxy, backends):
+def test_haproxy_layer4_check_and_no_server_left(proxy, backends, refusing_port):
     b = backends("b")
-    dead = free_port()
+    dead = refusing_port()
     p = proxy(f"""defaults
   mode http
   timeout connect 1s

@@ -8,7 +8,6 @@ import threading
 import time
 
 from client import raw, request
-from conftest import free_port
 
 
 def test_generated_responses(proxy):
@@ -66,9 +65,9 @@ http {{ upstream app {{ server 127.0.0.1:{a.port} weight=3; server 127.0.0.1:{b.
     assert c.requests == []  # a backup waits while primaries live
 
 
-def test_failover_to_next_then_backup_then_502(proxy, backends):
+def test_failover_to_next_then_backup_then_502(proxy, backends, refusing_port):
     live = backends("backup")
-    dead1, dead2 = free_port(), free_port()
+    dead1, dead2 = refusing_port(), refusing_port()
     p = proxy(f"""events {{}}
 http {{ upstream app {{ server 127.0.0.1:{dead1}; server 127.0.0.1:{dead2}; server 127.0.0.1:{live.port} backup; }}
   upstream gone {{ server 127.0.0.1:{dead1}; }}
@@ -257,9 +256,9 @@ http {{
     assert len({r["peer"] for r in fresh.requests}) == 5
 
 
-def test_error_page_redispatch(proxy, backends):
+def test_error_page_redispatch(proxy, backends, refusing_port):
     fallback = backends("fallback")
-    dead = free_port()
+    dead = refusing_port()
     p = proxy(f"""events {{}}
 http {{ server {{ listen 8080;
   location /a/ {{ proxy_pass http://127.0.0.1:{dead}; error_page 502 = @rescue; }}
@@ -279,13 +278,13 @@ http {{ server {{ listen 8080;
     assert request(p.port(), path="/oops")[0] == 404  # internal: not for clients
 
 
-def test_haproxy_errorfile_when_no_server_answers(proxy, tmp_path):
+def test_haproxy_errorfile_when_no_server_answers(proxy, tmp_path, refusing_port):
     # An errorfile is the named route "errorfile 503 FILE": the error page's target is
     # that name exactly.
     page = tmp_path / "maintenance.http"
     page.write_bytes(b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
                      b"Content-Length: 11\r\nConnection: close\r\n\r\nmaintenance")
-    dead = free_port()
+    dead = refusing_port()
     p = proxy(f"""defaults
     mode http
     timeout connect 1s
@@ -304,10 +303,10 @@ backend app
     assert (status, body) == (503, b"maintenance")
 
 
-def test_caddy_handle_errors(proxy, backends):
+def test_caddy_handle_errors(proxy, backends, refusing_port):
     # Caddy's error routes run for the proxy's own failures and `error`, with the
     # error's status in {err.status_code}; `respond` without a status keeps it.
-    dead = free_port()
+    dead = refusing_port()
     p = proxy(f"""http://:8080 {{
 	reverse_proxy /p* 127.0.0.1:{dead}
 	error /e* 418
@@ -536,8 +535,8 @@ http {{ server {{ listen 8080; server_name "~^(?<tenant>[a-z]+)\\.example\\.com$
     assert {k.lower(): v for k, v in seen["headers"]}["x-tenant"] == "acme"
 
 
-def test_no_server_status_follows_the_product(proxy):
-    dead = free_port()
+def test_no_server_status_follows_the_product(proxy, refusing_port):
+    dead = refusing_port()
     h = proxy(f"""defaults
     mode http
     timeout connect 1s

@@ -237,7 +237,7 @@ backend app
   server c 127.0.0.1:@B3@ backup
 """), "haproxy.cfg"),
 ])
-def test_weighted_round_robin_sequence_and_backup(backends, product, config, name):
+def test_weighted_round_robin_sequence_and_backup(backends, product, config, name, dead):
     a, b, c = backends("a"), backends("b"), backends("c")
     real, ours = run_both(product, config, [a, b, c], ["B1", "B2", "B3"], name)
     try:
@@ -246,12 +246,9 @@ def test_weighted_round_robin_sequence_and_backup(backends, product, config, nam
         real.stop()
         ours.stop()
 
-    class Dead:  # a port nothing listens on
-        port = free_port()
-
     # Every primary refusing connections: nginx moves on to the backup; HAProxy, without
     # health checks, never marks them down and answers 503 itself.
-    real, ours = run_both(product, config, [Dead, Dead, c], ["B1", "B2", "B3"], name)
+    real, ours = run_both(product, config, [dead, dead, c], ["B1", "B2", "B3"], name)
     try:
         got = sequence(ours.port, 3)
         assert got == sequence(real.port, 3)
@@ -261,7 +258,7 @@ def test_weighted_round_robin_sequence_and_backup(backends, product, config, nam
         ours.stop()
 
 
-def test_nginx_rewrites_error_pages_and_real_ip(backends):
+def test_nginx_rewrites_error_pages_and_real_ip(backends, dead):
     b = backends("a")
     config = """events {}
 http {
@@ -284,10 +281,8 @@ http {
 }
 """
 
-    class Dead:
-        port = free_port()
 
-    compare("nginx", config, [b, Dead], ["B1", "B2"], [
+    compare("nginx", config, [b, dead], ["B1", "B2"], [
         ("rewrite ... last into a proxied location", get("/legacy/item?q=1")),
         ("real IP from trusted proxies, rightmost untrusted", get("/new/x", extra=b"X-Forwarded-For: 198.51.100.9, 10.0.0.1\r\n")),
         ("error_page to a named location", get("/broken/x")),
@@ -335,13 +330,11 @@ backend strict
 }
 """, "Caddyfile"),
 ])
-def test_failover_from_a_refusing_server(backends, product, config, name):
+def test_failover_from_a_refusing_server(backends, product, config, name, dead):
     live = backends("live")
 
-    class Dead:
-        port = free_port()
 
-    real, ours = run_both(product, config, [Dead, live], ["B1", "B2"], name)
+    real, ours = run_both(product, config, [dead, live], ["B1", "B2"], name)
     try:
         def statuses(port, path, n):
             out = []
@@ -408,17 +401,72 @@ http://:@PORT@ {
 }
 """, "Caddyfile"),
 ])
-def test_every_server_taken_out_by_health_checks(backends, product, config, name):
+def test_every_server_taken_out_by_health_checks(backends, product, config, name, dead):
     """No upstream left to pick: HAProxy answers 503, and so does Caddy ("no upstreams
     available"; a failed dial would be its 502)."""
-    class Dead:
-        port = free_port()
 
-    real, ours = run_both(product, config, [Dead], ["B1"], name)
+    real, ours = run_both(product, config, [dead], ["B1"], name)
     try:
         time.sleep(1.5)  # several check intervals: the server is down everywhere
         for port in (real.port, ours.port):
             assert raw(port, get("/x"))[9:12] == b"503", port
+    finally:
+        real.stop()
+        ours.stop()
+
+
+@pytest.mark.parametrize("policy,cookie", [("lb_policy cookie", "lb"), ("lb_policy cookie sess s3cret", "sess")])
+def test_caddy_cookie_stickiness(backends, policy, cookie, dead):
+    """Caddy's cookie policy: a client without the cookie gets a random upstream and the
+    cookie naming it (HMAC-SHA256 of its address, keyed with the secret); with it, that
+    upstream and no new cookie; a failed answer carries the cookie too."""
+    a, b = backends("a"), backends("b")
+    config = ("{\n\tadmin off\n\tauto_https off\n}\nhttp://:@PORT@ {\n"
+              "\treverse_proxy 127.0.0.1:@B1@ 127.0.0.1:@B2@ {\n\t\t" + policy + "\n\t}\n}\n")
+
+    def answer(port, extra=b""):
+        """(status, the backend that answered or "-", the Set-Cookie values)."""
+        response = raw(port, get("/x", extra=extra))
+        head, _, body = response.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        cookies = [line.split(": ", 1)[1] for line in lines[1:] if line.lower().startswith("set-cookie:")]
+        status = lines[0].split(" ")[1]
+        return status, json.loads(body)["backend"] if status == "200" else "-", cookies
+
+    def signatures(port):
+        """Which cookie value each backend got: every answer without a cookie sets one."""
+        named = {}
+        for _ in range(30):
+            status, who, cookies = answer(port)
+            assert status == "200" and len(cookies) == 1, (status, cookies)
+            name, _, rest = cookies[0].partition("=")
+            value, _, attributes = rest.partition("; ")
+            assert name == cookie and attributes == "Path=/" and re.fullmatch(r"[0-9a-f]{64}", value), cookies
+            assert named.setdefault(who, value) == value  # one value per backend
+        return named
+
+    real, ours = run_both("caddy", config, [a, b], ["B1", "B2"], "Caddyfile")
+    try:
+        named = signatures(real.port)
+        assert set(named) == {"a", "b"}
+        assert signatures(ours.port) == named
+        for port in (real.port, ours.port):
+            for who, value in named.items():
+                for quoted in (value, f'"{value}"'):
+                    sent = f"Cookie: other=1; {cookie}={quoted}\r\n".encode()
+                    assert answer(port, sent) == ("200", who, []), (port, who)
+            status, _, cookies = answer(port, f"Cookie: {cookie}=unknown\r\n".encode())
+            assert status == "200" and len(cookies) == 1
+    finally:
+        real.stop()
+        ours.stop()
+
+    # One server that refuses connections: Caddy's 502 still sets the cookie.
+    real, ours = run_both("caddy", config.replace(" 127.0.0.1:@B2@", ""), [dead], ["B1"], "Caddyfile")
+    try:
+        got = answer(ours.port)
+        assert got == answer(real.port)
+        assert got[0] == "502" and len(got[2]) == 1
     finally:
         real.stop()
         ours.stop()

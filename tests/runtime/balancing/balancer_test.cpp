@@ -286,5 +286,76 @@ TEST(First, AlwaysTheFirstAvailable) {
   EXPECT_EQ(f.b.pick({}, b)->server, 1u);  // the first is full
 }
 
+// Caddy's cookie policy. The expected values are HMAC-SHA256 of "host:port" as
+// `openssl dgst -sha256 -hmac SECRET` prints them (and as caddy 2.6.2 sets them).
+constexpr const char* kSigned1 = "2a210a8466db21d95493d739dd8aeb4c67d8cfd6ff0131eab21e16a55e608b49";  // 10.0.0.1:8000
+constexpr const char* kSigned2 = "45436109b67242433764d4937b1725f34c21c9c7519715b76c6d49c941365be3";  // 10.0.0.2:8000
+
+TEST(Cookie, TheNamedServerKeepsTheClientAndNoCookieIsSet) {
+  Fixture f(pool({{1, false}, {1, false}, {1, false}}, ir::Balance::cookie));
+  for (int i = 0; i < 20; ++i) {
+    Attempt a = f.b.start();
+    auto p = f.b.pick({"", kSigned2}, a);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->server, 1u);
+    EXPECT_EQ(p->set_cookie, nullptr);
+    f.b.finish(*p, false);
+  }
+}
+
+TEST(Cookie, WithoutOneARandomServerAndItsSignedAddressToSet) {
+  Fixture f(pool({{1, false}, {1, false}}, ir::Balance::cookie));
+  std::set<size_t> seen;
+  for (const std::string key : {"", "not-a-server", "lb"}) {
+    for (int i = 0; i < 40; ++i) {
+      Attempt a = f.b.start();
+      auto p = f.b.pick({"", key}, a);
+      ASSERT_TRUE(p && p->set_cookie);
+      EXPECT_EQ(*p->set_cookie, p->server == 0 ? kSigned1 : kSigned2);
+      seen.insert(p->server);
+      f.b.finish(*p, false);
+    }
+  }
+  EXPECT_EQ(seen.size(), 2u);
+}
+
+TEST(Cookie, TheSecretKeysTheSignature) {
+  auto p = pool({{1, false}, {1, false}}, ir::Balance::cookie);
+  p.balancing.secret = "k";
+  Fixture f(p);
+  Attempt a = f.b.start();
+  auto signed_with_k = f.b.pick({"", "750a57bb076b1befda7b465f33ad31aeba272b3dd0151b6ef39e980608359939"}, a);
+  ASSERT_TRUE(signed_with_k);
+  EXPECT_EQ(signed_with_k->server, 1u);
+  EXPECT_EQ(signed_with_k->set_cookie, nullptr);
+  Attempt b = f.b.start();
+  auto unsigned_value = f.b.pick({"", kSigned2}, b);  // signed without the secret: not recognised
+  ASSERT_TRUE(unsigned_value && unsigned_value->set_cookie);
+  EXPECT_NE(*unsigned_value->set_cookie, kSigned2);
+}
+
+TEST(Cookie, AnUnavailableNamedServerGivesAnotherAndANewCookie) {
+  auto p = pool({{1, false}, {1, false}}, ir::Balance::cookie);
+  p.servers[1].down = true;
+  Fixture f(p);
+  for (int i = 0; i < 10; ++i) {
+    Attempt a = f.b.start();
+    auto pick = f.b.pick({"", kSigned2}, a);
+    ASSERT_TRUE(pick && pick->set_cookie);
+    EXPECT_EQ(pick->server, 0u);
+    EXPECT_EQ(*pick->set_cookie, kSigned1);
+  }
+}
+
+TEST(Cookie, AnIPv6AddressIsSignedInBrackets) {
+  auto p = pool({{1, false}}, ir::Balance::cookie);
+  p.servers[0].address = "::1";
+  Fixture f(p);
+  Attempt a = f.b.start();
+  auto pick = f.b.pick({}, a);
+  ASSERT_TRUE(pick && pick->set_cookie);
+  EXPECT_EQ(*pick->set_cookie, "cabec7a9079e0affc957f8a6ce10ada48613b5ecdacdb9f5a41eb6f6a36229d2");  // [::1]:8000
+}
+
 }  // namespace
 }  // namespace pg::runtime
