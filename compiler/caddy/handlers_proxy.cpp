@@ -197,7 +197,8 @@ void lb_policy(Lowerer& l, const Call& c) {
   auto hash = [&](ir::Template key) {
     b.policy = ir::Balance::hash;
     b.key = std::move(key);
-    b.consistent = true;  // Caddy hashes with highest random weight: consistent
+    b.consistent = true;  // Caddy hashes with highest random weight: consistent,
+    b.rendezvous = true;  // and by its own method
   };
   auto no_extra = [&] {
     if (extra == 0) return true;

@@ -184,12 +184,15 @@ struct Balancing {
   int rotation_offset = 0;  // round_robin: starts as if it had picked this many times (Caddy: 1)
   Template key;            // hash: what is hashed; cookie: the cookie's name (a literal)
   bool consistent = false; // hash only
+  // hash with consistent: Caddy 2.6's highest random weight (the server with the largest
+  // FNV-1a 32 of key + "host:port"; an empty key picks at random), not nginx's ketama ring
+  bool rendezvous = false;
   int choices = 1;         // random only: servers drawn before `choice_policy` picks
   Balance choice_policy = Balance::least_conn;  // random with choices > 1
   std::string secret;      // cookie only: the HMAC-SHA256 key of the cookie's value (Caddy)
 };
-BOOST_DESCRIBE_STRUCT(Balancing, (), (policy, weighted_order, rotation_offset, key, consistent, choices, choice_policy,
-                                      secret))
+BOOST_DESCRIBE_STRUCT(Balancing, (), (policy, weighted_order, rotation_offset, key, consistent, rendezvous, choices,
+                                      choice_policy, secret))
 
 struct Keepalive {
   int max_idle = 0;               // idle connections cached per worker; 0: no reuse

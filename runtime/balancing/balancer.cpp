@@ -38,11 +38,14 @@ std::string ketama_base(const ir::UpstreamServer& s) {
   return host + std::string(1, '\0') + (s.port ? std::to_string(s.port) : "");
 }
 
-// Caddy's cookie value for an upstream: HMAC-SHA256 of its dial address ("host:port",
-// "[v6]:port") keyed with the policy's secret (empty by default), in lower-case hex.
-std::string signed_address(const std::string& secret, const ir::UpstreamServer& s) {
-  const std::string dial = (s.address.find(':') != std::string::npos ? "[" + s.address + "]" : s.address) + ":" +
-                           std::to_string(s.port);
+// An upstream as Caddy names it (its dial address): "host:port", "[v6]:port".
+std::string dial_address(const ir::UpstreamServer& s) {
+  return (s.address.find(':') != std::string::npos ? "[" + s.address + "]" : s.address) + ":" + std::to_string(s.port);
+}
+
+// Caddy's cookie value for an upstream: HMAC-SHA256 of its dial address keyed with the
+// policy's secret (empty by default), in lower-case hex.
+std::string signed_address(const std::string& secret, const std::string& dial) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(dial.data()),
@@ -68,9 +71,11 @@ Balancer::Balancer(const ir::Pool& pool, Clock clock, Random random, const std::
     Tried none(peers_.primary().size(), false);
     for (int i = 0; i < balancing_.rotation_offset; ++i) round_robin(peers_.primary(), none, clock_());
   }
+  if (balancing_.policy == ir::Balance::cookie || (balancing_.policy == ir::Balance::hash && balancing_.rendezvous))
+    for (const auto& server : pool.servers) dials_.push_back(dial_address(server));
   if (balancing_.policy == ir::Balance::cookie)
-    for (const auto& server : pool.servers) cookie_values_.push_back(signed_address(balancing_.secret, server));
-  if (balancing_.policy == ir::Balance::hash && balancing_.consistent) {
+    for (const auto& dial : dials_) cookie_values_.push_back(signed_address(balancing_.secret, dial));
+  if (balancing_.policy == ir::Balance::hash && balancing_.consistent && !balancing_.rendezvous) {
     auto& primary = peers_.primary();
     for (size_t i = 0; i < primary.size(); ++i) {
       uint32_t base = crc32_of(ketama_base(pool.servers[primary[i].server]));
@@ -288,6 +293,24 @@ std::optional<size_t> Balancer::cookie(const PickInput& in, std::vector<Peer>& p
   return random(peers, tried, now);
 }
 
+// Caddy 2.6's hashing (hostByHashing): of the available servers, the one whose FNV-1a
+// 32 of key + dial address is the largest (above zero); no key (a header policy's
+// field absent) picks at random, as Caddy does.
+std::optional<size_t> Balancer::rendezvous(const PickInput& in, std::vector<Peer>& peers, Tried& tried, int64_t now) {
+  if (in.key.empty()) return random(peers, tried, now);
+  uint32_t key_hash = 2166136261u;
+  for (unsigned char c : in.key) key_hash = (key_hash ^ c) * 16777619u;
+  uint32_t highest = 0;
+  std::optional<size_t> chosen;
+  for (size_t i = 0; i < peers.size(); ++i) {
+    if (tried[i] || !Peers::available(peers[i], now)) continue;
+    uint32_t h = key_hash;
+    for (unsigned char c : dials_[peers[i].server]) h = (h ^ c) * 16777619u;
+    if (h > highest) highest = h, chosen = i;
+  }
+  return chosen;
+}
+
 std::optional<size_t> Balancer::by_policy(ir::Balance policy, const PickInput& in, Attempt& a, bool backup,
                                           int64_t now) {
   auto& peers = backup ? peers_.backup() : peers_.primary();
@@ -298,6 +321,7 @@ std::optional<size_t> Balancer::by_policy(ir::Balance policy, const PickInput& i
     case ir::Balance::ip_hash: return backup ? round_robin(peers, tried, now) : ip_hash(in, a, now);
     case ir::Balance::hash:
       if (backup) return round_robin(peers, tried, now);
+      if (balancing_.rendezvous) return rendezvous(in, peers, tried, now);
       return balancing_.consistent ? consistent_hash(in, a, now) : hash(in, a, now);
     case ir::Balance::random: return random(peers, tried, now);
     case ir::Balance::first: return first(peers, tried, now);

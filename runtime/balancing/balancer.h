@@ -2,7 +2,7 @@
 // with nginx's algorithms (they are what the other two products' configurations are
 // compared against): smooth weighted round robin, weighted least connections,
 // ip_hash, hash and consistent (ketama) hash on a key, random and random two; and
-// Caddy's cookie stickiness. Backups are used only when no primary is available.
+// Caddy's own: highest-random-weight hashing and cookie stickiness. Backups are used only when no primary is available.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +61,7 @@ class Balancer {
   std::optional<size_t> random(std::vector<Peer>& peers, Tried& tried, int64_t now);
   std::optional<size_t> first(std::vector<Peer>& peers, Tried& tried, int64_t now);
   std::optional<size_t> cookie(const PickInput& in, std::vector<Peer>& peers, Tried& tried, int64_t now);
+  std::optional<size_t> rendezvous(const PickInput& in, std::vector<Peer>& peers, Tried& tried, int64_t now);
   std::optional<size_t> by_policy(ir::Balance policy, const PickInput& in, Attempt& a, bool backup, int64_t now);
 
   struct Point {
@@ -74,6 +75,7 @@ class Balancer {
   Clock clock_;
   Random random_;
   std::vector<Point> ring_;  // consistent hash points, sorted
+  std::vector<std::string> dials_;          // cookie and rendezvous: each server's "host:port", by server index
   std::vector<std::string> cookie_values_;  // cookie balancing: each server's signed address, by server index
   int64_t position_[2] = {0, 0};  // positional round robin: the current position, primary and backup
 };

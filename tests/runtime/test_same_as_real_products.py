@@ -470,3 +470,42 @@ def test_caddy_cookie_stickiness(backends, policy, cookie, dead):
     finally:
         real.stop()
         ours.stop()
+
+
+def test_caddy_hash_policies_choose_as_caddy(backends):
+    """uri_hash and header: Caddy 2.6 hashes with highest random weight (FNV-1a of the
+    key and each upstream's address), so each key lands on the upstream real Caddy
+    picks; a header policy without its field picks at random."""
+    a, b, c = backends("a"), backends("b"), backends("c")
+    config = """{
+	admin off
+	auto_https off
+}
+http://:@PORT@ {
+	reverse_proxy /h* 127.0.0.1:@B1@ 127.0.0.1:@B2@ 127.0.0.1:@B3@ {
+		lb_policy header X-Key
+	}
+	reverse_proxy 127.0.0.1:@B1@ 127.0.0.1:@B2@ 127.0.0.1:@B3@ {
+		lb_policy uri_hash
+	}
+}
+"""
+
+    def who(port, path, extra=b""):
+        response = raw(port, get(path, extra=extra))
+        assert response[9:12] == b"200", response[:200]
+        return json.loads(response.split(b"\r\n\r\n", 1)[1])["backend"]
+
+    paths = [f"/p{i}?q={i * 7}" for i in range(24)] + ["/", "/a/b/", "/%41"]
+    keys = [f"user-{i}" for i in range(24)]
+    real, ours = run_both("caddy", config, [a, b, c], ["B1", "B2", "B3"], "Caddyfile")
+    try:
+        chosen = [who(real.port, p) for p in paths]
+        assert len(set(chosen)) == 3  # the keys spread over every upstream
+        assert [who(ours.port, p) for p in paths] == chosen
+        by_header = [who(real.port, "/h", f"X-Key: {k}\r\n".encode()) for k in keys]
+        assert [who(ours.port, "/h", f"X-Key: {k}\r\n".encode()) for k in keys] == by_header
+        assert len({who(ours.port, "/h") for _ in range(40)}) == 3  # no field: random
+    finally:
+        real.stop()
+        ours.stop()

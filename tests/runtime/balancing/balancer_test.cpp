@@ -357,5 +357,39 @@ TEST(Cookie, AnIPv6AddressIsSignedInBrackets) {
   EXPECT_EQ(*pick->set_cookie, "cabec7a9079e0affc957f8a6ce10ada48613b5ecdacdb9f5a41eb6f6a36229d2");  // [::1]:8000
 }
 
+// Caddy 2.6's hashing: what caddy 2.6.2 chose for these keys over these three upstreams
+// (uri_hash, header and ip_hash policies, seen side by side).
+ir::Pool caddy_hash_pool() {
+  auto p = pool({{1, false}, {1, false}, {1, false}}, ir::Balance::hash);
+  for (size_t i = 0; i < 3; ++i) p.servers[i].address = "127.0.0.1", p.servers[i].port = 19821 + static_cast<int>(i);
+  p.balancing.consistent = true;
+  p.balancing.rendezvous = true;
+  return p;
+}
+
+TEST(Rendezvous, ChoosesAsCaddy) {
+  Fixture f(caddy_hash_pool());
+  const std::vector<std::pair<std::string, size_t>> seen = {
+      {"/", 0}, {"/a", 2}, {"/b?x=1", 2}, {"/users/42", 2}, {"/zz", 0}, {"/q?a=b&c=d", 1}, {"/%41", 0},
+      {"/k230", 0}, {"/k249", 0}, {"/k468", 2}, {"/k623", 2}, {"one", 0}, {"two", 2}, {"four", 2},
+      {"six", 0}, {"127.0.0.2", 0}, {"127.0.0.3", 1}, {"127.0.0.4", 2}, {"127.0.0.5", 0}};
+  for (const auto& [key, server] : seen) EXPECT_EQ(f.once({"", key}), server) << key;
+}
+
+TEST(Rendezvous, AnUnavailableServerGivesTheNextHighest) {
+  auto p = caddy_hash_pool();
+  p.servers[2].down = true;
+  Fixture f(p);
+  EXPECT_EQ(f.once({"", "/a"}), 1u);  // c, then b, then a
+  EXPECT_EQ(f.once({"", "/zz"}), 0u);
+}
+
+TEST(Rendezvous, NoKeyPicksAtRandom) {  // Caddy's header policy without the field
+  Fixture f(caddy_hash_pool());
+  std::set<size_t> seen;
+  for (int i = 0; i < 60; ++i) seen.insert(*f.once({"", ""}));
+  EXPECT_EQ(seen.size(), 3u);
+}
+
 }  // namespace
 }  // namespace pg::runtime
