@@ -138,6 +138,7 @@ void Builder::build_pool(const Proxy& p) {
   pool.loc = p.loc;
   pool.name = p.name;
   pool.balancing = s.balancing;  // roundrobin unless `balance` said otherwise
+  pool.persistence = s.cookie;
   // HAProxy's weighted round robin interleaves servers its own way (lb_fwrr).
   if (pool.balancing.policy == ir::Balance::round_robin) pool.balancing.weighted_order = ir::WeightedOrder::positional;
   // HAProxy keeps idle server connections for reuse (http-reuse safe) without a count
@@ -163,6 +164,7 @@ void Builder::build_pool(const Proxy& p) {
     u.backup = sv.params.backup;
     u.down = sv.params.disabled;
     u.max_conns = sv.params.maxconn;
+    u.cookie = sv.params.cookie;
     pool.servers.push_back(std::move(u));
     if (sv.params.check) {
       if (!first_checked) first_checked = &sv;

@@ -175,6 +175,15 @@ std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& rout
       }
     }
     if (pool->keepalive.max_idle == 0) L.push_back("option http-server-close");
+    if (const auto& c = pool->persistence) {
+      std::string line = "cookie " + word(c->name) + " insert";
+      if (c->indirect) line += " indirect";
+      if (c->nocache) line += " nocache";
+      if (c->httponly) line += " httponly";
+      if (c->secure) line += " secure";
+      for (const auto& d : c->domains) line += " domain " + word(d);
+      L.push_back(line);
+    }
   }
   // Timeouts: what differs from the defaults section.
   if (a.timeouts.connect_ms != defaults_.connect_ms)
@@ -393,6 +402,7 @@ std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& rout
       }
       if (weight != 1) line += fmt::format(" weight {}", weight);
       if (sv.max_conns > 0) line += fmt::format(" maxconn {}", sv.max_conns);
+      if (!sv.cookie.empty()) line += " cookie " + word(sv.cookie);
       if (sv.backup) line += " backup";
       if (sv.down) line += " disabled";
       if (hc) {

@@ -29,6 +29,7 @@ void option_redispatch(Lowerer&, const Line&, size_t);
 void option_httpchk(Lowerer&, const Line&, size_t);
 void retries(Lowerer&, const Line&, size_t);
 void balance(Lowerer&, const Line&, size_t);
+void cookie(Lowerer&, const Line&, size_t);
 void hash_type(Lowerer&, const Line&, size_t);
 void maxconn_proxy(Lowerer&, const Line&, size_t);
 void log_proxy(Lowerer&, const Line&, size_t);

@@ -67,7 +67,13 @@ bool server_params(Lowerer& lw, const Line& l, size_t from, ServerParams& p, con
     else if (k == "enabled") p.disabled = false;
     else if (k == "ssl") p.ssl = true;
     else if (k == "no-ssl") p.ssl = false;
-    else if (k == "verify") {
+    else if (k == "cookie") {
+      if (!has_next) {
+        lw.error(w.loc, fmt::format("{} : 'cookie' expects <value> as argument.", who));
+        return false;
+      }
+      p.cookie = l.words[++i].value;
+    } else if (k == "verify") {
       if (!has_next || (l.words[i + 1].value != "none" && l.words[i + 1].value != "required")) {
         lw.error(w.loc, "'verify' expects 'none' or 'required'.");
         return false;
@@ -83,6 +89,46 @@ bool server_params(Lowerer& lw, const Line& l, size_t from, ServerParams& p, con
 }
 
 }  // namespace
+
+// cookie NAME insert [indirect] [nocache] [httponly] [secure] [domain D]...: persistence
+// by a cookie HAProxy inserts. The other modes (rewrite, prefix, or none: the server's
+// own cookie) and options are refused by name.
+void cookie(Lowerer& lw, const Line& l, size_t a) {
+  ir::CookiePersistence c;
+  c.loc = l.loc;
+  c.name = l.words[a].value;
+  bool insert = false;
+  for (size_t i = a + 1; i < l.words.size(); ++i) {
+    const Word& w = l.words[i];
+    const std::string& k = w.value;
+    if (k == "insert") insert = true;
+    else if (k == "indirect") c.indirect = true;
+    else if (k == "nocache") c.nocache = true;
+    else if (k == "httponly") c.httponly = true;
+    else if (k == "secure") c.secure = true;
+    else if (k == "domain") {
+      if (i + 1 >= l.words.size()) {
+        lw.error(w.loc, "'cookie' 'domain' option needs a domain name as argument.");
+        return;
+      }
+      c.domains.push_back(l.words[++i].value);
+    } else if (k == "rewrite" || k == "prefix" || k == "postonly" || k == "preserve" || k == "maxidle" ||
+               k == "maxlife" || k == "dynamic" || k == "attr") {
+      lw.error(w.loc, fmt::format("'cookie' option '{}' is not supported by proxyglot yet (only insert is)", k));
+      return;
+    } else {
+      lw.error(w.loc, "'cookie' supports 'rewrite', 'insert', 'prefix', 'indirect', 'nocache', 'postonly', "
+                      "'domain', 'maxidle', 'dynamic', 'maxlife' and 'attr' options.");
+      return;
+    }
+  }
+  if (!insert) {
+    lw.error(l.loc, fmt::format("'cookie {}' without 'insert' (the server's own cookie, rewritten or prefixed) is "
+                                "not supported by proxyglot yet", c.name));
+    return;
+  }
+  lw.settings().cookie = std::move(c);
+}
 
 void default_server(Lowerer& lw, const Line& l, size_t a) {
   ServerParams p = lw.settings().default_server;

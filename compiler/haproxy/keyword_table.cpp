@@ -61,6 +61,9 @@ std::vector<KeywordSpec> make_table() {
     {"option http-buffer-request", kAll, 0, 0, h::option_http_buffer_request,
                        "wait for the request body; with `http-request deny deny_status 413 if { req.body_size gt N }`: "
                        "the request body limit"},
+    {"cookie",         kD | kB, 1, kMany, h::cookie,
+                       "NAME insert [indirect] [nocache] [httponly] [secure] [domain D]...: persistence by a cookie "
+                       "HAProxy inserts (rewrite, prefix and the other options are not supported yet)", W},
     {"balance",        kD | kB, 1, 2, h::balance,
                        "roundrobin static-rr leastconn first source uri url_param hdr(name) random hash", W},
     {"hash-type",      kD | kB, 1, 3, h::hash_type, "map-based | consistent [function] [modifier]", W},
@@ -95,7 +98,7 @@ std::vector<KeywordSpec> make_table() {
     {"http-response del-header", kF | kB, 1, kMany, h::http_response, "name"},
 
     {"server",         kB, 1, kMany, h::server,
-                       "name address[:port] check inter fastinter downinter rise fall weight backup disabled maxconn ssl verify"},
+                       "name address[:port] check inter fastinter downinter rise fall weight backup disabled maxconn ssl verify cookie"},
   };
   // clang-format on
   // HAProxy keywords recognised and rejected as not supported yet.
@@ -129,7 +132,7 @@ std::vector<KeywordSpec> make_table() {
                              "http-check connect", "http-check disable-on-404", "http-check send-state",
                              "http-check set-var", "http-check comment", "stats enable", "stats uri", "stats auth",
                              "stats refresh", "stats realm", "stats admin", "stats hide-version", "stats show-legends",
-                             "stats scope", "cookie", "stick-table", "stick", "tcp-request", "tcp-response",
+                             "stats scope", "stick-table", "stick", "tcp-request", "tcp-response",
                              "compression", "capture", "http-reuse", "monitor-uri", "errorloc",
                              "errorloc302", "errorloc303", "source", "unique-id-format", "unique-id-header",
                              "log-format", "filter", "http-errors", "errorfiles", "use-server", "force-persist",

@@ -45,6 +45,7 @@ struct ServerParams {
   int rise = 2, fall = 3, weight = 1, maxconn = 0;
   bool backup = false, disabled = false, ssl = false;
   std::string verify;  // "none" | "required" | "" (not given)
+  std::string cookie;  // `cookie VALUE`: the persistence cookie's value for it
 };
 
 struct Server {
@@ -103,6 +104,7 @@ struct Settings {
   bool balance_set = false;
   SourceLoc balance_loc;
   bool hash_consistent = false;
+  std::optional<ir::CookiePersistence> cookie;  // `cookie NAME insert ...`
   ServerParams default_server;
   int maxconn = 0;
   bool log_global = false;

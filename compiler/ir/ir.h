@@ -160,8 +160,10 @@ struct UpstreamServer {
   bool backup = false;           // used only when every primary is unavailable
   bool down = false;             // administratively down at start
   int max_conns = 0;             // 0: unlimited
+  std::string cookie;            // its value of the pool's persistence cookie; "": none
 };
-BOOST_DESCRIBE_STRUCT(UpstreamServer, (), (loc, name, address, port, weight, max_fails, fail_timeout_ms, backup, down, max_conns))
+BOOST_DESCRIBE_STRUCT(UpstreamServer, (), (loc, name, address, port, weight, max_fails, fail_timeout_ms, backup, down, max_conns,
+                                           cookie))
 
 BOOST_DEFINE_ENUM_CLASS(Balance,
     round_robin,     // smooth weighted round robin
@@ -216,6 +218,21 @@ struct HealthCheck {
 };
 BOOST_DESCRIBE_STRUCT(HealthCheck, (), (uri, method, headers, interval_ms, timeout_ms, expect_status, expect_body_regex, rise, fall, port, connect_only))
 
+// A persistence cookie the proxy inserts (HAProxy `cookie NAME insert`): a request whose
+// cookie NAME is an available server's `cookie` goes to that server; any other is
+// balanced, and the server's answer sets NAME to the chosen server's value (an expired
+// empty one when it has none).
+struct CookiePersistence {
+  SourceLoc loc;
+  std::string name;
+  bool indirect = false;  // taken out of the request the server gets
+  bool nocache = false;   // an answer that sets it and could be cached says "Cache-control: private"
+  bool httponly = false;
+  bool secure = false;
+  std::vector<std::string> domains;  // one "; domain=D" each
+};
+BOOST_DESCRIBE_STRUCT(CookiePersistence, (), (loc, name, indirect, nocache, httponly, secure, domains))
+
 struct Pool {
   SourceLoc loc;
   std::string name;
@@ -228,8 +245,10 @@ struct Pool {
   // than failure_latency_ms (0: no bound), count as failures (Caddy unhealthy_*).
   std::vector<int> failure_statuses;
   int64_t failure_latency_ms = 0;
+  std::optional<CookiePersistence> persistence;  // null: none
 };
-BOOST_DESCRIBE_STRUCT(Pool, (), (loc, name, implicit, servers, balancing, keepalive, health_check, failure_statuses, failure_latency_ms))
+BOOST_DESCRIBE_STRUCT(Pool, (), (loc, name, implicit, servers, balancing, keepalive, health_check, failure_statuses, failure_latency_ms,
+                                 persistence))
 
 // ---- matchers -------------------------------------------------------------------------------
 

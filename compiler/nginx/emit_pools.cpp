@@ -78,6 +78,11 @@ void emit_pools(Context& ctx, Writer& w) {
     if (p.implicit && !used(ctx.config, p.name)) continue;
     w.blank();
     if (p.loc.line) w.comment(emit::source_comment(p.loc));
+    if (p.persistence)
+      ctx.losses.warning(p.persistence->loc,
+                         fmt::format("pool \"{}\": nginx open source cannot keep clients on a server by the cookie {} "
+                                     "(\"sticky\" is NGINX Plus); requests are balanced without it",
+                                     p.name, p.persistence->name));
     w.open("upstream " + it->second);
 
     std::vector<ir::UpstreamServer> servers = p.servers;

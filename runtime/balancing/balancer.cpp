@@ -350,6 +350,22 @@ std::optional<Pick> Balancer::pick(const PickInput& in, Attempt& attempt) {
   return std::nullopt;
 }
 
+std::optional<Pick> Balancer::pick_server(size_t server, Attempt& attempt) {
+  const int64_t now = clock_();
+  for (bool backup : {false, true}) {
+    auto& peers = backup ? peers_.backup() : peers_.primary();
+    auto& tried = backup ? attempt.tried_backup : attempt.tried_primary;
+    for (size_t i = 0; i < peers.size(); ++i) {
+      if (peers[i].server != server) continue;
+      if (tried[i] || !Peers::available(peers[i], now)) return std::nullopt;
+      tried[i] = true;
+      Peers::chosen(peers[i], now);
+      return Pick{server, backup, i};
+    }
+  }
+  return std::nullopt;
+}
+
 bool Balancer::any_left(const Attempt& attempt) const {
   int64_t now = clock_();
   for (size_t i = 0; i < peers_.primary().size(); ++i)

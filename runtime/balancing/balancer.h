@@ -43,6 +43,9 @@ class Balancer {
   // The next server to try, or nullopt when none is available (the caller answers
   // with its "no server" status). Marks the peer tried and counts its connection.
   std::optional<Pick> pick(const PickInput& in, Attempt& attempt);
+  // The server of index `server` (ir::Pool::servers), when it is available and this
+  // attempt has not tried it: a persistence cookie named it. Counted as pick() counts.
+  std::optional<Pick> pick_server(size_t server, Attempt& attempt);
   // The attempt on `pick` ended; `failed` feeds passive health.
   void finish(const Pick& pick, bool failed);
   // Whether a server this attempt has not tried yet is available now.

@@ -49,6 +49,8 @@ class FieldList {
   // Replaces a field's values, in place.
   template <class F>
   void rewrite_values(std::string_view name, F&& rewrite);
+  // Removes the fields of that name whose value is empty.
+  void remove_empty(std::string_view name);
 
   // Moves the fields `first` accepts before the others, keeping the order within each.
   template <class Pred>

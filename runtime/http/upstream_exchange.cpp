@@ -22,6 +22,7 @@
 #include "http/field_list.h"
 #include "http/generated.h"
 #include "http/message_writer.h"
+#include "http/persistence.h"
 #include "http/response_parser.h"
 #include "http/uri.h"
 #include "ir/text.h"
@@ -45,26 +46,6 @@ void deadline(Stream& s, int64_t ms) {
   else s.expires_never();
 }
 
-
-// A cookie's value as Go's Request.Cookie reads it, for Caddy's cookie balancing: the
-// first cookie of exactly that name in the Cookie fields, without surrounding quotes.
-std::string go_cookie(const ir::RequestView& view, std::string_view name) {
-  const std::string all = Evaluator::header(view, "cookie");
-  std::string_view rest = all;
-  while (!rest.empty()) {
-    const size_t semi = rest.find(';');
-    std::string_view pair = rest.substr(0, semi);
-    rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    while (!pair.empty() && pair.back() == ' ') pair.remove_suffix(1);
-    const size_t eq = pair.find('=');
-    if (eq == std::string_view::npos || pair.substr(0, eq) != name) continue;
-    std::string_view value = pair.substr(eq + 1);
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-    return std::string(value);
-  }
-  return {};
-}
 
 // Whether a field is hop-by-hop (RFC 9110 7.6.1) by its own name.
 bool hop_by_hop(http::field name) {
@@ -249,7 +230,15 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
   PickInput in{view.client_address, snap.evaluator().eval(pool->balancing.key, view)};
   const bool by_cookie = pool->balancing.policy == ir::Balance::cookie;
   const std::string cookie_name = by_cookie ? std::move(in.key) : std::string();
-  if (by_cookie) in.key = go_cookie(view, cookie_name);
+  if (by_cookie) in.key = persistence::request_cookie(view, cookie_name, true).value_or("");
+  // HAProxy's persistence cookie: the server whose value the request's cookie holds
+  // goes first, when it is available.
+  const ir::CookiePersistence* persist = pool->persistence ? &*pool->persistence : nullptr;
+  std::optional<size_t> persisted;
+  if (persist)
+    if (auto value = persistence::request_cookie(view, persist->name, false); value && !value->empty())
+      for (size_t i = 0; i < pool->servers.size(); ++i)
+        if (!persisted && pool->servers[i].cookie == *value) persisted = i;
   auto retries_on = [&](ir::RetryOn r) { return std::find(a.retry.on.begin(), a.retry.on.end(), r) != a.retry.on.end(); };
   const bool retry_errors = retries_on(ir::RetryOn::error);
   const bool retry_timeouts = retries_on(ir::RetryOn::timeout);
@@ -273,7 +262,10 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
       asio::steady_timer pause(executor, std::chrono::milliseconds(a.retry.interval_ms));
       co_await pause.async_wait(kAwait);
     }
-    auto pick = balancer.pick(in, attempt);
+    std::optional<Pick> pick;
+    if (persisted && tries == 0) pick = balancer.pick_server(*persisted, attempt);
+    const bool kept = pick.has_value();  // the request's persistence cookie chose it
+    if (!pick) pick = balancer.pick(in, attempt);
     if (!pick) {  // nothing (left) to try: the last failure says why, else the product's answer
       if (tries == 0) out.status = a.no_server_status;
       co_return out;
@@ -303,6 +295,10 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
         up.add(http::field::upgrade, "Upgrade", std::string_view(u->value().data(), u->value().size()));
         up.add(http::field::connection, "Connection", "upgrade");
       }
+    }
+    if (persist && persist->indirect) {  // the server does not see the persistence cookie
+      up.rewrite_values("cookie", [&](std::string_view v) { return persistence::without_cookie(v, persist->name); });
+      up.remove_empty("cookie");
     }
     apply_header_ops(route.request_headers, up, snap.evaluator(), view);
     if (a.set_headers_first) client_fields_last(up, route.request_headers);
@@ -438,6 +434,13 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     for (const auto& c : out.set_cookies) res.add(http::field::set_cookie, "Set-Cookie", c);  // Caddy's go first
     forward_fields(upres.fields(), res, [](http::field f) { return f == http::field::server || f == http::field::date; });
     apply_response_header_ops(route.response_headers, res, upstream_status, snap.evaluator(), view);
+    if (persist && !kept) {  // HAProxy: after the server's fields
+      res.add_owned("Set-Cookie", persistence::set_cookie(*persist, server.cookie));
+      const auto method_text = req.method_string();
+      if (persist->nocache && persistence::cacheable(std::string_view(method_text.data(), method_text.size()),
+                                                     upstream_status, upres.fields()))
+        res.add(http::field::cache_control, "Cache-control", "private");
+    }
     res.add(http::field::server, "Server", "proxyglot");
     res.add(http::field::date, "Date", http_date());
     bool client_keep = keep_alive && (upstream_length || req.version() == 11 || p.is_done());

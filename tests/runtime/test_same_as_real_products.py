@@ -509,3 +509,72 @@ http://:@PORT@ {
     finally:
         real.stop()
         ours.stop()
+
+
+def test_haproxy_cookie_persistence(backends):
+    """cookie NAME insert: a request with a server's cookie goes to it and gets no new
+    one; any other is balanced and the answer sets the chosen server's cookie (an
+    expired empty one for a server without a value), after the server's own fields;
+    indirect keeps the cookie from the server; nocache marks a cacheable answer private."""
+    def cacheable(handler):
+        if "/cache" not in handler.path:
+            return False
+        payload = json.dumps({"backend": handler.server.backend_name}).encode()
+        handler.send_response(200)
+        handler.send_header("Cache-Control", "max-age=60")
+        handler.send_header("Set-Cookie", "app=1")
+        handler.send_header("Content-Length", str(len(payload)))
+        handler.end_headers()
+        handler.wfile.write(payload)
+        return True
+
+    a, b = backends("a", cacheable), backends("b", cacheable)
+    for backend in (a, b):
+        backend.server.backend_name = backend.name
+    config = haproxy_web("""  use_backend ind if { path_beg /ind }
+  default_backend plain
+backend plain
+  cookie SRV insert
+  server a 127.0.0.1:@B1@ cookie sa
+  server b 127.0.0.1:@B2@ cookie sb
+backend ind
+  cookie SRV insert indirect nocache httponly secure domain .example.com
+  server a 127.0.0.1:@B1@ cookie sa
+  server b 127.0.0.1:@B2@
+""")
+    requests = [("/x", ""), ("/x", ""), ("/x", "SRV=sb"), ("/x", "x=1; SRV=sa; y=2"), ("/x", "SRV=zz"),
+                ("/cache", ""), ("/cache", "SRV=sa"),
+                ("/ind", ""), ("/ind", ""), ("/ind", "x=1; SRV=sa; y=2"), ("/ind", "SRV=sa"), ("/ind", "SRV=zz"),
+                ("/ind/cache", ""), ("/ind/cache", ""), ("/ind/cache", "SRV=sa"), ("/ind/cache", "")]
+
+    def observe(port):
+        out = []
+        for path, cookie in requests:
+            before = {x.name: len(x.requests) for x in (a, b)}
+            response = raw(port, get(path, extra=f"Cookie: {cookie}\r\n".encode() if cookie else b""))
+            head, _, body = response.partition(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            fields = [tuple(line.split(": ", 1)) for line in lines[1:] if ": " in line]
+            seen = [r for x in (a, b) for r in x.requests[before[x.name]:]]
+            out.append({
+                "request": (path, cookie),
+                "status": lines[0].split(" ")[1],
+                "backend": json.loads(body)["backend"],
+                # Set-Cookie and Cache-Control lines in order: the inserted ones come last.
+                "fields": [(k.lower(), v) for k, v in fields if k.lower() in ("set-cookie", "cache-control")],
+                "server saw": [v for r in seen for k, v in r["headers"] if k.lower() == "cookie"],
+            })
+        return out
+
+    real, ours = run_both("haproxy", config, [a, b], ["B1", "B2"], "haproxy.cfg")
+    try:
+        expected = observe(real.port)
+        got = observe(ours.port)
+        assert got == expected, "\n".join(f"haproxy:   {e}\nproxyglot: {g}" for e, g in zip(expected, got) if e != g)
+        # What the comparison rests on: the cases really happened.
+        assert any(("set-cookie", "SRV=sa; path=/") in o["fields"] for o in expected)
+        assert any(("cache-control", "private") in o["fields"] for o in expected)
+        assert any(o["fields"] and o["fields"][-1][1].startswith("SRV=; Expires=") for o in expected)
+    finally:
+        real.stop()
+        ours.stop()

@@ -40,6 +40,23 @@ TEST(HaproxyDiagnostics, UnknownKeyword) {
              "'http-keep-alive', 'http-request', 'tunnel', 'tarpit', 'client-fin' and 'server-fin' (got 'frob')");
 }
 
+TEST(HaproxyDiagnostics, CookieModesOtherThanInsert) {
+  expect_has(errors_of("backend be\n cookie SRV rewrite\n"),
+             "test.cfg:2:13: error: 'cookie' option 'rewrite' is not supported by proxyglot yet (only insert is)");
+  expect_has(errors_of("backend be\n cookie SRV insert maxidle 1h\n"),
+             "test.cfg:2:20: error: 'cookie' option 'maxidle' is not supported by proxyglot yet (only insert is)");
+  expect_has(errors_of("backend be\n cookie SRV\n"),
+             "test.cfg:2:2: error: 'cookie SRV' without 'insert' (the server's own cookie, rewritten or prefixed) is not "
+             "supported by proxyglot yet");
+  expect_has(errors_of("backend be\n cookie SRV insert frob\n"),
+             "test.cfg:2:20: error: 'cookie' supports 'rewrite', 'insert', 'prefix', 'indirect', 'nocache', 'postonly', "
+             "'domain', 'maxidle', 'dynamic', 'maxlife' and 'attr' options.");
+  expect_has(errors_of("backend be\n cookie SRV insert domain\n"),
+             "test.cfg:2:20: error: 'cookie' 'domain' option needs a domain name as argument.");
+  expect_has(errors_of("backend be\n server a 10.0.0.1:80 cookie\n"),
+             "test.cfg:2:23: error: 'server be/a' : 'cookie' expects <value> as argument.");
+}
+
 TEST(HaproxyDiagnostics, KeywordsOfAnotherSectionAreUnknownThere) {
   expect_has(errors_of("global\n timeout client 5s\n"), "test.cfg:2:2: error: unknown keyword 'timeout' in 'global' section");
   expect_has(errors_of("defaults\n nbthread 2\n"), "test.cfg:2:2: error: unknown keyword 'nbthread' in 'defaults' section");

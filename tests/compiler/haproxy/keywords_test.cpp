@@ -89,6 +89,26 @@ TEST(HaproxyKeywords, ServersAndTheirDefaults) {
   EXPECT_EQ(p.keepalive.max_idle, INT32_MAX);  // idle connections kept for reuse
 }
 
+TEST(HaproxyKeywords, CookieInsertPersistence) {
+  auto c = haproxy("defaults\n mode http\n cookie SRV insert\nbackend plain\n server a 10.0.0.1:80 cookie sa\n server b 10.0.0.2:80\n"
+                   "backend all\n cookie S insert indirect nocache httponly secure domain .a.example domain .b.example\n"
+                   " server a 10.0.0.1:80 cookie x\n");
+  const auto& plain = pool(c, "plain");
+  ASSERT_TRUE(plain.persistence.has_value());  // from the defaults section
+  EXPECT_EQ(plain.persistence->name, "SRV");
+  EXPECT_FALSE(plain.persistence->indirect || plain.persistence->nocache || plain.persistence->httponly ||
+               plain.persistence->secure);
+  EXPECT_EQ(plain.servers[0].cookie, "sa");
+  EXPECT_EQ(plain.servers[1].cookie, "");
+  const auto& all = pool(c, "all");
+  ASSERT_TRUE(all.persistence.has_value());
+  EXPECT_EQ(all.persistence->name, "S");
+  EXPECT_TRUE(all.persistence->indirect && all.persistence->nocache && all.persistence->httponly &&
+              all.persistence->secure);
+  EXPECT_EQ(all.persistence->domains, (std::vector<std::string>{".a.example", ".b.example"}));
+  EXPECT_FALSE(pool(haproxy("backend be\n server a 10.0.0.1:80\n"), "be").persistence.has_value());
+}
+
 TEST(HaproxyKeywords, CheckDefaultsAreTwoSecondsRiseTwoFallThree) {
   auto c = haproxy("backend be\n server a 10.0.0.1:80 check\n");
   const auto& hc = pool(c, "be").health_check;
