@@ -25,7 +25,7 @@
 #include "ir/each_on_threads.h"
 #include "ir/ir_json_conversions.h"
 #include "ir/map_dispatch.h"
-#include "ir/map_mentions.h"
+#include "ir/ir_walk.h"
 #include "ir/matchers.h"
 #include "ir/path_regex_tests.h"
 #include "ir/path_tests.h"

@@ -26,12 +26,6 @@ void FieldList::remove(std::string_view name) {
                 fields_.end());
 }
 
-void FieldList::remove_empty(std::string_view name) {
-  fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
-                               [&](const Field& f) { return f.value.empty() && ir::iequals(f.name, name); }),
-                fields_.end());
-}
-
 void FieldList::remove(http::field id) {
   fields_.erase(std::remove_if(fields_.begin(), fields_.end(), [&](const Field& f) { return f.id == id; }), fields_.end());
 }

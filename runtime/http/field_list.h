@@ -49,8 +49,11 @@ class FieldList {
   // Replaces a field's values, in place.
   template <class F>
   void rewrite_values(std::string_view name, F&& rewrite);
-  // Removes the fields of that name whose value is empty.
-  void remove_empty(std::string_view name);
+  // Removes the fields `pred` accepts.
+  template <class Pred>
+  void remove_if(Pred&& pred) {
+    fields_.erase(std::remove_if(fields_.begin(), fields_.end(), pred), fields_.end());
+  }
 
   // Moves the fields `first` accepts before the others, keeping the order within each.
   template <class Pred>

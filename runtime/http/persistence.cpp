@@ -58,6 +58,11 @@ std::string without_cookie(std::string_view field, std::string_view name) {
   return out;
 }
 
+bool sets_cookie(std::string_view set_cookie_value, std::string_view name) {
+  const std::string_view pair = set_cookie_value.substr(0, set_cookie_value.find(';'));
+  return trimmed(pair.substr(0, pair.find('='))) == name;
+}
+
 std::string set_cookie(const ir::CookiePersistence& cookie, const std::string& value) {
   std::string out = cookie.name + "=" + value;
   if (value.empty()) out += "; Expires=Thu, 01-Jan-1970 00:00:01 GMT";

@@ -22,6 +22,9 @@ std::optional<std::string> request_cookie(const ir::RequestView& request, std::s
 // "" when none is left.
 std::string without_cookie(std::string_view field, std::string_view name);
 
+// Whether a Set-Cookie value sets the cookie `name`.
+bool sets_cookie(std::string_view set_cookie_value, std::string_view name);
+
 // What HAProxy 2.6 inserts for a server whose cookie value is `value`:
 // "NAME=VALUE; path=/" and the options; for a server without one, an expired empty
 // cookie ("NAME=; Expires=Thu, 01-Jan-1970 00:00:01 GMT; path=/").

@@ -303,7 +303,7 @@ asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, Wor
       const int listener = c.listener;
       ir::RequestView view = request_view(c.info);
       const ir::Route* log_route = listener_route;
-      const bool timed = snap.access_logs().any();
+      const bool timed = snap.times_requests();
       bool started = false;  // the request's first byte arrived
       int64_t started_us = 0;  // then, steady clock, when timed
       auto mark_started = [&] {
@@ -555,6 +555,9 @@ asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, Wor
         }
         return std::nullopt;
       };
+      // Set-Cookie values of an exchange that did not answer (cookie balancing): kept on
+      // whatever answers instead, an error page's answer too.
+      std::vector<std::string> carried_cookies;
       if (!reply && route) {
         if (route->action.kind == ir::ActionKind::proxy) {
           ExchangeResult ex = co_await exchange(client, req, std::move(body), keep_alive, *route, view, snap, worker);
@@ -564,7 +567,7 @@ asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, Wor
             goto answered;
           }
           reply = status_reply(gen, ex.status);
-          for (auto& c : ex.set_cookies) reply->headers.emplace_back("Set-Cookie", std::move(c));
+          carried_cookies = std::move(ex.set_cookies);
         } else {
           reply = own_answer(*route, std::nullopt);
         }
@@ -604,14 +607,15 @@ asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, Wor
           route = handler;
           log_route = handler;
           if (handler->action.kind == ir::ActionKind::proxy) {
-            ExchangeResult ex = co_await exchange(client, req, {}, keep_alive, *handler, view, snap, worker, forced);
+            ExchangeResult ex = co_await exchange(client, req, {}, keep_alive, *handler, view, snap, worker, forced,
+                                                  std::move(carried_cookies));
             if (ex.responded) {
               log_request(ex.status);
               if (!ex.keep_alive) co_return;
               goto answered;
             }
             reply = status_reply(gen, original);
-            for (auto& c : ex.set_cookies) reply->headers.emplace_back("Set-Cookie", std::move(c));
+            carried_cookies = std::move(ex.set_cookies);
           } else {
             reply = own_answer(*handler, forced);
           }
@@ -629,6 +633,7 @@ asio::awaitable<void> serve_requests(std::unique_ptr<ClientConnection> conn, Wor
       if (reply->status >= 400 && !reply->body.empty())
         for (const auto& [k, v] : gen.page_fields) res.set(k, v);  // HAProxy: Cache-Control: no-cache
       for (const auto& [k, v] : reply->headers) res.insert(k, v);
+      for (const auto& c : carried_cookies) res.insert(http::field::set_cookie, c);
       // The route's operations on the answer itself (a set Content-Type replaces the default).
       if (route) apply_response_header_ops(route->response_headers, res.base(), reply->status, snap.evaluator(), view);
       res.body() = std::move(reply->body);

@@ -193,8 +193,9 @@ asio::awaitable<ExchangeResult> tunnel(SweptStream& client, SweptStream& upstrea
 asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::request_header<>& req,
                                          std::string body, bool keep_alive, const ir::Route& route,
                                          ir::RequestView& view, const Snapshot& snap, WorkerContext& worker,
-                                         std::optional<int> status_override) {
+                                         std::optional<int> status_override, std::vector<std::string> earlier_cookies) {
   ExchangeResult out;
+  out.set_cookies = std::move(earlier_cookies);
   const ir::ProxyAction& a = *route.action.proxy;
   const ir::Pool* pool = nullptr;
   if (a.dynamic_target) {
@@ -250,7 +251,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
   auto executor = co_await asio::this_coro::executor;
   int tries = 0;
   const int64_t started = a.retry.timeout_ms ? WorkerContext::now_ms() : 0;
-  const bool timed = snap.access_logs().any();  // the upstream timings are for access logs
+  const bool timed = snap.times_requests();
   // Another attempt is allowed: within max_tries and the retry timeout.
   auto may_retry = [&] {
     return (a.retry.max_tries == 0 || tries < a.retry.max_tries) &&
@@ -298,7 +299,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     }
     if (persist && persist->indirect) {  // the server does not see the persistence cookie
       up.rewrite_values("cookie", [&](std::string_view v) { return persistence::without_cookie(v, persist->name); });
-      up.remove_empty("cookie");
+      up.remove_if([](const FieldList::Field& f) { return f.value.empty() && iequals(f.name, "cookie"); });
     }
     apply_header_ops(route.request_headers, up, snap.evaluator(), view);
     if (a.set_headers_first) client_fields_last(up, route.request_headers);
@@ -380,6 +381,7 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
       // The backend closed a kept connection before we used it: not the server's fault,
       // try again on a fresh connection to the same server.
       balancer.finish(*pick, false);
+      if (pick->set_cookie) out.set_cookies.pop_back();  // not a pick the client sees
       attempt.tried_primary.assign(attempt.tried_primary.size(), false);
       attempt.tried_backup.assign(attempt.tried_backup.size(), false);
       --tries;
@@ -433,6 +435,10 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     FieldList res;
     for (const auto& c : out.set_cookies) res.add(http::field::set_cookie, "Set-Cookie", c);  // Caddy's go first
     forward_fields(upres.fields(), res, [](http::field f) { return f == http::field::server || f == http::field::date; });
+    if (persist)  // HAProxy's insert mode drops the server's own persistence cookie
+      res.remove_if([&](const FieldList::Field& f) {
+        return f.id == http::field::set_cookie && persistence::sets_cookie(f.value, persist->name);
+      });
     apply_response_header_ops(route.response_headers, res, upstream_status, snap.evaluator(), view);
     if (persist && !kept) {  // HAProxy: after the server's fields
       res.add_owned("Set-Cookie", persistence::set_cookie(*persist, server.cookie));

@@ -25,8 +25,9 @@ struct ExchangeResult {
   bool keep_alive = false;
   std::string upstream;    // "host:port" that answered
   // Set-Cookie values for the client from cookie balancing (one per pick that chose a
-  // server the request's cookie did not name): sent with any answer, an error's too,
-  // as Caddy sends them.
+  // server the request's cookie did not name): sent with any answer, an error's or an
+  // error page's too, as Caddy sends them. `earlier_cookies` are an earlier exchange's,
+  // for an error page that proxies again.
   std::vector<std::string> set_cookies;
 };
 
@@ -34,6 +35,7 @@ boost::asio::awaitable<ExchangeResult> exchange(SweptStream& client,
                                                const boost::beast::http::request_header<>& request,
                                                std::string body, bool keep_alive, const ir::Route& route,
                                                ir::RequestView& view, const Snapshot& snapshot,
-                                               WorkerContext& worker, std::optional<int> status_override = {});
+                                               WorkerContext& worker, std::optional<int> status_override = {},
+                                               std::vector<std::string> earlier_cookies = {});
 
 }  // namespace pg::runtime

@@ -24,8 +24,7 @@ class AccessLogs {
   // "FILE:LINE:COL: error: cannot open ..." naming the directive.
   AccessLogs(const ir::Config& config, const std::optional<std::string>& override_path);
 
-  // Whether any route logs. Requests are timed only then: nothing else reads the
-  // timings, and the precise clock costs more than the coarse one deadlines use.
+  // Whether any route logs (then requests are timed: Snapshot::times_requests).
   bool any() const { return !by_route_.empty(); }
 
   // Writes the request's line to each log of `route`; nothing when it has none.

@@ -153,6 +153,32 @@ std::vector<BoundListener> Server::bind() {
 }
 
 void Server::run(const sigset_t& signals, const std::function<void(int)>& on_signal) {
+  // The signals as a descriptor the first worker's loop reads: no handler interrupts
+  // a system call, and no thread waits for them alone.
+  const int fd = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(fmt::format("signalfd: {}", std::strerror(errno)));
+  Worker& first = *workers_.front();
+  asio::posix::stream_descriptor signal_fd(first.io, fd);
+  // The first signal stops gracefully (stop()); another one stops every worker at once.
+  std::function<void()> wait_for_signal = [&] {
+    signal_fd.async_wait(asio::posix::stream_descriptor::wait_read, [&](boost::system::error_code ec) {
+      if (ec) return;
+      signalfd_siginfo info{};
+      while (::read(fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+        if (stopping_) {
+          for (auto& w : workers_) w->io.stop();
+          return;
+        }
+        try {
+          on_signal(static_cast<int>(info.ssi_signo));
+        } catch (const std::exception&) {  // a closed stderr, say: the stop matters more
+        }
+        stop();
+      }
+      wait_for_signal();
+    });
+  };
+  wait_for_signal();
   health_->start();
   for (auto& w : workers_) {
     for (size_t i = 0; i < w->acceptors.size(); ++i)
@@ -160,19 +186,6 @@ void Server::run(const sigset_t& signals, const std::function<void(int)>& on_sig
     asio::co_spawn(w->io, sweep(w->io, *w->context), asio::detached);
     if (w != workers_.front()) w->thread = std::thread([&io = w->io] { run_until_stopped(io, "worker"); });
   }
-  // The signals as a descriptor the first worker's loop reads: no handler interrupts
-  // a system call, and no thread waits for them alone.
-  Worker& first = *workers_.front();
-  const int fd = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (fd < 0) throw std::runtime_error(fmt::format("signalfd: {}", std::strerror(errno)));
-  asio::posix::stream_descriptor signal_fd(first.io, fd);
-  signal_fd.async_wait(asio::posix::stream_descriptor::wait_read, [&](boost::system::error_code ec) {
-    if (ec) return;
-    signalfd_siginfo info{};
-    if (::read(fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) return;
-    on_signal(static_cast<int>(info.ssi_signo));
-    stop();
-  });
   run_until_stopped(first.io, "worker");
   for (auto& w : workers_)
     if (w->thread.joinable()) w->thread.join();

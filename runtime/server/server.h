@@ -39,7 +39,8 @@ class Server {
   // Binds every listener; throws std::runtime_error naming the address on failure.
   std::vector<BoundListener> bind();
   // Serves until one of `signals` (which the caller blocked in every thread) arrives:
-  // calls `on_signal` with it, stops (stop()) and returns when every worker is done.
+  // calls `on_signal` with it, stops (stop()) and returns when every worker is done; a
+  // second signal stops the workers at once.
   // The first worker runs on the calling thread, the others on threads of their own:
   // one worker and no health checks make a single-threaded process, whose every
   // socket call the kernel serves without counting references to the descriptor.

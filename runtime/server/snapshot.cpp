@@ -1,5 +1,7 @@
 #include "server/snapshot.h"
 
+#include "ir/ir_walk.h"
+
 namespace pg::runtime {
 
 Snapshot::Snapshot(ir::Config config, const std::optional<std::string>& access_log_override)
@@ -16,6 +18,17 @@ Snapshot::Snapshot(ir::Config config, const std::optional<std::string>& access_l
     plans_.push_back(std::move(p));
   }
   access_logs_ = std::make_unique<AccessLogs>(config_, access_log_override);
+  struct {
+    bool text(const std::string&) const { return false; }
+    bool part(const ir::TemplatePart& p) const {
+      using V = ir::Var;
+      return p.var == V::request_time || p.var == V::time_local || p.var == V::time_iso8601 || p.var == V::msec ||
+             p.var == V::upstream_response_time || p.var == V::upstream_connect_time ||
+             p.var == V::upstream_header_time;
+    }
+  } reads_timing;
+  times_requests_ = access_logs_->any() || ir::any_in(config_.virtual_hosts, reads_timing) ||
+                    ir::any_in(config_.pools, reads_timing);
   for (const auto& p : config_.pools) {
     pools_.emplace(p.name, &p);  // the first of a name, as the search it replaces found
     auto& texts = server_texts_[&p];

@@ -42,6 +42,10 @@ class Snapshot {
     return server_texts_.at(&pool)[server];
   }
   const AccessLogs& access_logs() const { return *access_logs_; }
+  // Whether requests are timed: some route logs, or a template outside the logs reads
+  // a timing ($msec, $request_time, $upstream_header_time...). Else the precise clocks
+  // are not read at all.
+  bool times_requests() const { return times_requests_; }
 
  private:
   ir::Config config_;
@@ -49,6 +53,7 @@ class Snapshot {
   std::unique_ptr<ir::HostSelector> hosts_;
   std::vector<VirtualHostPlan> plans_;
   std::unique_ptr<AccessLogs> access_logs_;
+  bool times_requests_ = true;
   // Looked up for every proxied request: by name, and the servers' texts made once.
   std::unordered_map<std::string, const ir::Pool*> pools_;
   std::unordered_map<const ir::Pool*, std::vector<std::string>> server_texts_;

@@ -2,6 +2,7 @@
 at the client and at instrumented backends."""
 import http.client
 import json
+import re
 import signal
 import socket
 import threading
@@ -605,3 +606,18 @@ http {{
     status, _, body = request(p.port(), path="/two/x")
     assert status == 200 and json.loads(body)["backend"] == "fast"
     assert [r["path"] for r in slow.requests] == ["/one/x", "/two/x"]
+
+
+def test_timings_in_templates_without_access_logs(proxy, backends):
+    """No route logs, yet templates read timings: $msec in a proxied header and
+    $upstream_header_time in a response header still get real values (requests are
+    timed for the templates; without either, the precise clocks are not read)."""
+    b = backends("a")
+    p = proxy(f"""events {{}}
+http {{ access_log off; server {{ listen 8080; location / {{ proxy_pass http://127.0.0.1:{b.port};
+  proxy_set_header X-Start $msec; add_header X-Up $upstream_header_time; }} }} }}""", keep_access_logs=True)
+    status, headers, _ = request(p.port())
+    assert status == 200
+    sent = {k.lower(): v for k, v in b.requests[-1]["headers"]}
+    assert abs(float(sent["x-start"]) - time.time()) < 60
+    assert re.fullmatch(r"\d+\.\d{3}", headers["X-Up"]), headers["X-Up"]

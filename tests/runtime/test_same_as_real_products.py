@@ -515,7 +515,8 @@ def test_haproxy_cookie_persistence(backends):
     """cookie NAME insert: a request with a server's cookie goes to it and gets no new
     one; any other is balanced and the answer sets the chosen server's cookie (an
     expired empty one for a server without a value), after the server's own fields;
-    indirect keeps the cookie from the server; nocache marks a cacheable answer private."""
+    a server's own cookie of that name is dropped; indirect keeps the cookie from the
+    server; nocache marks a cacheable answer private."""
     def cacheable(handler):
         if "/cache" not in handler.path:
             return False
@@ -523,6 +524,7 @@ def test_haproxy_cookie_persistence(backends):
         handler.send_response(200)
         handler.send_header("Cache-Control", "max-age=60")
         handler.send_header("Set-Cookie", "app=1")
+        handler.send_header("Set-Cookie", "SRV=own; path=/x")  # HAProxy's insert mode drops it
         handler.send_header("Content-Length", str(len(payload)))
         handler.end_headers()
         handler.wfile.write(payload)
