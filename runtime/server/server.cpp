@@ -187,8 +187,16 @@ void Server::run(const sigset_t& signals, const std::function<void(int)>& on_sig
     if (w != workers_.front()) w->thread = std::thread([&io = w->io] { run_until_stopped(io, "worker"); });
   }
   run_until_stopped(first.io, "worker");
-  for (auto& w : workers_)
-    if (w->thread.joinable()) w->thread.join();
+  // The first worker may be done while others still drain: its loop goes on reading
+  // signals (a second one stops them at once) until they are done too.
+  std::thread joiner([&] {
+    for (auto& w : workers_)
+      if (w->thread.joinable()) w->thread.join();
+    asio::post(first.io, [&first] { first.io.stop(); });
+  });
+  first.io.restart();
+  run_until_stopped(first.io, "worker");
+  joiner.join();
 }
 
 namespace {

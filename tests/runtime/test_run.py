@@ -8,6 +8,8 @@ import socket
 import threading
 import time
 
+import pytest
+
 from client import raw, request
 
 
@@ -164,6 +166,28 @@ http {{ server {{ listen 8080; location / {{ proxy_pass http://127.0.0.1:{b.port
     assert p.stop(signal.SIGTERM) == 0
     t.join()
     assert result["r"][0] == 200 and json.loads(result["r"][2])["backend"] == "slow"
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_second_signal_stops_at_once(proxy, backends, threads):
+    """The first SIGTERM waits for the request in flight (here 5 s); a second one ends
+    the process at once, whichever worker holds the request."""
+    def slow(handler):
+        time.sleep(5.0)
+        return False
+
+    b = backends("slow", slow)
+    p = proxy(f"""events {{}}
+http {{ server {{ listen 8080; location / {{ proxy_pass http://127.0.0.1:{b.port}; }} }} }}""", threads=threads)
+    t = threading.Thread(target=lambda: raw(p.port(), b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"), daemon=True)
+    t.start()
+    time.sleep(0.3)
+    p.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    assert p.proc.poll() is None  # draining
+    started = time.time()
+    assert p.stop(signal.SIGTERM, timeout=3) == 0
+    assert time.time() - started < 2
 
 
 def test_config_errors_exit_1(tmp_path):
