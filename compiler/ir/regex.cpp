@@ -1,5 +1,6 @@
 #include "ir/regex.h"
 
+#include <new>
 #include <stdexcept>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -26,10 +27,22 @@ Regex::~Regex() = default;
 Regex::Regex(Regex&&) noexcept = default;
 Regex& Regex::operator=(Regex&&) noexcept = default;
 
+void Regex::jit() {
+  // A pattern the JIT cannot take is still matched, by the interpreter.
+  pcre2_jit_compile(impl_->code, PCRE2_JIT_COMPLETE);
+}
+
 bool Regex::matches(const std::string& subject) const {
-  pcre2_match_data* md = pcre2_match_data_create_from_pattern(impl_->code, nullptr);
-  int rc = pcre2_match(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0, md, nullptr);
-  pcre2_match_data_free(md);
+  // Whether it matches, not where: one pair of offsets is enough (a match that has more
+  // groups answers 0, still a match), kept per thread rather than made per call.
+  struct MatchData {
+    pcre2_match_data* md = pcre2_match_data_create(1, nullptr);
+    ~MatchData() { pcre2_match_data_free(md); }
+  };
+  thread_local MatchData data;
+  if (!data.md) throw std::bad_alloc();
+  int rc = pcre2_match(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0, data.md,
+                       nullptr);
   return rc >= 0;
 }
 

@@ -18,6 +18,10 @@ class Regex {
   Regex(Regex&&) noexcept;
   Regex& operator=(Regex&&) noexcept;
 
+  // Compiles it to machine code (PCRE2's JIT) for a pattern matched again and again,
+  // as the runtime's routes are; costs time a one-off match does not repay.
+  void jit();
+
   bool matches(const std::string& subject) const;
   // On a match, fills $0..$n and the named groups.
   bool match(const std::string& subject, std::vector<std::string>& captures,

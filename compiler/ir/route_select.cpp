@@ -29,22 +29,27 @@ std::string key(const std::string& pattern, bool caseless) { return (caseless ? 
 
 }  // namespace
 
-RouteSelector::RouteSelector(const VirtualHost& vhost) : vhost_(vhost) {
+RouteSelector::RouteSelector(const VirtualHost& vhost, bool jit) : vhost_(vhost) {
   std::vector<const Predicate*> preds;
   for (const auto& r : vhost.routes) collect(r.match, preds);
   for (const auto* p : preds) {
     if (p->kind != PredKind::path_regex && p->kind != PredKind::header_regex) continue;
     auto k = key(p->value, p->case_insensitive);
-    if (regexes_.count(k)) continue;
-    auto re = std::make_unique<Regex>(p->value, p->case_insensitive);
-    regexes_.emplace(std::move(k), std::move(re));
+    auto it = regexes_.find(k);
+    if (it == regexes_.end()) {
+      it = regexes_.emplace(std::move(k), std::make_unique<Regex>(p->value, p->case_insensitive)).first;
+      if (jit) it->second->jit();
+    }
+    by_predicate_.emplace(p, it->second.get());
   }
 }
 
 RouteSelector::~RouteSelector() = default;
 
-const Regex& RouteSelector::regex(const std::string& pattern, bool caseless) const {
-  return *regexes_.at(key(pattern, caseless));
+const Regex& RouteSelector::regex(const Predicate& p) const {
+  // The routes' own predicates by address: no key string made per request.
+  if (auto it = by_predicate_.find(&p); it != by_predicate_.end()) return *it->second;
+  return *regexes_.at(key(p.value, p.case_insensitive));
 }
 
 bool RouteSelector::matches(const Matcher& m, const RequestView& r) const {
@@ -60,12 +65,12 @@ bool RouteSelector::matches(const Matcher& m, const RequestView& r) const {
   }
   if (!m.predicate) return false;
   const Predicate& p = *m.predicate;
-  auto eq = [&](const std::string& a, const std::string& b) { return p.case_insensitive ? iequals(a, b) : a == b; };
+  auto eq = [&](std::string_view a, std::string_view b) { return p.case_insensitive ? iequals(a, b) : a == b; };
   switch (p.kind) {
     case PredKind::path_exact: return eq(r.path, p.value);
     case PredKind::path_prefix:
-      return r.path.size() >= p.value.size() && eq(r.path.substr(0, p.value.size()), p.value);
-    case PredKind::path_regex: return regex(p.value, p.case_insensitive).matches(r.path);
+      return r.path.size() >= p.value.size() && eq(std::string_view(r.path).substr(0, p.value.size()), p.value);
+    case PredKind::path_regex: return regex(p).matches(r.path);
     case PredKind::host: return iequals(r.host, p.value);
     case PredKind::header_present: return header(r, p.name) != nullptr;
     case PredKind::header_exact: {
@@ -74,7 +79,7 @@ bool RouteSelector::matches(const Matcher& m, const RequestView& r) const {
     }
     case PredKind::header_regex: {
       const std::string* v = header(r, p.name);
-      return v && regex(p.value, p.case_insensitive).matches(*v);
+      return v && regex(p).matches(*v);
     }
     case PredKind::method: return r.method == p.value;
     case PredKind::query: return r.query == p.value;
@@ -134,7 +139,7 @@ void RouteSelector::capture(int route, RequestView& request) const {
   path_regexes(vhost_.routes[static_cast<size_t>(route)].match, false, regexes);
   for (auto it = regexes.rbegin(); it != regexes.rend(); ++it) {
     std::map<std::string, std::string> named;
-    if (regex((*it)->value, (*it)->case_insensitive).match(request.path, request.captures, named)) {
+    if (regex(**it).match(request.path, request.captures, named)) {
       for (auto& [k, v] : named) request.named_captures[k] = v;
       return;
     }

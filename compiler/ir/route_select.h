@@ -19,7 +19,8 @@ class RouteSelector {
  public:
   // Compiles every regex in `vhost`'s routes once. Throws std::runtime_error on a
   // regex PCRE2 rejects (front ends validate regexes, so this is a bug).
-  explicit RouteSelector(const VirtualHost& vhost);
+  // `jit`: the regexes compiled to machine code (Regex::jit), for serving.
+  explicit RouteSelector(const VirtualHost& vhost, bool jit = false);
   ~RouteSelector();
   RouteSelector(const RouteSelector&) = delete;
   RouteSelector& operator=(const RouteSelector&) = delete;
@@ -35,10 +36,11 @@ class RouteSelector {
   bool matches(const Matcher& m, const RequestView& request) const;
 
  private:
-  const Regex& regex(const std::string& pattern, bool caseless) const;
+  const Regex& regex(const Predicate& p) const;
 
   const VirtualHost& vhost_;
-  std::unordered_map<std::string, std::unique_ptr<Regex>> regexes_;
+  std::unordered_map<std::string, std::unique_ptr<Regex>> regexes_;  // by pattern and case
+  std::unordered_map<const Predicate*, const Regex*> by_predicate_;
 };
 
 // CIDR ("10.0.0.0/8", "::1", "all") containment of an address.

@@ -10,7 +10,7 @@ Snapshot::Snapshot(ir::Config config, const std::optional<std::string>& access_l
   hosts_ = std::make_unique<ir::HostSelector>(config_);
   for (const auto& vh : config_.virtual_hosts) {
     VirtualHostPlan p;
-    p.routes = std::make_unique<ir::RouteSelector>(vh);
+    p.routes = std::make_unique<ir::RouteSelector>(vh, /*jit=*/true);
     p.rewrites = std::make_unique<RewriteProgram>(vh.rewrites);
     for (const auto& r : vh.routes) p.route_rewrites.push_back(std::make_unique<RewriteProgram>(r.rewrites));
     for (const auto& r : vh.named_routes) p.named_rewrites.push_back(std::make_unique<RewriteProgram>(r.rewrites));
