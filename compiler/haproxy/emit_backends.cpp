@@ -10,6 +10,7 @@
 #include "haproxy/acl.h"
 #include "haproxy/emit_internal.h"
 #include "ir/equivalence.h"
+#include "ir/sticky_cookie.h"
 #include "ir/text.h"
 
 namespace pg::haproxy::emitter {
@@ -54,6 +55,11 @@ std::string Emitter::response_backend(const std::string& base, const std::vector
 }
 
 namespace {
+
+// Caddy's cookie balancing, written as HAProxy's inserted persistence cookie.
+bool caddy_cookie_pool(const ir::Pool& pool) {
+  return pool.balancing.policy == ir::Balance::cookie && !pool.persistence;
+}
 
 // A backend for a pool made from an address (nginx `proxy_pass http://127.0.0.1:9090`,
 // Caddy `reverse_proxy app:3000`): "be_" and its servers' hosts and port(s), as
@@ -145,10 +151,13 @@ std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& rout
                                     "first three octets of IPv4 addresses", pool->name));
         break;
       case B::cookie:
-        L.push_back("balance roundrobin");
-        warn(pool->loc, fmt::format("haproxy cannot express the sticky cookie '{}' of pool '{}' in what proxyglot "
-                                    "reads back; requests are balanced by round robin", literal_text(b.key).value_or(""),
-                                    pool->name));
+        // Caddy's stickiness as HAProxy's inserted cookie, each server's value the signed
+        // address Caddy gives it (below): clients keep their servers across the move.
+        L.push_back("balance random(1)");
+        warn(pool->loc, fmt::format("haproxy keeps the clients of pool '{}' on their servers with an inserted cookie "
+                                    "'{}' holding Caddy's own values (each server's signed address), not a sticky "
+                                    "cookie policy: its Set-Cookie says path=/ for Path=/",
+                                    pool->name, literal_text(b.key).value_or("lb")));
         break;
       case B::hash: {
         std::string line;
@@ -175,6 +184,7 @@ std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& rout
       }
     }
     if (pool->keepalive.max_idle == 0) L.push_back("option http-server-close");
+    if (caddy_cookie_pool(*pool)) L.push_back("cookie " + word(literal_text(pool->balancing.key).value_or("lb")) + " insert");
     if (const auto& c = pool->persistence) {
       std::string line = "cookie " + word(c->name) + " insert";
       if (c->indirect) line += " indirect";
@@ -403,6 +413,7 @@ std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& rout
       if (weight != 1) line += fmt::format(" weight {}", weight);
       if (sv.max_conns > 0) line += fmt::format(" maxconn {}", sv.max_conns);
       if (!sv.cookie.empty()) line += " cookie " + word(sv.cookie);
+      else if (caddy_cookie_pool(*pool)) line += " cookie " + ir::signed_address(pool->balancing.secret, ir::dial_address(sv));
       if (sv.backup) line += " backup";
       if (sv.down) line += " disabled";
       if (hc) {

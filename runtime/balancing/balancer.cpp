@@ -1,13 +1,13 @@
 #include "balancing/balancer.h"
 
 #include <arpa/inet.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
 #include <string_view>
+
+#include "ir/sticky_cookie.h"
 
 namespace pg::runtime {
 
@@ -38,27 +38,6 @@ std::string ketama_base(const ir::UpstreamServer& s) {
   return host + std::string(1, '\0') + (s.port ? std::to_string(s.port) : "");
 }
 
-// An upstream as Caddy names it (its dial address): "host:port", "[v6]:port".
-std::string dial_address(const ir::UpstreamServer& s) {
-  return (s.address.find(':') != std::string::npos ? "[" + s.address + "]" : s.address) + ":" + std::to_string(s.port);
-}
-
-// Caddy's cookie value for an upstream: HMAC-SHA256 of its dial address keyed with the
-// policy's secret (empty by default), in lower-case hex.
-std::string signed_address(const std::string& secret, const std::string& dial) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(dial.data()),
-       dial.size(), mac, &length);
-  static const char digits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += digits[mac[i] >> 4];
-    hex += digits[mac[i] & 15];
-  }
-  return hex;
-}
-
 }  // namespace
 
 Balancer::Balancer(const ir::Pool& pool, Clock clock, Random random, const std::atomic<bool>* health)
@@ -72,9 +51,9 @@ Balancer::Balancer(const ir::Pool& pool, Clock clock, Random random, const std::
     for (int i = 0; i < balancing_.rotation_offset; ++i) round_robin(peers_.primary(), none, clock_());
   }
   if (balancing_.policy == ir::Balance::cookie || (balancing_.policy == ir::Balance::hash && balancing_.rendezvous))
-    for (const auto& server : pool.servers) dials_.push_back(dial_address(server));
+    for (const auto& server : pool.servers) dials_.push_back(ir::dial_address(server));
   if (balancing_.policy == ir::Balance::cookie)
-    for (const auto& dial : dials_) cookie_values_.push_back(signed_address(balancing_.secret, dial));
+    for (const auto& dial : dials_) cookie_values_.push_back(ir::signed_address(balancing_.secret, dial));
   if (balancing_.policy == ir::Balance::hash && balancing_.consistent && !balancing_.rendezvous) {
     auto& primary = peers_.primary();
     for (size_t i = 0; i < primary.size(); ++i) {
