@@ -163,11 +163,12 @@ asio::awaitable<void> pump(From& from, To& to, int64_t idle_ms) {
 asio::awaitable<ExchangeResult> tunnel(SweptStream& client, SweptStream& upstream,
                                        beast::flat_buffer& pending, const ResponseParser& upres,
                                        unsigned version, const ir::ProxyAction& a, ExchangeResult out,
-                                       Balancer& balancer, const Pick& pick) {
+                                       Balancer& balancer, const Pick& pick, std::string inserted_cookie) {
   using namespace asio::experimental::awaitable_operators;
   http::response<http::empty_body> res{http::status::switching_protocols, version};
   for (const auto& c : out.set_cookies) res.insert(http::field::set_cookie, c);
   for (const auto& f : upres.fields()) res.insert(f.name, f.value);
+  if (!inserted_cookie.empty()) res.insert(http::field::set_cookie, inserted_cookie);  // HAProxy's, after
   res.set(http::field::server, "proxyglot");
   client.expires_after(std::chrono::seconds(60));
   auto [wec, wn] = co_await send_message(client, message_head(res), {});
@@ -420,7 +421,8 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
         (pool->failure_latency_ms > 0 && WorkerContext::now_ms() - sent_at > pool->failure_latency_ms);
     if (upres.status() == 101 && a.upgrade &&
         std::any_of(view.headers.begin(), view.headers.end(), [](const auto& h) { return iequals(h.first, "upgrade"); })) {
-      co_return co_await tunnel(client, upstream, ubuf, upres, req.version(), a, out, balancer, *pick);
+      co_return co_await tunnel(client, upstream, ubuf, upres, req.version(), a, out, balancer, *pick,
+                                persist && !kept ? persistence::set_cookie(*persist, server.cookie) : std::string());
     }
 
     // The client's response: the upstream's status and end-to-end fields, our own

@@ -3,6 +3,7 @@ requests through each, and what the client and the backend saw compared. Differe
 that are real and documented are named; any other one fails with both sides shown."""
 import json
 import re
+import socket
 import time
 
 import pytest
@@ -577,6 +578,40 @@ backend ind
         assert any(("set-cookie", "SRV=sa; path=/") in o["fields"] for o in expected)
         assert any(("cache-control", "private") in o["fields"] for o in expected)
         assert any(o["fields"] and o["fields"][-1][1].startswith("SRV=; Expires=") for o in expected)
+    finally:
+        real.stop()
+        ours.stop()
+
+
+def test_haproxy_cookie_on_a_websocket_upgrade(backends):
+    """HAProxy sets its persistence cookie on a 101 answer too (after the server's fields)."""
+    def upgrade(handler):
+        handler.connection.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                   b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
+        handler.close_connection = True
+        return True
+
+    b = backends("ws", upgrade)
+    config = haproxy_web("  default_backend ws\nbackend ws\n  cookie SRV insert\n  server a 127.0.0.1:@B1@ cookie sa\n")
+
+    def answer(port, extra=b""):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extra + b"\r\n")
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        lines = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+        return lines[0].split(" ")[1], [x.split(": ", 1)[1] for x in lines[1:] if x.lower().startswith("set-cookie:")]
+
+    real, ours = run_both("haproxy", config, [b], ["B1"], "haproxy.cfg")
+    try:
+        for extra in (b"", b"Cookie: SRV=sa\r\n", b"Cookie: SRV=other\r\n"):
+            assert answer(ours.port, extra) == answer(real.port, extra), extra
+        assert answer(real.port) == ("101", ["SRV=sa; path=/"])
     finally:
         real.stop()
         ours.stop()
