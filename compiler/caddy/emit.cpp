@@ -9,6 +9,7 @@
 
 #include "caddy/emit_context.h"
 #include "emit/emit_text.h"
+#include "emit/pool_state.h"
 #include "emitters.h"
 #include "ir/text.h"
 
@@ -308,6 +309,10 @@ std::string emit(const ir::Config& config, Diagnostics& losses) {
   EmitContext cx{config, losses, {}, {}, {}};
   Writer w;
   size_t globals_end = SiteWriter(cx, w).run();
+  for (const auto& [pool, n] : cx.proxies_of)
+    if (std::string state = emit::shared_state(*pool); n > 1 && !state.empty())
+      cx.cannot(pool->loc, fmt::format("one balancer for the {} reverse_proxy directives of pool {}", n, pool->name),
+                fmt::format("each keeps its own {}, where the source shares them", state));
   // The snippets the sites import, between the global options and the first site.
   std::string globals = w.text().substr(0, globals_end);
   std::string sites = cx.snippets.resolve(w.text().substr(globals_end));

@@ -30,6 +30,8 @@ struct EmitContext {
   std::string matcher_name(std::string_view base);
   const ir::Pool* pool(const std::string& name) const;
   mutable std::map<std::string, const ir::Pool*, std::less<>> pools_by_name;  // made by pool() on first use
+  // reverse_proxy directives written per pool: each keeps its own balancing state.
+  std::map<const ir::Pool*, int> proxies_of;
 };
 
 // `t` with Caddy placeholders; captures name the regex matcher `regex_name`. What Caddy

@@ -101,7 +101,8 @@ void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_
     cx.cannot(route.loc, "a proxy target chosen per request", "the route answers 502");
     w.line("respond 502");
     return;
-  }
+  }  ++cx.proxies_of[pool];
+
   // Upstreams.
   std::string scheme;
   bool h2_versions = false;

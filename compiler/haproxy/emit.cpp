@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "emit/emit_text.h"
+#include "emit/pool_state.h"
 #include "emit/route_paths.h"
 #include "emitters.h"
 #include "haproxy/builtin_responses.h"
@@ -698,6 +699,11 @@ std::string Emitter::run() {
   plan_defaults();
   emit_frontends();
   emit_defaults(out);
+  for (const auto& [pool, n] : copies_of_)
+    if (std::string state = emit::shared_state(*pool); n > 1 && !state.empty())
+      warn(pool->loc, fmt::format("haproxy writes pool '{}' as {} backends (its routes differ in settings a backend "
+                                  "holds): each keeps its own {}, where the source shares them",
+                                  pool->name, n, state));
   for (const auto& [name, s] : frontends_) write_section(out, "frontend " + name, s);
   for (const auto& [name, s] : backends_) write_section(out, "backend " + name, s);
   while (out.size() > 1 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') out.pop_back();

@@ -433,7 +433,10 @@ std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& rout
   }
   std::string base = pool ? (pool->implicit ? implicit_backend_name(*pool) : pool->name) : a.authority;
   std::string variant = matches_everything(route.match) ? "default" : route_path_name(route.match);
-  return add_backend(base.empty() ? "backend" : base, std::move(s), variant);
+  const size_t before = backends_.size();
+  std::string name = add_backend(base.empty() ? "backend" : base, std::move(s), variant);
+  if (pool && backends_.size() > before) ++copies_of_[pool];
+  return name;
 }
 
 }  // namespace pg::haproxy::emitter

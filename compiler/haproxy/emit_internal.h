@@ -79,6 +79,7 @@ class Emitter {
   ProxyDefaults defaults_;
   std::vector<std::pair<std::string, Section>> frontends_;
   std::vector<std::pair<std::string, Section>> backends_;
+  std::map<const ir::Pool*, int> copies_of_;  // backends written per pool: each keeps its own balancing state
   std::unordered_map<std::string, std::string> backend_by_body_;  // thousands of long, alike bodies: hashed
   std::set<std::string> proxy_names_;
   std::map<std::string, int> next_number_;  // the last number given to each backend name
