@@ -158,6 +158,27 @@ TEST(CaddyEmit, NginxDefaultsAreUndone) {
   EXPECT_TRUE(compile_caddy(text).config);
 }
 
+TEST(CaddyEmit, APoolSplitAcrossReverseProxiesIsWarnedWhenItsStateMatters) {
+  auto warned = [](const std::string& upstream) {
+    Compiled n = compile_nginx("events {}\nhttp {\n upstream b { " + upstream +
+                               " }\n server {\n  listen 8080;\n  location /a/ { proxy_pass http://b; }\n"
+                               "  location /c/ { proxy_pass http://b; }\n }\n}\n");
+    EXPECT_TRUE(n.config) << n.errors();
+    Diagnostics losses;
+    caddy::emit(*n.config, losses);
+    return losses.to_string();
+  };
+  std::string two = warned("server 10.0.0.1:80 max_fails=0; server 10.0.0.2:80 max_fails=0;");
+  EXPECT_NE(two.find("caddy cannot express one balancer for the 2 reverse_proxy directives of pool b; each keeps its "
+                     "own round robin position, where the source shares them"),
+            std::string::npos)
+      << two;
+  std::string passive = warned("server 10.0.0.1:80;");  // one server, nginx's passive failures
+  EXPECT_NE(passive.find("each keeps its own passive failure records"), std::string::npos) << passive;
+  std::string stateless = warned("hash $request_uri; server 10.0.0.1:80 max_fails=0; server 10.0.0.2:80 max_fails=0;");
+  EXPECT_EQ(stateless.find("one balancer"), std::string::npos) << stateless;
+}
+
 TEST(CaddyEmit, WeightsAndBackupsAreReportedLosses) {
   Compiled n = compile_nginx(
       "events {}\nhttp {\n upstream b { server 10.0.0.1:80 weight=3; server 10.0.0.2:80 backup; }\n"

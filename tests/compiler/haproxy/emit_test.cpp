@@ -94,6 +94,27 @@ TEST(HaproxyEmitConditions, MatcherTreesBecomeAclConditions) {
   EXPECT_TRUE(never(*never_match));
 }
 
+TEST(HaproxyEmit, APoolSplitIntoBackendCopiesIsWarned) {
+  // Two locations that differ in a backend's settings (the read timeout): two copies.
+  auto c = compile_nginx(
+      "events {}\nhttp {\n upstream b { least_conn; server 10.0.0.1:80; server 10.0.0.2:80; }\n"
+      " server {\n  listen 8080;\n  location /a/ { proxy_pass http://b; }\n"
+      "  location /slow/ { proxy_pass http://b; proxy_read_timeout 300s; }\n }\n}\n");
+  ASSERT_TRUE(c.config) << c.errors();
+  Emitted e = emit_from(*c.config);
+  EXPECT_TRUE(contains(e.losses, "haproxy writes pool 'b' as 2 backends (its routes differ in settings a backend "
+                                 "holds): each keeps its own connection counts, passive failure records, where the "
+                                 "source shares them"))
+      << e.losses << "\n" << e.text;
+  // One backend for both: nothing split, nothing said.
+  auto same = compile_nginx(
+      "events {}\nhttp {\n upstream b { least_conn; server 10.0.0.1:80; server 10.0.0.2:80; }\n"
+      " server {\n  listen 8080;\n  location /a/ { proxy_pass http://b; }\n  location /c/ { proxy_pass http://b; }\n"
+      " }\n}\n");
+  ASSERT_TRUE(same.config) << same.errors();
+  EXPECT_FALSE(contains(emit_from(*same.config).losses, "backends (its routes")) << emit_from(*same.config).text;
+}
+
 TEST(HaproxyEmit, PathRoutingRoundTripsExactly) {
   auto e = round_trip(std::string(kDefaults) +
                       "frontend web\n bind :80\n acl api path_beg /api/\n acl img path_end .png\n"
