@@ -421,8 +421,12 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
         (pool->failure_latency_ms > 0 && WorkerContext::now_ms() - sent_at > pool->failure_latency_ms);
     if (upres.status() == 101 && a.upgrade &&
         std::any_of(view.headers.begin(), view.headers.end(), [](const auto& h) { return iequals(h.first, "upgrade"); })) {
+      // Named, not a conditional's temporary inside the co_await: GCC 12 destroys that one
+      // twice (a crash on every upgrade).
+      std::string inserted;
+      if (persist && !kept) inserted = persistence::set_cookie(*persist, server.cookie);
       co_return co_await tunnel(client, upstream, ubuf, upres, req.version(), a, out, balancer, *pick,
-                                persist && !kept ? persistence::set_cookie(*persist, server.cookie) : std::string());
+                                std::move(inserted));
     }
 
     // The client's response: the upstream's status and end-to-end fields, our own
