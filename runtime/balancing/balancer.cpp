@@ -318,10 +318,7 @@ std::optional<Pick> Balancer::pick(const PickInput& in, Attempt& attempt) {
   for (bool backup : {false, true}) {
     auto p = by_policy(balancing_.policy, in, attempt, backup, now);
     if (!p) continue;
-    auto& peers = backup ? peers_.backup() : peers_.primary();
-    (backup ? attempt.tried_backup : attempt.tried_primary)[*p] = true;
-    Peers::chosen(peers[*p], now);
-    Pick pick{peers[*p].server, backup, *p};
+    Pick pick = take(*p, backup, attempt, now);
     if (balancing_.policy == ir::Balance::cookie && cookie_values_[pick.server] != in.key)
       pick.set_cookie = &cookie_values_[pick.server];
     return pick;
@@ -332,17 +329,22 @@ std::optional<Pick> Balancer::pick(const PickInput& in, Attempt& attempt) {
 std::optional<Pick> Balancer::pick_server(size_t server, Attempt& attempt) {
   const int64_t now = clock_();
   for (bool backup : {false, true}) {
-    auto& peers = backup ? peers_.backup() : peers_.primary();
-    auto& tried = backup ? attempt.tried_backup : attempt.tried_primary;
+    const auto& peers = backup ? peers_.backup() : peers_.primary();
+    const auto& tried = backup ? attempt.tried_backup : attempt.tried_primary;
     for (size_t i = 0; i < peers.size(); ++i) {
       if (peers[i].server != server) continue;
       if (tried[i] || !Peers::available(peers[i], now)) return std::nullopt;
-      tried[i] = true;
-      Peers::chosen(peers[i], now);
-      return Pick{server, backup, i};
+      return take(i, backup, attempt, now);
     }
   }
   return std::nullopt;
+}
+
+Pick Balancer::take(size_t i, bool backup, Attempt& attempt, int64_t now) {
+  auto& peers = backup ? peers_.backup() : peers_.primary();
+  (backup ? attempt.tried_backup : attempt.tried_primary)[i] = true;
+  Peers::chosen(peers[i], now);
+  return Pick{peers[i].server, backup, i};
 }
 
 bool Balancer::any_left(const Attempt& attempt) const {

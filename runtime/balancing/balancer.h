@@ -2,7 +2,8 @@
 // with nginx's algorithms (they are what the other two products' configurations are
 // compared against): smooth weighted round robin, weighted least connections,
 // ip_hash, hash and consistent (ketama) hash on a key, random and random two; and
-// Caddy's own: highest-random-weight hashing and cookie stickiness. Backups are used only when no primary is available.
+// Caddy's own: highest-random-weight hashing and cookie stickiness. Backups are used
+// only when no primary is available.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +67,8 @@ class Balancer {
   std::optional<size_t> cookie(const PickInput& in, std::vector<Peer>& peers, Tried& tried, int64_t now);
   std::optional<size_t> rendezvous(const PickInput& in, std::vector<Peer>& peers, Tried& tried, int64_t now);
   std::optional<size_t> by_policy(ir::Balance policy, const PickInput& in, Attempt& a, bool backup, int64_t now);
+  // Peer `i` of the primary or backup list, for this attempt: marked tried and counted.
+  Pick take(size_t i, bool backup, Attempt& attempt, int64_t now);
 
   struct Point {
     uint32_t hash;

@@ -22,12 +22,11 @@ bool FieldList::has_token(http::field id, std::string_view token) const {
 }
 
 void FieldList::remove(std::string_view name) {
-  fields_.erase(std::remove_if(fields_.begin(), fields_.end(), [&](const Field& f) { return ir::iequals(f.name, name); }),
-                fields_.end());
+  remove_if([&](const Field& f) { return ir::iequals(f.name, name); });
 }
 
 void FieldList::remove(http::field id) {
-  fields_.erase(std::remove_if(fields_.begin(), fields_.end(), [&](const Field& f) { return f.id == id; }), fields_.end());
+  remove_if([&](const Field& f) { return f.id == id; });
 }
 
 }  // namespace pg::runtime

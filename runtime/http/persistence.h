@@ -1,6 +1,6 @@
 // Cookies that keep a client on a server, as the products write and read them: HAProxy's
 // inserted persistence cookie (ir::CookiePersistence) and the cookies Caddy's cookie
-// balancing reads (balancing/balancer.h signs them).
+// balancing reads (ir/sticky_cookie.h signs them).
 #pragma once
 
 #include <optional>

@@ -239,8 +239,8 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
   std::optional<size_t> persisted;
   if (persist)
     if (auto value = persistence::request_cookie(view, persist->name, false); value && !value->empty())
-      for (size_t i = 0; i < pool->servers.size(); ++i)
-        if (!persisted && pool->servers[i].cookie == *value) persisted = i;
+      for (size_t i = 0; i < pool->servers.size() && !persisted; ++i)
+        if (pool->servers[i].cookie == *value) persisted = i;
   auto retries_on = [&](ir::RetryOn r) { return std::find(a.retry.on.begin(), a.retry.on.end(), r) != a.retry.on.end(); };
   const bool retry_errors = retries_on(ir::RetryOn::error);
   const bool retry_timeouts = retries_on(ir::RetryOn::timeout);
@@ -398,6 +398,11 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
     }
 
     const ResponseParser& upres = p;
+    // HAProxy's persistence cookie for a server the request's cookie did not choose,
+    // on the answer (a 101 too), after the server's fields. Named, not a conditional's
+    // temporary inside the tunnel's co_await: GCC 12 destroyed that one twice.
+    std::string inserted_cookie;
+    if (persist && !kept) inserted_cookie = persistence::set_cookie(*persist, server.cookie);
     if (timed) outcome.upstream_header_us = WorkerContext::now_us() - attempt_start;
     {  // in place: std::to_string built a string to move in, for every request
       char digits[8];
@@ -421,12 +426,8 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
         (pool->failure_latency_ms > 0 && WorkerContext::now_ms() - sent_at > pool->failure_latency_ms);
     if (upres.status() == 101 && a.upgrade &&
         std::any_of(view.headers.begin(), view.headers.end(), [](const auto& h) { return iequals(h.first, "upgrade"); })) {
-      // Named, not a conditional's temporary inside the co_await: GCC 12 destroys that one
-      // twice (a crash on every upgrade).
-      std::string inserted;
-      if (persist && !kept) inserted = persistence::set_cookie(*persist, server.cookie);
       co_return co_await tunnel(client, upstream, ubuf, upres, req.version(), a, out, balancer, *pick,
-                                std::move(inserted));
+                                std::move(inserted_cookie));
     }
 
     // The client's response: the upstream's status and end-to-end fields, our own
@@ -446,8 +447,8 @@ asio::awaitable<ExchangeResult> exchange(SweptStream& client, const http::reques
         return f.id == http::field::set_cookie && persistence::sets_cookie(f.value, persist->name);
       });
     apply_response_header_ops(route.response_headers, res, upstream_status, snap.evaluator(), view);
-    if (persist && !kept) {  // HAProxy: after the server's fields
-      res.add_owned("Set-Cookie", persistence::set_cookie(*persist, server.cookie));
+    if (!inserted_cookie.empty()) {
+      res.add(http::field::set_cookie, "Set-Cookie", inserted_cookie);
       const auto method_text = req.method_string();
       if (persist->nocache && persistence::cacheable(std::string_view(method_text.data(), method_text.size()),
                                                      upstream_status, upres.fields()))
