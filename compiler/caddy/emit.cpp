@@ -309,10 +309,16 @@ std::string emit(const ir::Config& config, Diagnostics& losses) {
   EmitContext cx{config, losses, {}, {}, {}};
   Writer w;
   size_t globals_end = SiteWriter(cx, w).run();
-  for (const auto& [pool, n] : cx.proxies_of)
+  // What holds for a pool as a whole, said once for the pools written.
+  for (const auto& [pool, n] : cx.proxies_of) {
+    if (pool->persistence)
+      cx.cannot(pool->persistence->loc,
+                fmt::format("the persistence cookie {} that names its servers", pool->persistence->name),
+                "lb_policy cookie keeps clients on a server by a cookie of its own (a signed address); it is left out");
     if (std::string state = emit::shared_state(*pool); n > 1 && !state.empty())
       cx.cannot(pool->loc, fmt::format("one balancer for the {} reverse_proxy directives of pool {}", n, pool->name),
                 fmt::format("each keeps its own {}, where the source shares them", state));
+  }
   // The snippets the sites import, between the global options and the first site.
   std::string globals = w.text().substr(0, globals_end);
   std::string sites = cx.snippets.resolve(w.text().substr(globals_end));

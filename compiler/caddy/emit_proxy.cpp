@@ -51,9 +51,6 @@ struct Block {
 void balancing(EmitContext& cx, const ir::Pool& pool, std::vector<std::string>& out) {
   const ir::Balancing& b = pool.balancing;
   auto& s = b.key.parts;
-  if (pool.persistence)
-    cx.cannot(pool.persistence->loc, fmt::format("the persistence cookie {} that names its servers", pool.persistence->name),
-              "lb_policy cookie keeps clients on a server by a cookie of its own (a signed address); it is left out");
   switch (b.policy) {
     case ir::Balance::round_robin: out.push_back("lb_policy round_robin"); break;
     case ir::Balance::least_conn: out.push_back("lb_policy least_conn"); break;
@@ -101,7 +98,8 @@ void emit_proxy(EmitContext& cx, Writer& w, const ir::Route& route, std::string_
     cx.cannot(route.loc, "a proxy target chosen per request", "the route answers 502");
     w.line("respond 502");
     return;
-  }  ++cx.proxies_of[pool];
+  }
+  ++cx.proxies_of[pool];  // each reverse_proxy keeps its own balancing state (emit.cpp warns)
 
   // Upstreams.
   std::string scheme;

@@ -184,7 +184,8 @@ std::string Emitter::proxy_backend(const ir::Route& route, const FormatEnv& rout
       }
     }
     if (pool->keepalive.max_idle == 0) L.push_back("option http-server-close");
-    if (caddy_cookie_pool(*pool)) L.push_back("cookie " + word(literal_text(pool->balancing.key).value_or("lb")) + " insert");
+    if (caddy_cookie_pool(*pool))
+      L.push_back("cookie " + word(literal_text(pool->balancing.key).value_or("lb")) + " insert");
     if (const auto& c = pool->persistence) {
       std::string line = "cookie " + word(c->name) + " insert";
       if (c->indirect) line += " indirect";
